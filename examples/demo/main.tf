@@ -1,0 +1,62 @@
+# The demo: three memberships on two emulated servers. make demo (or
+# examples/demo/demo.sh) starts the emulator with fixtures.json and passes its
+# URL; the credentials below exist only in those fixtures.
+
+terraform {
+  required_providers {
+    secgroup = {
+      source = "secgroup/secgroup"
+    }
+  }
+}
+
+variable "emulator_url" {
+  type        = string
+  description = "Base URL of the local emulator, e.g. http://127.0.0.1:40123."
+}
+
+provider "secgroup" {
+  huaweicloud {
+    region     = "cn-north-4"
+    access_key = "DEMOHWACCESSKEY00000"
+    secret_key = "demo-secret-key-not-a-real-one"
+    # No project_id: the provider looks up the region's project in IAM.
+    endpoints = {
+      ecs = var.emulator_url
+      vpc = var.emulator_url
+      iam = var.emulator_url
+    }
+  }
+}
+
+locals {
+  web_01 = "3f8a2c61-9b4d-4e7f-8a1b-2c3d4e5f6a10"
+  db_01  = "c65d4b3a-2e1f-4a0b-9c8d-7e6f5a4b3c20"
+}
+
+# By name: the API resolves it within the project.
+resource "secgroup_huaweicloud_server_association" "web_01_web" {
+  server_id      = local.web_01
+  security_group = "web"
+}
+
+# By ID, and the same group on both servers.
+resource "secgroup_huaweicloud_server_association" "web_01_monitoring" {
+  server_id      = local.web_01
+  security_group = "a41d6e83-2b7c-4f9e-a0d1-3c4e5f6a7b03"
+}
+
+resource "secgroup_huaweicloud_server_association" "db_01_monitoring" {
+  server_id      = local.db_01
+  security_group = "a41d6e83-2b7c-4f9e-a0d1-3c4e5f6a7b03"
+}
+
+output "memberships" {
+  value = {
+    for k, a in {
+      web_01_web        = secgroup_huaweicloud_server_association.web_01_web
+      web_01_monitoring = secgroup_huaweicloud_server_association.web_01_monitoring
+      db_01_monitoring  = secgroup_huaweicloud_server_association.db_01_monitoring
+    } : k => "${a.server_id} in ${a.security_group_name} (${a.security_group_id})"
+  }
+}

@@ -1,0 +1,322 @@
+// Command show prints what the demo changed in the emulated cloud. It talks
+// to the emulator's admin API (/_emulator/...) and uses only the standard
+// library, so the demo needs nothing but Go and terraform.
+//
+//	show wait   URL                wait until the emulator answers
+//	show state  URL                print the emulator's state (JSON)
+//	show groups [-same] BEFORE URL each server's groups: BEFORE file → now
+//	show calls  URL                the API calls logged since the last reset, then reset
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "wait":
+		err = wait(arg(args, 0))
+	case "state":
+		err = printState(arg(args, 0))
+	case "groups":
+		fs := flag.NewFlagSet("groups", flag.ExitOnError)
+		same := fs.Bool("same", false, "fail unless every server has the groups it had in BEFORE")
+		_ = fs.Parse(args)
+		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
+	case "calls":
+		err = calls(arg(args, 0))
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "show:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] BEFORE.json URL | calls URL")
+	os.Exit(2)
+}
+
+func arg(args []string, i int) string {
+	if i >= len(args) {
+		usage()
+	}
+	return args[i]
+}
+
+// The parts of the emulator's Huawei Cloud state the demo reads. Decoding is
+// lenient on purpose: the demo should not break when the emulator grows.
+type state struct {
+	HuaweiCloud struct {
+		Projects []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"projects"`
+		SecurityGroups []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"security_groups"`
+		Servers []struct {
+			ID             string   `json:"id"`
+			Name           string   `json:"name"`
+			SecurityGroups []string `json:"security_groups"`
+		} `json:"servers"`
+	} `json:"huaweicloud"`
+}
+
+// record is one entry of GET /_emulator/requests.
+type record struct {
+	Cloud     string `json:"cloud"`
+	Service   string `json:"service"`
+	Action    string `json:"action"`
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Body      string `json:"body"`
+	Status    int    `json:"status"`
+	ErrorCode string `json:"error_code"`
+	Fault     string `json:"fault"`
+}
+
+var client = &http.Client{Timeout: 10 * time.Second}
+
+func do(method, url string) ([]byte, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, bytes.TrimSpace(body))
+	}
+	return body, nil
+}
+
+func wait(base string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := do(http.MethodGet, base+"/_emulator/health")
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the emulator at %s did not answer within 30s: %w", base, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func printState(base string) error {
+	body, err := do(http.MethodGet, base+"/_emulator/state")
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(append(body, '\n'))
+	return err
+}
+
+func loadState(raw []byte) (*state, error) {
+	var s state
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("reading the emulator state: %w", err)
+	}
+	return &s, nil
+}
+
+// groups prints, per server, its groups in the BEFORE snapshot and now, by
+// name, marking what was added (+) and removed (-).
+func groups(beforeFile, base string, same bool) error {
+	raw, err := os.ReadFile(beforeFile)
+	if err != nil {
+		return err
+	}
+	before, err := loadState(raw)
+	if err != nil {
+		return err
+	}
+	now, err := currentState(base)
+	if err != nil {
+		return err
+	}
+	names := namesOf(before, now)
+	was := map[string][]string{}
+	for _, srv := range before.HuaweiCloud.Servers {
+		was[srv.ID] = srv.SecurityGroups
+	}
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	var changed []string
+	for _, srv := range now.HuaweiCloud.Servers {
+		old, cur := was[srv.ID], srv.SecurityGroups
+		var after []string
+		for _, id := range cur {
+			mark := ""
+			if !slices.Contains(old, id) {
+				mark = "+"
+			}
+			after = append(after, mark+names.of(id))
+		}
+		for _, id := range old {
+			if !slices.Contains(cur, id) {
+				after = append(after, "-"+names.of(id))
+			}
+		}
+		status := "unchanged"
+		if !sameSet(old, cur) {
+			status = "changed"
+			changed = append(changed, srv.Name)
+		}
+		fmt.Fprintf(tw, "  %s\t[%s]\t→ [%s]\t%s\n", srv.Name, strings.Join(names.all(old), ", "), strings.Join(after, ", "), status)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if same && len(changed) > 0 {
+		return fmt.Errorf("servers not back to their original groups: %s", strings.Join(changed, ", "))
+	}
+	return nil
+}
+
+func currentState(base string) (*state, error) {
+	raw, err := do(http.MethodGet, base+"/_emulator/state")
+	if err != nil {
+		return nil, err
+	}
+	return loadState(raw)
+}
+
+// names maps the IDs of groups, servers and projects to their names.
+type names map[string]string
+
+func namesOf(states ...*state) names {
+	n := names{}
+	for _, s := range states {
+		for _, p := range s.HuaweiCloud.Projects {
+			n[p.ID] = p.Name
+		}
+		for _, g := range s.HuaweiCloud.SecurityGroups {
+			n[g.ID] = g.Name
+		}
+		for _, srv := range s.HuaweiCloud.Servers {
+			n[srv.ID] = srv.Name
+		}
+	}
+	return n
+}
+
+func (n names) of(id string) string {
+	if name := n[id]; name != "" {
+		return name
+	}
+	return id
+}
+
+func (n names) all(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = n.of(id)
+	}
+	return out
+}
+
+// path shows the known IDs in a request path by name, as <name>.
+func (n names) path(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if name := n[part]; name != "" {
+			parts[i] = "<" + name + ">"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// calls prints the API calls in the emulator's log, then clears it so the
+// next step shows only its own calls.
+func calls(base string) error {
+	body, err := do(http.MethodGet, base+"/_emulator/requests")
+	if err != nil {
+		return err
+	}
+	var recs []record
+	if err := json.Unmarshal(body, &recs); err != nil {
+		return fmt.Errorf("reading the request log: %w", err)
+	}
+	now, err := currentState(base)
+	if err != nil {
+		return err
+	}
+	names := namesOf(now)
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	writes := 0
+	for _, r := range recs {
+		action := r.Action
+		if action == "" {
+			action = "?"
+		}
+		result := fmt.Sprint(r.Status)
+		if r.ErrorCode != "" {
+			result += " " + r.ErrorCode
+		}
+		if r.Fault != "" {
+			result += " (injected " + r.Fault + ")"
+		}
+		if r.Method != http.MethodGet {
+			writes++
+			if r.Body != "" {
+				result += "  " + compact(r.Body)
+			}
+		}
+		fmt.Fprintf(tw, "  %s %s\t%s\t%s\t%s\n", r.Service, action, r.Method, names.path(r.Path), result)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Printf("  %d calls, %d of them changes (IDs in paths shown as <name>)\n", len(recs), writes)
+	_, err = do(http.MethodDelete, base+"/_emulator/requests")
+	return err
+}
+
+// compact puts a JSON body on one line; other bodies are shown as they are.
+func compact(body string) string {
+	var buf bytes.Buffer
+	if json.Compact(&buf, []byte(body)) != nil {
+		return body
+	}
+	return buf.String()
+}

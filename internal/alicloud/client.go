@@ -1,0 +1,277 @@
+// Package alicloud wires the Alibaba Cloud SDK (ECS and ENS, RPC style) and
+// holds the provider's Alibaba Cloud resources.
+package alicloud
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials/provider"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+const cloudName = "alicloud"
+
+// Endpoint keys accepted in the provider's alicloud.endpoints map.
+var EndpointKeys = []string{"ecs", "ens"}
+
+// The SDK's own opt-in for the ECS RAM-role credentials: the role name.
+const envECSMetadata = "ALIBABA_CLOUD_ECS_METADATA"
+
+const (
+	connectTimeout = 10 * time.Second
+	// readTimeout bounds one HTTP exchange; the resource's timeout bounds the retries.
+	readTimeout = 60 * time.Second
+)
+
+// service is one RPC API: the SDK's product name, its version and its public host.
+type service struct {
+	product, version string
+	host             func(region string) string
+}
+
+var services = map[string]service{
+	"ecs": {product: "Ecs", version: "2014-05-26", host: func(region string) string { return "ecs." + region + ".aliyuncs.com" }},
+	"ens": {product: "Ens", version: "2017-11-10", host: func(string) string { return "ens.aliyuncs.com" }},
+}
+
+// Config is the provider's alicloud block after environment fallbacks.
+type Config struct {
+	Region        string
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string            // STS token that goes with AccessKey and SecretKey
+	Endpoints     map[string]string // service -> full URL
+	Retry         retry.Policy
+}
+
+// Client builds SDK clients and runs every call through the shared retry
+// loop. One Client lives for the provider process.
+type Client struct {
+	cfg       Config
+	overrides map[string]*url.URL // service -> endpoint override
+	creds     credentials.CredentialsProvider
+	transport http.RoundTripper // one connection pool for every SDK client
+}
+
+// NewClient checks the configuration that does not need the network and
+// returns an error naming the missing attribute and its environment variable.
+func NewClient(cfg Config) (*Client, error) {
+	var cred auth.Credential
+	if cfg.AccessKey == "" && cfg.SecretKey == "" {
+		// Fall back to the SDK's own chain: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, then the
+		// profile file. The ECS RAM role only counts when ALIBABA_CLOUD_ECS_METADATA
+		// names it: otherwise every machine that merely lacks credentials would call
+		// the metadata host.
+		chain := provider.NewProviderChain([]provider.Provider{
+			provider.ProviderEnv,
+			provider.NewProfileProvider(cmp.Or(os.Getenv("ALIBABA_CLOUD_PROFILE"), "default")),
+			ecsRAMRole{},
+		})
+		if c, err := chain.Resolve(); err == nil {
+			cred = c
+		}
+	}
+	switch {
+	case cfg.Region == "":
+		return nil, missing("region", "ALICLOUD_REGION")
+	case cred == nil && cfg.AccessKey == "":
+		return nil, missing("access_key", "ALICLOUD_ACCESS_KEY")
+	case cred == nil && cfg.SecretKey == "":
+		return nil, missing("secret_key", "ALICLOUD_SECRET_KEY")
+	}
+	if cred == nil {
+		cred = credentials.NewAccessKeyCredential(cfg.AccessKey, cfg.SecretKey)
+		if cfg.SecurityToken != "" {
+			cred = credentials.NewStsTokenCredential(cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken)
+		}
+	}
+	creds, err := auth.ToCredentialsProvider(cred)
+	if err != nil {
+		return nil, fmt.Errorf("alicloud credentials: %w", err)
+	}
+	overrides, err := parseEndpoints(cfg.Endpoints)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		cfg:       cfg,
+		overrides: overrides,
+		creds:     &sharedCredentials{CredentialsProvider: creds},
+		transport: newTransport(),
+	}, nil
+}
+
+func missing(attr, env string) error {
+	return fmt.Errorf("the alicloud provider block is missing %q: set alicloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
+}
+
+func parseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
+	out := map[string]*url.URL{}
+	for key, raw := range endpoints {
+		if !slices.Contains(EndpointKeys, key) {
+			return nil, fmt.Errorf("alicloud endpoints: unknown service %q (known: %s)", key, strings.Join(EndpointKeys, ", "))
+		}
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("alicloud endpoints.%s: %w", key, err)
+		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+			return nil, fmt.Errorf("alicloud endpoints.%s: %q is not a full URL such as https://host or http://127.0.0.1:8080", key, raw)
+		case strings.Trim(u.Path, "/") != "":
+			// RPC calls always go to "/": a path would be dropped silently.
+			return nil, fmt.Errorf("alicloud endpoints.%s: %q has a path; Alibaba Cloud RPC endpoints are a scheme and a host only", key, raw)
+		}
+		out[key] = u
+	}
+	return out, nil
+}
+
+// Region returns the region a resource works in: its own, else the provider's.
+func (c *Client) Region(resourceRegion string) string {
+	if resourceRegion != "" {
+		return resourceRegion
+	}
+	return c.cfg.Region
+}
+
+// endpoint is the scheme and host:port of a service in a region: the override
+// when configured, else Alibaba Cloud's public endpoint.
+func (c *Client) endpoint(svc, region string) (scheme, host string) {
+	if u := c.overrides[svc]; u != nil {
+		return u.Scheme, u.Host
+	}
+	return "https", services[svc].host(region)
+}
+
+// Do runs one API call with the shared retry policy. The call turns the SDK
+// error into an *apierr.Error through wrap.
+func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
+	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
+}
+
+// RPC returns an SDK client for service in region, bound to ctx, for one
+// goroutine. It is built afresh rather than cached: the SDK rewrites its
+// http.Client on every call, so one client shared by concurrent resources is a
+// data race. Building one is cheap; the connections and the credentials (with
+// any STS token they fetched) are shared.
+func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, error) {
+	if _, ok := services[svc]; !ok {
+		return nil, fmt.Errorf("alicloud: unknown service %q (known: %s)", svc, strings.Join(EndpointKeys, ", "))
+	}
+	region = c.Region(region)
+	scheme, host := c.endpoint(svc, region)
+	config := sdk.NewConfig()
+	config.AutoRetry = false // c.Do is the one retry policy
+	config.MaxRetryTime = 0
+	config.Scheme = scheme
+	config.Transport = boundTransport{ctx: ctx, base: c.transport}
+	client, err := sdk.NewClientWithOptions(region, config, c.creds)
+	if err != nil {
+		return nil, fmt.Errorf("building the Alibaba Cloud %s client: %w", strings.ToUpper(svc), err)
+	}
+	client.Domain = host
+	client.SetReadTimeout(readTimeout)
+	return client, nil
+}
+
+// Call makes one RPC call through c.Do and decodes the JSON answer into out
+// (unless out is nil). Empty parameters are not sent; the SDK adds RegionId.
+func (c *Client) Call(ctx context.Context, svc, region, action string, params map[string]string, out any) error {
+	client, err := c.RPC(ctx, svc, region)
+	if err != nil {
+		return err
+	}
+	api := services[svc]
+	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		// A new request per attempt: each one is signed with a fresh nonce and timestamp.
+		req := requests.NewCommonRequest()
+		req.Method = requests.POST
+		req.Product, req.Version, req.ApiName = api.product, api.version, action
+		for k, v := range params {
+			if v != "" {
+				req.QueryParams[k] = v
+			}
+		}
+		resp, err := client.ProcessCommonRequest(req)
+		if err != nil {
+			return wrap(err, svc, action)
+		}
+		if out == nil {
+			return nil
+		}
+		if err := json.Unmarshal(resp.GetHttpContentBytes(), out); err != nil {
+			return fmt.Errorf("alicloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
+		}
+		return nil
+	})
+}
+
+// boundTransport gives the requests the SDK builds without a context the
+// caller's one, so cancellation and deadlines reach the connection. Not being
+// an *http.Transport also keeps the SDK from rewriting the shared transport's
+// dialer, TLS and proxy settings on every call.
+type boundTransport struct {
+	ctx  context.Context
+	base http.RoundTripper
+}
+
+func (t boundTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.base.RoundTrip(r.WithContext(t.ctx))
+}
+
+// sharedCredentials serializes the one credentials provider every SDK client
+// uses: the SDK's refreshing providers (RAM role ARN, ECS RAM role) update
+// their cached token without a lock.
+type sharedCredentials struct {
+	mu sync.Mutex
+	credentials.CredentialsProvider
+}
+
+func (s *sharedCredentials) GetCredentials() (*credentials.Credentials, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.CredentialsProvider.GetCredentials()
+}
+
+// ecsRAMRole is the chain's ECS RAM-role step. Unlike the SDK's
+// provider.ProviderInstance it fetches nothing when the client is built, and
+// the SDK provider it returns renews the token before it expires.
+type ecsRAMRole struct{}
+
+func (ecsRAMRole) Resolve() (auth.Credential, error) {
+	role := os.Getenv(envECSMetadata)
+	if role == "" {
+		return nil, nil
+	}
+	return credentials.NewECSRAMRoleCredentialsProviderBuilder().WithRoleName(role).Build()
+}
+
+// newTransport is http.DefaultTransport's setup with a bounded connect time.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}

@@ -1,0 +1,104 @@
+package alicloud
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"strings"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// wrap turns an SDK error into an *apierr.Error with its class.
+func wrap(err error, service, action string) error {
+	if err == nil {
+		return nil
+	}
+	e := &apierr.Error{Cloud: cloudName, Service: service, Action: action, Err: err}
+	var se *sdkerrors.ServerError
+	var ce *sdkerrors.ClientError
+	var certErr *tls.CertificateVerificationError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &se):
+		e.Status, e.Code, e.Message, e.RequestID = se.HttpStatus(), se.ErrorCode(), se.Message(), se.RequestId()
+		e.Class = classify(e.Status, e.Code)
+	case errors.As(err, &ce):
+		// Only the SDK's own retry loop (turned off) wraps network errors in a
+		// ClientError; the others are local configuration errors. ClientError
+		// has no Unwrap, so its cause is checked by hand.
+		e.Code, e.Message = ce.ErrorCode(), ce.Message()
+		if ce.ErrorCode() == sdkerrors.TimeoutErrorCode || errors.As(ce.OriginError(), &netErr) {
+			e.Class = retry.Transient
+		}
+	case errors.Is(err, context.Canceled), errors.As(err, &certErr):
+		// A canceled call is the caller's decision; a certificate does not fix itself.
+		e.Class = retry.Unknown
+	case errors.As(err, &netErr):
+		// Connection refused or reset, timeouts, and the caller's deadline: the
+		// retry loop stops by itself once the deadline has passed.
+		e.Class = retry.Transient
+	default:
+		e.Class = retry.Unknown
+	}
+	return e
+}
+
+// classify maps Alibaba Cloud's HTTP status and error code to a retry class.
+// Codes decide before statuses: ECS answers "instance busy" with 403, and ENS
+// answers missing objects and permissions with 400.
+func classify(status int, code string) retry.Class {
+	switch {
+	case strings.HasPrefix(code, "Throttling") || code == "ServiceUnavailable" || status == 429:
+		return retry.Throttled
+	// Before NotFound: InvalidAccessKeyId.NotFound is about the key, not an object.
+	case isAuthCode(code) || status == 401:
+		return retry.Auth
+	case strings.HasPrefix(code, "IncorrectInstanceStatus") || code == "OperationConflict" || code == "LastTokenProcessing":
+		// OperationConflict: another operation on the object is still running.
+		return retry.Busy
+	case isNotFoundCode(code) || status == 404:
+		return retry.NotFound
+	case status >= 500 || code == "RequestTimeout":
+		return retry.Transient
+	case isConflictCode(code):
+		return retry.Conflict
+	case status >= 400:
+		return retry.Invalid
+	}
+	return retry.Unknown
+}
+
+func isAuthCode(code string) bool {
+	switch code {
+	case "SignatureDoesNotMatch", "IncompleteSignature", "Forbidden.RAM", "NoPermission":
+		return true
+	}
+	return strings.HasPrefix(code, "InvalidAccessKeyId") || strings.HasPrefix(code, "InvalidSecurityToken")
+}
+
+// isNotFoundCode covers missing objects and missing relations: a rule that is
+// not there (RuleNotExist, since mid-2024) or an instance that is not in the group.
+func isNotFoundCode(code string) bool {
+	return strings.HasSuffix(code, ".NotFound") || strings.HasSuffix(code, "NotExist") ||
+		code == "InstanceNotInSecurityGroup"
+}
+
+// isConflictCode covers objects in use and rules or memberships that already
+// exist. A parameter error that mentions a conflict (InvalidParam.*.Conflict)
+// is the request's fault, not the object's.
+func isConflictCode(code string) bool {
+	if strings.HasPrefix(code, "InvalidParam") || strings.HasPrefix(code, "MissingParam") {
+		return false
+	}
+	for _, s := range []string{"Conflict", "Duplicate", "InUse", "DependencyViolation"} {
+		if strings.Contains(code, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,140 @@
+package alicloud
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// serverError is the error the SDK builds from an error answer.
+func serverError(status int, code string) error {
+	body := fmt.Sprintf(`{"RequestId":"req-1","HostId":"ecs.aliyuncs.com","Code":%q,"Message":"message of %s"}`, code, code)
+	return sdkerrors.NewServerError(status, body, "")
+}
+
+func TestClassifyServerErrors(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		want   retry.Class
+	}{
+		{400, "Throttling", retry.Throttled},
+		{400, "Throttling.User", retry.Throttled},
+		{400, "Throttling.Api", retry.Throttled},
+		{503, "ServiceUnavailable", retry.Throttled},
+
+		{500, "InternalError", retry.Transient},
+		{502, "BadGateway", retry.Transient},
+		{504, "RequestTimeout", retry.Transient},
+
+		{404, "InvalidSecurityGroupId.NotFound", retry.NotFound},
+		{404, "InvalidInstanceId.NotFound", retry.NotFound},
+		{400, "InvalidSecurityGroupId.NotFound", retry.NotFound}, // ENS answers 400
+		{400, "SecurityGroupRule.NotFound", retry.NotFound},
+		{400, "InvalidSecurityGroupRule.RuleNotExist", retry.NotFound},
+		{403, "InstanceNotInSecurityGroup", retry.NotFound},
+		{404, "SomethingElse", retry.NotFound},
+
+		{403, "IncorrectInstanceStatus", retry.Busy},
+		{403, "IncorrectInstanceStatus.Initializing", retry.Busy},
+		{403, "OperationConflict", retry.Busy},
+
+		{404, "InvalidAccessKeyId.NotFound", retry.Auth}, // not NotFound
+		{400, "InvalidAccessKeyId.Inactive", retry.Auth},
+		{400, "SignatureDoesNotMatch", retry.Auth},
+		{403, "Forbidden.RAM", retry.Auth},
+		{400, "NoPermission", retry.Auth},
+		{400, "InvalidSecurityToken.Expired", retry.Auth},
+
+		{400, "SecurityGroupRuleConflict.Duplicated", retry.Conflict},
+		{400, "InvalidPermission.Duplicate", retry.Conflict},
+		{403, "DependencyViolation", retry.Conflict},
+		{400, "InvalidSecurityGroup.InUse", retry.Conflict},
+
+		{403, "InvalidParam.EniIdAndInstanceId.Conflict", retry.Invalid},
+		{400, "MissingParameter", retry.Invalid},
+		{400, "InvalidParameter", retry.Invalid},
+		{403, "InstanceLastSecurityGroup", retry.Invalid},
+		{403, "InvalidOperation.ResourceManagedByCloudProduct", retry.Invalid},
+	} {
+		t.Run(fmt.Sprintf("%d %s", tc.status, tc.code), func(t *testing.T) {
+			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup")
+			var e *apierr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("wrap returned %T", err)
+			}
+			if e.Class != tc.want {
+				t.Errorf("class = %v, want %v", e.Class, tc.want)
+			}
+			if e.Status != tc.status || e.Code != tc.code || e.RequestID != "req-1" || e.Message != "message of "+tc.code {
+				t.Errorf("error fields = %+v", e)
+			}
+		})
+	}
+}
+
+func TestWrapServerErrorWithoutJSON(t *testing.T) {
+	err := wrap(sdkerrors.NewServerError(502, "<html>502 Bad Gateway</html>", ""), "ens", "DescribeInstances")
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Class != retry.Transient || e.Status != 502 || e.Code != "" {
+		t.Fatalf("wrap = %+v, want a transient HTTP 502 without a code", err)
+	}
+}
+
+func TestWrapTransportErrors(t *testing.T) {
+	refused := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{
+		Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
+	badCert := &url.Error{Op: "Post", URL: "https://ecs.cn-hangzhou.aliyuncs.com/", Err: &tls.CertificateVerificationError{
+		Err: x509.UnknownAuthorityError{}}}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want retry.Class
+	}{
+		{"connection refused", refused, retry.Transient},
+		{"deadline", &url.Error{Op: "Post", URL: "http://x/", Err: context.DeadlineExceeded}, retry.Transient},
+		{"canceled", &url.Error{Op: "Post", URL: "http://x/", Err: context.Canceled}, retry.Unknown},
+		{"certificate", badCert, retry.Unknown},
+		{"SDK timeout", sdkerrors.NewClientError(sdkerrors.TimeoutErrorCode, "The request timed out 1 times(0 for retry)", refused), retry.Transient},
+		{"SDK client error", sdkerrors.NewClientError(sdkerrors.InvalidParamErrorCode, "The access key id is empty", nil), retry.Unknown},
+		{"other", errors.New("boom"), retry.Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := wrap(tc.err, "ecs", "DescribeRegions")
+			if class := apierr.ClassOf(err); class != tc.want {
+				t.Errorf("class = %v, want %v", class, tc.want)
+			}
+			if !errors.Is(err, tc.err) {
+				t.Error("the SDK's error is not kept")
+			}
+		})
+	}
+}
+
+func TestWrapNil(t *testing.T) {
+	if err := wrap(nil, "ecs", "DescribeRegions"); err != nil {
+		t.Errorf("wrap(nil) = %v", err)
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	msg := wrap(serverError(400, "Throttling.User"), "ecs", "JoinSecurityGroup").Error()
+	for _, want := range []string{"alicloud ECS JoinSecurityGroup", "HTTP 400", "Throttling.User", "request ID req-1"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}

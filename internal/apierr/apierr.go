@@ -1,0 +1,121 @@
+// Package apierr is the one error type every cloud client returns. Each cloud
+// package turns its SDK's errors into an *Error with a retry.Class; the retry
+// loop, the resources and the diagnostics then never look at SDK types.
+package apierr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// Error is a failed cloud API call.
+type Error struct {
+	Cloud     string // "huaweicloud", "alicloud", "tencentcloud"
+	Service   string // "ecs", "vpc", "iam", ...
+	Action    string // the API operation, e.g. "removeSecurityGroup"
+	Status    int    // HTTP status, 0 when no answer came back
+	Code      string // the cloud's error code, e.g. "APIGW.0308", "itemNotFound"
+	Message   string
+	RequestID string
+	Class     retry.Class
+	Err       error // the SDK's error, kept for errors.As
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s", e.Cloud, strings.ToUpper(e.Service), e.Action)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, " %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	} else if e.Err != nil && e.Status == 0 {
+		fmt.Fprintf(&b, ": %s", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request ID %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ClassOf is the retry.Classifier for errors built by the cloud packages.
+// Anything else (a bug, a context error) is Unknown and is not retried.
+func ClassOf(err error) retry.Class {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return retry.Unknown
+}
+
+// IsNotFound reports whether err means the object does not exist.
+func IsNotFound(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf) || ClassOf(err) == retry.NotFound
+}
+
+// HasCode reports whether err is a cloud error with one of the codes.
+func HasCode(err error, codes ...string) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	for _, c := range codes {
+		if e.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Hint says what the user can do about an error of this class. credentialHint
+// names the cloud's credential attributes and environment variables.
+func Hint(err error, credentialHint string) string {
+	switch ClassOf(err) {
+	case retry.Auth:
+		return "Check the credentials: " + credentialHint + "."
+	case retry.Throttled:
+		return "The cloud kept throttling the request; retry later or raise the provider's max_retries."
+	case retry.Transient:
+		return "The cloud or the network failed repeatedly; retry later, raise the operation's timeout, or check the endpoint settings."
+	case retry.Busy:
+		return "The object stayed in a state that does not allow this operation until the timeout; raise the timeout or retry later."
+	case retry.Invalid:
+		return "The cloud rejected the request as invalid; check the resource's arguments."
+	case retry.Conflict:
+		return "The object is in use or already in the requested state; check for other writers."
+	case retry.NotFound:
+		return "The object does not exist; check the IDs and the region."
+	}
+	return "Check the error above; if it persists, report it with the request ID."
+}
+
+// NotFoundError is what finders return when the object or the relation is
+// absent, whether the cloud said 404 or the object was simply not listed.
+type NotFoundError struct {
+	Message string
+	Err     error // the cloud's error, when there was one
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *NotFoundError) Unwrap() error { return e.Err }
+
+// Detail is the body of an error diagnostic: what was being done, the cloud's
+// error (with its code and request ID), and what to do about it.
+func Detail(what string, err error, credentialHint string) string {
+	return what + ": " + err.Error() + "\n\n" + Hint(err, credentialHint)
+}

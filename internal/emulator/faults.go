@@ -1,0 +1,179 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
+
+// FaultRule injects faults into the requests it matches. Every matching rule
+// applies: latencies add up and each rate rolls independently. A throttle
+// (from ThrottleRate or RateLimitQPS) wins over a server error, which wins
+// over a drop.
+type FaultRule struct {
+	Cloud        string   `json:"cloud,omitempty"`          // empty = every cloud
+	Service      string   `json:"service,omitempty"`        // empty = every service
+	Actions      []string `json:"actions,omitempty"`        // empty = every action
+	LatencyMS    int      `json:"latency_ms,omitempty"`     // added before the answer
+	ThrottleRate float64  `json:"throttle_rate,omitempty"`  // 0..1: throttling answer, no state change
+	ErrorRate    float64  `json:"error_rate,omitempty"`     // 0..1: 5xx answer, no state change
+	DropRate     float64  `json:"drop_rate,omitempty"`      // 0..1: change applied, answer replaced by a 5xx
+	RateLimitQPS float64  `json:"rate_limit_qps,omitempty"` // token bucket per (cloud, action); over it = throttling answer
+	Seed         int64    `json:"seed,omitempty"`           // deterministic rolls when set
+}
+
+func (fr FaultRule) matches(cloud, service, action string) bool {
+	return (fr.Cloud == "" || fr.Cloud == cloud) &&
+		(fr.Service == "" || fr.Service == service) &&
+		(len(fr.Actions) == 0 || slices.Contains(fr.Actions, action))
+}
+
+// validate reports a rule whose numbers are out of range.
+func (fr FaultRule) validate() error {
+	var errs []error
+	for name, rate := range map[string]float64{
+		"throttle_rate": fr.ThrottleRate, "error_rate": fr.ErrorRate, "drop_rate": fr.DropRate,
+	} {
+		if rate < 0 || rate > 1 {
+			errs = append(errs, fmt.Errorf("%s %v is outside 0..1", name, rate))
+		}
+	}
+	if fr.LatencyMS < 0 {
+		errs = append(errs, fmt.Errorf("latency_ms %d is negative", fr.LatencyMS))
+	}
+	if fr.RateLimitQPS < 0 {
+		errs = append(errs, fmt.Errorf("rate_limit_qps %v is negative", fr.RateLimitQPS))
+	}
+	return errors.Join(errs...)
+}
+
+// SetFaults replaces all fault rules; nil clears them. Rate-limit buckets and
+// seeded random sequences start afresh.
+func (s *Server) SetFaults(rules []FaultRule) { s.faults.replace(rules) }
+
+// Faults returns a copy of the fault rules.
+func (s *Server) Faults() []FaultRule { return s.faults.list() }
+
+// decision is what the fault rules make of one request.
+type decision struct {
+	latency time.Duration
+	kind    FaultKind // empty: serve normally
+}
+
+type bucketKey struct {
+	rule          int
+	cloud, action string
+}
+
+// bucket is a token bucket holding up to one second's worth of requests.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+type faultSet struct {
+	mu      sync.Mutex
+	rules   []FaultRule
+	rngs    []*rand.Rand // per rule; nil for unseeded rules
+	buckets map[bucketKey]*bucket
+}
+
+func newFaultSet(rules []FaultRule) *faultSet {
+	f := &faultSet{}
+	f.replace(rules)
+	return f
+}
+
+func (f *faultSet) replace(rules []FaultRule) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = cloneRules(rules)
+	f.rngs = make([]*rand.Rand, len(rules))
+	for i, r := range rules {
+		if r.Seed != 0 {
+			f.rngs[i] = rand.New(rand.NewPCG(uint64(r.Seed), uint64(r.Seed)))
+		}
+	}
+	f.buckets = map[bucketKey]*bucket{}
+}
+
+func (f *faultSet) list() []FaultRule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return cloneRules(f.rules)
+}
+
+func (f *faultSet) decide(cloud, service, action string, now time.Time) decision {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	var d decision
+	var throttled, failed, dropped bool
+	for i, r := range f.rules {
+		if !r.matches(cloud, service, action) {
+			continue
+		}
+		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
+		if r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, now) {
+			throttled = true
+		}
+		// Roll every rate, even once the outcome is known, so that a seeded
+		// rule draws the same sequence whatever the other rules do.
+		throttled = f.roll(i, r.ThrottleRate) || throttled
+		failed = f.roll(i, r.ErrorRate) || failed
+		dropped = f.roll(i, r.DropRate) || dropped
+	}
+	switch {
+	case throttled:
+		d.kind = FaultThrottle
+	case failed:
+		d.kind = FaultServerError
+	case dropped:
+		d.kind = FaultDrop
+	}
+	return d
+}
+
+func (f *faultSet) roll(rule int, rate float64) bool {
+	if rate <= 0 {
+		return false
+	}
+	if rng := f.rngs[rule]; rng != nil {
+		return rng.Float64() < rate
+	}
+	return rand.Float64() < rate
+}
+
+func (f *faultSet) take(key bucketKey, qps float64, now time.Time) bool {
+	capacity := max(1, qps)
+	b, ok := f.buckets[key]
+	if !ok {
+		b = &bucket{tokens: capacity, last: now}
+		f.buckets[key] = b
+	}
+	// Callers read the clock before taking the lock, so now may trail b.last.
+	if now.After(b.last) {
+		b.tokens = min(capacity, b.tokens+now.Sub(b.last).Seconds()*qps)
+		b.last = now
+	}
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+func cloneRules(rules []FaultRule) []FaultRule {
+	if rules == nil {
+		return nil
+	}
+	out := make([]FaultRule, len(rules))
+	for i, r := range rules {
+		r.Actions = slices.Clone(r.Actions)
+		out[i] = r
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+// Package huaweicloud wires the Huawei Cloud SDK (ECS, VPC, IAM) and holds the
+// provider's Huawei Cloud resources.
+package huaweicloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	httpclient "github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
+	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
+	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
+	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
+	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+const cloudName = "huaweicloud"
+
+// Endpoint keys accepted in the provider's huaweicloud.endpoints map.
+var EndpointKeys = []string{"ecs", "vpc", "iam"}
+
+// credentialHint is appended to authentication errors.
+const credentialHint = "huaweicloud.access_key / huaweicloud.secret_key in the provider block, or HW_ACCESS_KEY / HW_SECRET_KEY"
+
+// Config is the provider's huaweicloud block after environment fallbacks.
+type Config struct {
+	Region    string
+	AccessKey string
+	SecretKey string
+	ProjectID string            // for Region; other regions are looked up in IAM
+	Endpoints map[string]string // service -> full URL
+	Retry     retry.Policy
+}
+
+// Client builds SDK clients lazily, per region, and runs every call through
+// the shared retry loop. One Client lives for the provider process.
+type Client struct {
+	cfg Config
+
+	mu       sync.Mutex
+	projects map[string]string // region -> project ID
+	ecs      map[string]*ecs.EcsClient
+	vpc      map[string]*vpc.VpcClient
+	iam      *iam.IamClient
+}
+
+// NewClient checks the configuration that does not need the network and
+// returns an error naming the missing attribute and its environment variable.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.AccessKey == "" && cfg.SecretKey == "" {
+		// Fall back to the SDK's own chain: HUAWEICLOUD_SDK_AK/SK and the profile file.
+		// The instance-metadata provider is left out: it would call 169.254.169.254
+		// from every machine that merely lacks credentials.
+		chain := provider.NewCredentialProviderChain([]provider.ICredentialProvider{
+			provider.NewEnvCredentialProvider("basic"),
+			provider.NewProfileCredentialProvider("basic"),
+		})
+		if c, err := chain.GetCredentials(); err == nil {
+			if b, ok := c.(*basic.Credentials); ok {
+				cfg.AccessKey, cfg.SecretKey = b.AK, b.SK
+				if cfg.ProjectID == "" {
+					cfg.ProjectID = b.ProjectId
+				}
+			}
+		}
+	}
+	switch {
+	case cfg.Region == "":
+		return nil, missing("region", "HW_REGION_NAME")
+	case cfg.AccessKey == "":
+		return nil, missing("access_key", "HW_ACCESS_KEY")
+	case cfg.SecretKey == "":
+		return nil, missing("secret_key", "HW_SECRET_KEY")
+	}
+	c := &Client{
+		cfg:      cfg,
+		projects: map[string]string{},
+		ecs:      map[string]*ecs.EcsClient{},
+		vpc:      map[string]*vpc.VpcClient{},
+	}
+	if cfg.ProjectID != "" {
+		c.projects[cfg.Region] = cfg.ProjectID
+	}
+	return c, nil
+}
+
+func missing(attr, env string) error {
+	return fmt.Errorf("the huaweicloud provider block is missing %q: set huaweicloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
+}
+
+// Region returns the region a resource works in: its own, else the provider's.
+func (c *Client) Region(resourceRegion string) string {
+	if resourceRegion != "" {
+		return resourceRegion
+	}
+	return c.cfg.Region
+}
+
+// endpoint is the service URL for a region: the override when configured,
+// else Huawei Cloud's public pattern.
+func (c *Client) endpoint(service, region string) string {
+	if u := c.cfg.Endpoints[service]; u != "" {
+		return strings.TrimSuffix(u, "/")
+	}
+	return fmt.Sprintf("https://%s.%s.myhuaweicloud.com", service, region)
+}
+
+func (c *Client) httpConfig() *hwconfig.HttpConfig {
+	return hwconfig.DefaultHttpConfig().WithTimeout(60 * time.Second)
+}
+
+// Do runs one API call with the shared retry policy. call turns the SDK error
+// into an *apierr.Error through wrap.
+func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
+	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
+}
+
+// projectID returns the project of a region, asking IAM once per region.
+// The lookup is ours rather than the SDK's so it goes through the retry loop
+// and its errors carry the cloud's code.
+func (c *Client) projectID(ctx context.Context, region string) (string, error) {
+	c.mu.Lock()
+	id, ok := c.projects[region]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	iamClient, err := c.iamClient()
+	if err != nil {
+		return "", err
+	}
+	var projects []iammodel.ProjectResult
+	err = c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		resp, err := iamClient.KeystoneListProjects(&iammodel.KeystoneListProjectsRequest{Name: &region})
+		if err != nil {
+			return wrap(err, "iam", "KeystoneListProjects")
+		}
+		projects = nil
+		if resp.Projects != nil {
+			projects = *resp.Projects
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("looking up the project ID of region %q: %w", region, err)
+	}
+	switch len(projects) {
+	case 0:
+		return "", fmt.Errorf("no IAM project is named %q: check the region, or set huaweicloud.project_id (HW_PROJECT_ID)", region)
+	case 1:
+	default:
+		return "", fmt.Errorf("%d IAM projects are named %q: set huaweicloud.project_id (HW_PROJECT_ID) to choose one", len(projects), region)
+	}
+	c.mu.Lock()
+	c.projects[region] = projects[0].Id
+	c.mu.Unlock()
+	return projects[0].Id, nil
+}
+
+func (c *Client) iamClient() (*iam.IamClient, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.iam != nil {
+		return c.iam, nil
+	}
+	cred, err := basic.NewCredentialsBuilder().WithAk(c.cfg.AccessKey).WithSk(c.cfg.SecretKey).SafeBuild()
+	if err != nil {
+		return nil, err
+	}
+	// Endpoints, not a region: with a region the SDK would run its own,
+	// unretried project lookup.
+	hc, err := iam.IamClientBuilder().
+		WithEndpoints([]string{c.endpoint("iam", c.cfg.Region)}).
+		WithCredential(cred).
+		WithHttpConfig(c.httpConfig()).
+		SafeBuild()
+	if err != nil {
+		return nil, err
+	}
+	c.iam = iam.NewIamClient(hc)
+	return c.iam, nil
+}
+
+// ECS returns the ECS client of a region.
+func (c *Client) ECS(ctx context.Context, region string) (*ecs.EcsClient, error) {
+	return serviceClient(ctx, c, c.ecs, "ecs", region, ecs.NewEcsClient)
+}
+
+// VPC returns the VPC v3 client of a region.
+func (c *Client) VPC(ctx context.Context, region string) (*vpc.VpcClient, error) {
+	return serviceClient(ctx, c, c.vpc, "vpc", region, vpc.NewVpcClient)
+}
+
+// serviceClient builds (once per region) a project-scoped SDK client.
+func serviceClient[T any](ctx context.Context, c *Client, cache map[string]*T, service, region string, build func(*httpclient.HcHttpClient) *T) (*T, error) {
+	c.mu.Lock()
+	cached, ok := cache[region]
+	c.mu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	projectID, err := c.projectID(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := basic.NewCredentialsBuilder().
+		WithAk(c.cfg.AccessKey).WithSk(c.cfg.SecretKey).WithProjectId(projectID).SafeBuild()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := httpclient.NewHcHttpClientBuilder().
+		WithEndpoints([]string{c.endpoint(service, region)}).
+		WithCredential(cred).
+		WithHttpConfig(c.httpConfig()).
+		SafeBuild()
+	if err != nil {
+		return nil, fmt.Errorf("building the Huawei Cloud %s client: %w", strings.ToUpper(service), err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if existing, ok := cache[region]; ok {
+		return existing, nil
+	}
+	cache[region] = build(hc)
+	return cache[region], nil
+}

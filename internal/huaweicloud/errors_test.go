@@ -1,0 +1,63 @@
+package huaweicloud
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+func TestWrap(t *testing.T) {
+	cases := []struct {
+		name      string
+		err       error
+		wantClass retry.Class
+		wantCode  string
+		wantMsg   string
+	}{
+		{"gateway throttling", &sdkerr.ServiceResponseError{StatusCode: 429, ErrorCode: "APIGW.0308", ErrorMessage: "over ratelimit"}, retry.Throttled, "APIGW.0308", "over ratelimit"},
+		{"bad signature", &sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "verify aksk signature fail"}, retry.Auth, "APIGW.0301", "verify aksk signature fail"},
+		{"forbidden", &sdkerr.ServiceResponseError{StatusCode: 403, ErrorCode: "Ecs.0319", ErrorMessage: "no permission"}, retry.Auth, "Ecs.0319", "no permission"},
+		{"gateway 5xx", &sdkerr.ServiceResponseError{StatusCode: 502, ErrorCode: "APIGW.0201", ErrorMessage: "bad gateway"}, retry.Transient, "APIGW.0201", "bad gateway"},
+		{"nova not found", &sdkerr.ServiceResponseError{StatusCode: 404, ErrorMessage: `{"itemNotFound":{"code":404,"message":"Instance x could not be found."}}`}, retry.NotFound, "itemNotFound", "Instance x could not be found."},
+		{"nova bad request", &sdkerr.ServiceResponseError{StatusCode: 400, ErrorMessage: `{"badRequest":{"code":400,"message":"not associated"}}`}, retry.Invalid, "badRequest", "not associated"},
+		{"nova conflict", &sdkerr.ServiceResponseError{StatusCode: 409, ErrorMessage: `{"conflictingRequest":{"code":409,"message":"Multiple security groups"}}`}, retry.Conflict, "conflictingRequest", "Multiple security groups"},
+		{"unparsable body", &sdkerr.ServiceResponseError{StatusCode: 500, ErrorMessage: "<html>oops</html>"}, retry.Transient, "", "<html>oops</html>"},
+		{"connection", sdkerr.NewConnectionError("connection refused"), retry.Transient, "", ""},
+		{"timeout", sdkerr.NewRequestTimeoutError("timeout"), retry.Transient, "", ""},
+		{"other", errors.New("bug"), retry.Unknown, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := wrap(c.err, "ecs", "removeSecurityGroup")
+			var e *apierr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("wrap returned %T", err)
+			}
+			if e.Class != c.wantClass || e.Code != c.wantCode || e.Message != c.wantMsg {
+				t.Fatalf("got class=%s code=%q msg=%q, want %s %q %q", e.Class, e.Code, e.Message, c.wantClass, c.wantCode, c.wantMsg)
+			}
+			if !errors.Is(err, c.err) {
+				t.Fatal("the SDK error is not kept for errors.Is/As")
+			}
+		})
+	}
+	if wrap(nil, "ecs", "x") != nil {
+		t.Fatal("wrap(nil) must be nil")
+	}
+}
+
+func TestWrap_MessageNamesCloudActionCodeAndRequest(t *testing.T) {
+	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "bad sig", RequestId: "req-1"}, "ecs", "addSecurityGroup")
+	want := "huaweicloud ECS addSecurityGroup: HTTP 401 APIGW.0301: bad sig (request ID req-1)"
+	if err.Error() != want {
+		t.Fatalf("got %q\nwant %q", err, want)
+	}
+	if d := apierr.Detail("Adding", err, credentialHint); !strings.Contains(d, "HW_SECRET_KEY") {
+		t.Fatalf("auth detail does not say what to fix: %q", d)
+	}
+}

@@ -1,0 +1,377 @@
+package huaweicloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// Implements the ECS (Nova-compatible) server actions addSecurityGroup and
+// removeSecurityGroup: POST /v2.1/{project_id}/servers/{server_id}/action.
+var (
+	_ resource.Resource                = &serverAssociationResource{}
+	_ resource.ResourceWithConfigure   = &serverAssociationResource{}
+	_ resource.ResourceWithImportState = &serverAssociationResource{}
+	_ resource.ResourceWithModifyPlan  = &serverAssociationResource{}
+)
+
+const (
+	serverAssociationDefaultTimeout = 5 * time.Minute
+	readTimeout                     = 5 * time.Minute
+)
+
+// NewServerAssociationResource is the constructor the provider registers.
+func NewServerAssociationResource() resource.Resource {
+	return &serverAssociationResource{}
+}
+
+type serverAssociationResource struct {
+	resourceBase
+}
+
+type serverAssociationResourceModel struct {
+	ID                types.String   `tfsdk:"id"`
+	ServerID          types.String   `tfsdk:"server_id"`
+	SecurityGroup     types.String   `tfsdk:"security_group"`
+	Region            types.String   `tfsdk:"region"`
+	SecurityGroupID   types.String   `tfsdk:"security_group_id"`
+	SecurityGroupName types.String   `tfsdk:"security_group_name"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *serverAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_huaweicloud_server_association"
+}
+
+func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Adds one security group to a Huawei Cloud ECS server (all of its NICs) with the server " +
+			"action `addSecurityGroup`, and removes exactly that group with `removeSecurityGroup` on destroy. " +
+			"Other groups on the server, whoever added them, are left alone.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<server_id>/<security_group>`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"server_id": schema.StringAttribute{
+				MarkdownDescription: "ID (UUID) of the ECS server. Changing it replaces the association.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(uuidPattern, "must be the server's ID, a UUID such as 2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"),
+				},
+			},
+			"security_group": schema.StringAttribute{
+				MarkdownDescription: "ID or name of the security group, sent to the API as given. A name must be unique " +
+					"in the project. Changing it replaces the association.",
+				Required:      true,
+				PlanModifiers: replace,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 255),
+					stringvalidator.RegexMatches(groupRefPattern, "must be a security group ID or name, without '/' and without leading or trailing spaces"),
+				},
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region of the server. Defaults to the provider's `huaweicloud.region`; changing " +
+					"either replaces the association.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"security_group_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the security group, as the server lists it.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"security_group_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the security group, as the server lists it.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+// groupRefPattern: no '/' (it separates the import ID) and no padding spaces.
+var groupRefPattern = regexp.MustCompile(`^[^/\s](?:[^/]*[^/\s])?$`)
+
+func (r *serverAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.planRegion(ctx, req, resp)
+}
+
+func (r *serverAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan serverAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, serverAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	serverID, group := plan.ServerID.ValueString(), plan.SecurityGroup.ValueString()
+	region := c.Region(plan.Region.ValueString())
+	summary := "Error Adding Security Group to Huawei Cloud Server"
+	what := fmt.Sprintf("Adding security group %q to server %q in %s", group, serverID, region)
+	conn, err := c.ECS(ctx, region)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		return
+	}
+
+	lock := mutexkv.Key(cloudName, "server", serverID)
+	mutexkv.Global.Lock(lock)
+	defer mutexkv.Global.Unlock(lock)
+
+	// Read inside the lock: adopting a membership someone else made would
+	// make our destroy remove their group.
+	if sg, err := FindServerSecurityGroup(ctx, c, conn, serverID, group); err == nil {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+			"Server %q is already in security group %q (ID %s). To manage this existing membership, import it:\n\n"+
+				"  terraform import <address> %s/%s", serverID, group, sg.Id, serverID, group))
+		return
+	} else if !isGroupNotListed(err) {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		return
+	}
+
+	err = c.Do(ctx, func(ctx context.Context, a retry.Attempt) error {
+		_, err := conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
+			ServerId: serverID,
+			Body: &model.NovaAssociateSecurityGroupRequestBody{
+				AddSecurityGroup: &model.NovaAddSecurityGroupOption{Name: group},
+			},
+		})
+		err = wrap(err, "ecs", "addSecurityGroup")
+		if err != nil && a.Retry() && apierr.ClassOf(err) == retry.Invalid {
+			// Nova answers "already associated" when our earlier try's answer was lost.
+			if _, ferr := FindServerSecurityGroup(ctx, c, conn, serverID, group); ferr == nil {
+				return nil
+			}
+		}
+		return err
+	})
+	if err != nil {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		return
+	}
+
+	// The action is asynchronous (202): wait until the server lists the group.
+	var sg *model.NovaSecurityGroup
+	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
+		found, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+		if isGroupNotListed(err) {
+			return false, nil
+		}
+		sg = found
+		return err == nil, err
+	})
+	if err != nil {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what+": waiting for the server to list the group", err, credentialHint))
+		return
+	}
+
+	plan.ID = types.StringValue(serverAssociationID(serverID, group))
+	plan.Region = types.StringValue(region)
+	plan.SecurityGroupID = types.StringValue(sg.Id)
+	plan.SecurityGroupName = types.StringValue(sg.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state serverAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	serverID, group := state.ServerID.ValueString(), state.SecurityGroup.ValueString()
+	region := c.Region(state.Region.ValueString())
+	what := fmt.Sprintf("Reading the security groups of server %q in %s", serverID, region)
+	conn, err := c.ECS(ctx, region)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Huawei Cloud Server Security Groups", apierr.Detail(what, err, credentialHint))
+		return
+	}
+	sg, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+	if apierr.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Huawei Cloud Server Association Not Found",
+			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Huawei Cloud Server Security Groups", apierr.Detail(what, err, credentialHint))
+		return
+	}
+	state.ID = types.StringValue(serverAssociationID(serverID, group))
+	state.Region = types.StringValue(region)
+	state.SecurityGroupID = types.StringValue(sg.Id)
+	state.SecurityGroupName = types.StringValue(sg.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update is never called: every argument requires replacement. The timeouts
+// block alone can change, and only in state.
+func (r *serverAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan serverAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *serverAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state serverAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, serverAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	serverID, group := state.ServerID.ValueString(), state.SecurityGroup.ValueString()
+	region := c.Region(state.Region.ValueString())
+	summary := "Error Removing Security Group from Huawei Cloud Server"
+	what := fmt.Sprintf("Removing security group %q from server %q in %s", group, serverID, region)
+	conn, err := c.ECS(ctx, region)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		return
+	}
+
+	lock := mutexkv.Key(cloudName, "server", serverID)
+	mutexkv.Global.Lock(lock)
+	defer mutexkv.Global.Unlock(lock)
+
+	err = c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		_, err := conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
+			ServerId: serverID,
+			Body: &model.NovaDisassociateSecurityGroupRequestBody{
+				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: group},
+			},
+		})
+		return wrap(err, "ecs", "removeSecurityGroup")
+	})
+	switch {
+	case err == nil:
+	case apierr.IsNotFound(err):
+		return // the server or the group is gone: so is the membership
+	case apierr.ClassOf(err) == retry.Invalid:
+		// Nova answers 400 when the group is not on the server (already removed,
+		// or removed by our own try whose answer was lost). Only the server's
+		// list can tell that apart from a real error.
+		if _, ferr := FindServerSecurityGroup(ctx, c, conn, serverID, group); apierr.IsNotFound(ferr) {
+			return
+		}
+		fallthrough
+	default:
+		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		return
+	}
+
+	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
+		_, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+		if apierr.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+	if err != nil {
+		resp.Diagnostics.AddError(summary, apierr.Detail(what+": waiting for the server to stop listing the group", err, credentialHint))
+	}
+}
+
+func (r *serverAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	serverID, group, ok := strings.Cut(req.ID, "/")
+	if !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID and security_group "+
+				"is the group's ID or name as written in the configuration; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group"), group)...)
+}
+
+func serverAssociationID(serverID, group string) string { return serverID + "/" + group }
+
+// FindServerSecurityGroup returns the group of the server that matches ref by
+// ID, else by name. A missing server or an unlisted group is an
+// *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
+func FindServerSecurityGroup(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID, ref string) (*model.NovaSecurityGroup, error) {
+	var groups []model.NovaSecurityGroup
+	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
+		if err != nil {
+			return wrap(err, "ecs", "NovaListServerSecurityGroups")
+		}
+		groups = nil
+		if resp.SecurityGroups != nil {
+			groups = *resp.SecurityGroups
+		}
+		return nil
+	})
+	if apierr.IsNotFound(err) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q was not found", serverID), Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range groups {
+		if groups[i].Id == ref {
+			return &groups[i], nil
+		}
+	}
+	for i := range groups {
+		if groups[i].Name == ref {
+			return &groups[i], nil
+		}
+	}
+	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q is not in security group %q", serverID, ref), Err: errGroupNotListed}
+}
+
+// errGroupNotListed marks a NotFoundError for a server that exists but does
+// not list the group, as opposed to a server that is gone.
+var errGroupNotListed = errors.New("the group is not in the server's list")
+
+func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed) }

@@ -1,0 +1,456 @@
+package huaweicloud_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+)
+
+const serverAssocAddr = "secgroup_huaweicloud_server_association.test"
+
+func TestAccServerAssociation_basic(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	id := f.ServerID + "/" + f.SecurityGroupID
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+				Check:  testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_name"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("region"), knownvalue.NotNull()),
+				},
+			},
+			{
+				ResourceName:            serverAssocAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// A second plan of the same configuration is empty.
+				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccServerAssociation_disappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+					// Out of band, through the cloud API: works against a real cloud too.
+					testAccRemoveServerGroup(t, env, f.ServerID, f.SecurityGroupID),
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+			},
+		},
+	})
+}
+
+func TestAccServerAssociation_serverDeleted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.HW.Mutate(func(s *hwemu.State) {
+						s.Servers = nil
+					})
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccServerAssociation_byName(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	if f.SecurityGroupName == "" {
+		acctest.FixtureEnv(t, "SECGROUP_ACC_HW_SECURITY_GROUP_NAME")
+	}
+	id := f.ServerID + "/" + f.SecurityGroupName
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+				Check:  testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group"), knownvalue.StringExact(f.SecurityGroupName)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_name"), knownvalue.StringExact(f.SecurityGroupName)),
+				},
+			},
+			{
+				ResourceName:            serverAssocAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
+
+// TestAccServerAssociation_wire proves the exact API calls: destroy sends the
+// documented removeSecurityGroup body and nothing else writes.
+func TestAccServerAssociation_wire(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			removes := env.Requests(t, "huaweicloud", "removeSecurityGroup")
+			if len(removes) != 1 {
+				return fmt.Errorf("destroy made %d removeSecurityGroup calls, want 1: %+v", len(removes), removes)
+			}
+			r := removes[0]
+			wantPath := fmt.Sprintf("/v2.1/%s/servers/%s/action", acctest.HWProjectID, f.ServerID)
+			if r.Method != "POST" || r.Path != wantPath || r.Status != 202 {
+				return fmt.Errorf("removeSecurityGroup went out as %s %s (status %d), want POST %s (202)", r.Method, r.Path, r.Status, wantPath)
+			}
+			if err := jsonEqual(r.Body, fmt.Sprintf(`{"removeSecurityGroup":{"name":%q}}`, f.SecurityGroupID)); err != nil {
+				return fmt.Errorf("removeSecurityGroup body: %w", err)
+			}
+			if adds := env.Requests(t, "huaweicloud", "addSecurityGroup"); len(adds) != 1 {
+				return fmt.Errorf("apply made %d addSecurityGroup calls, want 1", len(adds))
+			} else if err := jsonEqual(adds[0].Body, fmt.Sprintf(`{"addSecurityGroup":{"name":%q}}`, f.SecurityGroupID)); err != nil {
+				return fmt.Errorf("addSecurityGroup body: %w", err)
+			}
+			return testAccCheckServerAssociationDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))},
+		},
+	})
+}
+
+// TestAccServerAssociation_parallel applies several associations on one server
+// at once; the per-server lock keeps every one of them.
+func TestAccServerAssociation_parallel(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	const n = 6
+	groups := make([]string, n)
+	env.HW.Mutate(func(s *hwemu.State) {
+		for i := range groups {
+			groups[i] = acctest.UUID()
+			s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: groups[i], Name: fmt.Sprintf("par-%d", i), ProjectID: acctest.HWProjectID})
+		}
+	})
+	config := env.HuaweiProviderConfig()
+	for i, g := range groups {
+		config += fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "p%[1]d" {
+  server_id      = %[2]q
+  security_group = %[3]q
+}
+`, i, f.ServerID, g)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			got := serverGroups(env, f.ServerID)
+			if len(got) != 1 || got[0] != f.DefaultGroupID {
+				return fmt.Errorf("after destroy the server is in %v, want only its original group %s", got, f.DefaultGroupID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					got := serverGroups(env, f.ServerID)
+					if len(got) != n+1 {
+						return fmt.Errorf("server is in %d groups %v, want %d", len(got), got, n+1)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccServerAssociation_alreadyMember(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.DefaultGroupID)),
+				ExpectError: regexp.MustCompile(`(?s)already in security group.*terraform import`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			// The pre-existing membership must survive the failed create.
+			if got := serverGroups(env, f.ServerID); len(got) != 1 || got[0] != f.DefaultGroupID {
+				return fmt.Errorf("server groups %v, want [%s]", got, f.DefaultGroupID)
+			}
+			if n := len(env.Requests(t, "huaweicloud", "addSecurityGroup", "removeSecurityGroup")); n != 0 {
+				return fmt.Errorf("%d write calls were made, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccServerAssociation_validation(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	cases := []struct {
+		name, serverID, group, extra string
+		want                         string
+	}{
+		{"server_id not a UUID", "server-1", f.SecurityGroupID, "", `Attribute server_id must be the server's ID`},
+		{"empty group", f.ServerID, "", "", `Attribute security_group string length must be between 1 and 255`},
+		{"group with slash", f.ServerID, "a/b", "", `Attribute security_group must be a security group ID or name`},
+		{"group with padding", f.ServerID, " web", "", `Attribute security_group must be a security group ID or name`},
+		{"empty region", f.ServerID, f.SecurityGroupID, `region = ""`, `Attribute region string length must be at least 1`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = %[1]q
+  security_group = %[2]q
+  %[3]s
+}
+`, c.serverID, c.group, c.extra)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			// Validation happens before any API call.
+			if reqs := env.Requests(t, "huaweicloud"); len(reqs) != 0 {
+				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccServerAssociation_importInvalidID(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	for _, id := range []string{"no-slash", "not-a-uuid/" + f.SecurityGroupID, f.ServerID + "/"} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:        acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+				ResourceName:  serverAssocAddr,
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   regexp.MustCompile(`Expected <server_id>/<security_group>`),
+			}},
+		})
+	}
+}
+
+func TestAccServerAssociation_wrongCredentials(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.HuaweiProviderConfigWithSecret("wrong-secret"), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			ExpectError: regexp.MustCompile(`(?s)APIGW\.0301.*HW_SECRET_KEY`),
+		}},
+	})
+}
+
+func TestAccServerAssociation_unconfiguredCloud(t *testing.T) {
+	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_PROJECT_ID", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", t.TempDir()+"/none")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// A configuration without Huawei resources plans and applies without Huawei settings.
+				Config: `
+provider "secgroup" {}
+resource "terraform_data" "other" {
+  input = "no huawei resources here"
+}
+`,
+			},
+			{
+				Config: `
+provider "secgroup" {}
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = "2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"
+  security_group = "web"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Huawei Cloud Not Configured.*"region".*HW_REGION_NAME`),
+			},
+		},
+	})
+}
+
+func testAccServerAssociationConfig(serverID, group string) string {
+	return fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = %[1]q
+  security_group = %[2]q
+}
+`, serverID, group)
+}
+
+func testAccCheckServerAssociationExists(t *testing.T, env *acctest.Env, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		_, err := findServerAssociation(t, env, rs.Primary.Attributes)
+		return err
+	}
+}
+
+func testAccCheckServerAssociationDestroy(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "secgroup_huaweicloud_server_association" {
+				continue
+			}
+			_, err := findServerAssociation(t, env, rs.Primary.Attributes)
+			if err == nil {
+				return fmt.Errorf("server %s is still in security group %s", rs.Primary.Attributes["server_id"], rs.Primary.Attributes["security_group"])
+			}
+			if !apierr.IsNotFound(err) {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func findServerAssociation(t *testing.T, env *acctest.Env, attrs map[string]string) (*model.NovaSecurityGroup, error) {
+	ctx := context.Background()
+	c := env.HuaweiClient(t)
+	conn, err := c.ECS(ctx, c.Region(attrs["region"]))
+	if err != nil {
+		return nil, err
+	}
+	return huaweicloud.FindServerSecurityGroup(ctx, c, conn, attrs["server_id"], attrs["security_group"])
+}
+
+// testAccRemoveServerGroup removes a membership behind terraform's back, through the API.
+func testAccRemoveServerGroup(t *testing.T, env *acctest.Env, serverID, group string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		c := env.HuaweiClient(t)
+		conn, err := c.ECS(ctx, c.Region(""))
+		if err != nil {
+			return err
+		}
+		_, err = conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
+			ServerId: serverID,
+			Body:     &model.NovaDisassociateSecurityGroupRequestBody{RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: group}},
+		})
+		return err
+	}
+}
+
+func serverGroups(env *acctest.Env, serverID string) []string {
+	for _, s := range env.HW.State().Servers {
+		if s.ID == serverID {
+			return s.SecurityGroups
+		}
+	}
+	return nil
+}
+
+func jsonEqual(got, want string) error {
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		return fmt.Errorf("not JSON: %q", got)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		panic(err)
+	}
+	gb, _ := json.Marshal(g)
+	wb, _ := json.Marshal(w)
+	if string(gb) != string(wb) {
+		return fmt.Errorf("got %s, want %s", gb, wb)
+	}
+	return nil
+}

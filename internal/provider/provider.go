@@ -1,0 +1,221 @@
+// Package provider holds the secgroup provider: its schema, its configuration
+// with environment fallbacks, and the list of resources of every cloud.
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
+)
+
+var _ provider.Provider = &SecgroupProvider{}
+
+// SecgroupProvider is the provider implementation.
+type SecgroupProvider struct {
+	version string
+}
+
+// New returns the provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &SecgroupProvider{version: version} }
+}
+
+type providerModel struct {
+	HuaweiCloud  *huaweiCloudModel  `tfsdk:"huaweicloud"`
+	AliCloud     *aliCloudModel     `tfsdk:"alicloud"`
+	TencentCloud *tencentCloudModel `tfsdk:"tencentcloud"`
+	MaxRetries   types.Int64        `tfsdk:"max_retries"`
+}
+
+type huaweiCloudModel struct {
+	Region    types.String `tfsdk:"region"`
+	AccessKey types.String `tfsdk:"access_key"`
+	SecretKey types.String `tfsdk:"secret_key"`
+	ProjectID types.String `tfsdk:"project_id"`
+	Endpoints types.Map    `tfsdk:"endpoints"`
+}
+
+type aliCloudModel struct {
+	Region        types.String `tfsdk:"region"`
+	AccessKey     types.String `tfsdk:"access_key"`
+	SecretKey     types.String `tfsdk:"secret_key"`
+	SecurityToken types.String `tfsdk:"security_token"`
+	Endpoints     types.Map    `tfsdk:"endpoints"`
+}
+
+type tencentCloudModel struct {
+	Region    types.String `tfsdk:"region"`
+	SecretID  types.String `tfsdk:"secret_id"`
+	SecretKey types.String `tfsdk:"secret_key"`
+	Endpoints types.Map    `tfsdk:"endpoints"`
+}
+
+func (p *SecgroupProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "secgroup"
+	resp.Version = p.version
+}
+
+func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages security-group memberships and egress rules as their own resources on " +
+			"Huawei Cloud, Alibaba Cloud and Tencent Cloud. Each cloud has its own optional block; a cloud " +
+			"that is not configured only fails the resources that use it.",
+		Attributes: map[string]schema.Attribute{
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a throttled or transiently failed API call is retried, with " +
+					"exponential backoff and jitter, on every cloud. Always bounded by the operation's timeout too. Default `5`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"huaweicloud": schema.SingleNestedBlock{
+				MarkdownDescription: "Huawei Cloud settings. Each attribute falls back to its environment variable, " +
+					"then to the Huawei Cloud SDK's own `HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK` variables and " +
+					"`~/.huaweicloud/credentials` profile file.",
+				Attributes: map[string]schema.Attribute{
+					"region":     cloudString("Region, e.g. `cn-north-4`. Environment: `HW_REGION_NAME`.", false),
+					"access_key": cloudString("Access key (AK). Environment: `HW_ACCESS_KEY`.", false),
+					"secret_key": cloudString("Secret key (SK). Environment: `HW_SECRET_KEY`.", true),
+					"project_id": cloudString("Project ID of `region`. Environment: `HW_PROJECT_ID`. When unset, "+
+						"the project whose name is the region is looked up in IAM (once per region).", false),
+					"endpoints": endpointsAttribute(huaweicloud.EndpointKeys),
+				},
+			},
+			"alicloud": schema.SingleNestedBlock{
+				MarkdownDescription: "Alibaba Cloud settings. Each attribute falls back to its environment variable, " +
+					"then to the Alibaba Cloud SDK's own credential chain (environment and profile file).",
+				Attributes: map[string]schema.Attribute{
+					"region":         cloudString("Region, e.g. `cn-hangzhou`. Environment: `ALICLOUD_REGION`.", false),
+					"access_key":     cloudString("AccessKey ID. Environment: `ALICLOUD_ACCESS_KEY`.", false),
+					"secret_key":     cloudString("AccessKey secret. Environment: `ALICLOUD_SECRET_KEY`.", true),
+					"security_token": cloudString("STS security token. Environment: `ALICLOUD_SECURITY_TOKEN`.", true),
+					"endpoints":      endpointsAttribute(alicloud.EndpointKeys),
+				},
+			},
+			"tencentcloud": schema.SingleNestedBlock{
+				MarkdownDescription: "Tencent Cloud settings. Each attribute falls back to its environment variable, " +
+					"then to the Tencent Cloud SDK's own environment and profile-file credentials.",
+				Attributes: map[string]schema.Attribute{
+					"region":     cloudString("Region, e.g. `ap-guangzhou`. Environment: `TENCENTCLOUD_REGION`.", false),
+					"secret_id":  cloudString("SecretId. Environment: `TENCENTCLOUD_SECRET_ID`.", false),
+					"secret_key": cloudString("SecretKey. Environment: `TENCENTCLOUD_SECRET_KEY`.", true),
+					"endpoints":  endpointsAttribute(tencentcloud.EndpointKeys),
+				},
+			},
+		},
+	}
+}
+
+func cloudString(description string, sensitive bool) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Sensitive:           sensitive,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+func endpointsAttribute(keys []string) schema.MapAttribute {
+	return schema.MapAttribute{
+		MarkdownDescription: "Full URLs that replace the public endpoints, keyed by service: `" +
+			strings.Join(keys, "`, `") + "`. `http://` is allowed, e.g. for the local emulator.",
+		Optional:    true,
+		ElementType: types.StringType,
+		Validators: []validator.Map{
+			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
+			mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(urlPattern, "must be a full URL such as https://host or http://127.0.0.1:8080")),
+		},
+	}
+}
+
+func (p *SecgroupProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	policy := retry.DefaultPolicy
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		policy.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+
+	data := &providerData{}
+	var hw huaweiCloudModel
+	if cfg.HuaweiCloud != nil {
+		hw = *cfg.HuaweiCloud
+	}
+	r := newSettings(ctx, "huaweicloud")
+	hwCfg := huaweicloud.Config{
+		Region:    r.get(hw.Region, "region", "HW_REGION_NAME"),
+		AccessKey: r.get(hw.AccessKey, "access_key", "HW_ACCESS_KEY"),
+		SecretKey: r.get(hw.SecretKey, "secret_key", "HW_SECRET_KEY"),
+		ProjectID: r.get(hw.ProjectID, "project_id", "HW_PROJECT_ID"),
+		Endpoints: r.endpoints(hw.Endpoints),
+		Retry:     policy,
+	}
+	if data.hwErr = r.err(); data.hwErr == nil {
+		data.hw, data.hwErr = huaweicloud.NewClient(hwCfg)
+	}
+
+	var ali aliCloudModel
+	if cfg.AliCloud != nil {
+		ali = *cfg.AliCloud
+	}
+	r = newSettings(ctx, "alicloud")
+	aliCfg := alicloud.Config{
+		Region:        r.get(ali.Region, "region", "ALICLOUD_REGION"),
+		AccessKey:     r.get(ali.AccessKey, "access_key", "ALICLOUD_ACCESS_KEY"),
+		SecretKey:     r.get(ali.SecretKey, "secret_key", "ALICLOUD_SECRET_KEY"),
+		SecurityToken: r.get(ali.SecurityToken, "security_token", "ALICLOUD_SECURITY_TOKEN"),
+		Endpoints:     r.endpoints(ali.Endpoints),
+		Retry:         policy,
+	}
+	if data.aliErr = r.err(); data.aliErr == nil {
+		data.ali, data.aliErr = alicloud.NewClient(aliCfg)
+	}
+
+	var tc tencentCloudModel
+	if cfg.TencentCloud != nil {
+		tc = *cfg.TencentCloud
+	}
+	r = newSettings(ctx, "tencentcloud")
+	tcCfg := tencentcloud.Config{
+		Region:    r.get(tc.Region, "region", "TENCENTCLOUD_REGION"),
+		SecretID:  r.get(tc.SecretID, "secret_id", "TENCENTCLOUD_SECRET_ID"),
+		SecretKey: r.get(tc.SecretKey, "secret_key", "TENCENTCLOUD_SECRET_KEY"),
+		Endpoints: r.endpoints(tc.Endpoints),
+		Retry:     policy,
+	}
+	if data.tcErr = r.err(); data.tcErr == nil {
+		data.tc, data.tcErr = tencentcloud.NewClient(tcCfg)
+	}
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		huaweicloud.NewServerAssociationResource,
+	}
+}
+
+func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,88 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	secgroup "github.com/secgroup/terraform-provider-secgroup/internal/provider"
+)
+
+func TestProvider_SchemaIsValid(t *testing.T) {
+	p := secgroup.New("test")()
+	resp := &provider.SchemaResponse{}
+	p.Schema(context.Background(), provider.SchemaRequest{}, resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema: %v", resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+		t.Fatalf("schema implementation: %v", diags)
+	}
+}
+
+// Every huaweicloud setting can come from the HW_* environment variables.
+func TestAccProvider_HuaweiEnvironmentFallback(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	t.Setenv("HW_REGION_NAME", acctest.HWRegion)
+	t.Setenv("HW_ACCESS_KEY", acctest.HWAccessKey)
+	t.Setenv("HW_SECRET_KEY", acctest.HWSecretKey)
+	t.Setenv("HW_PROJECT_ID", acctest.HWProjectID)
+	u := env.Emulator.URL()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "secgroup" {
+  huaweicloud {
+    endpoints = { ecs = %[1]q, vpc = %[1]q, iam = %[1]q }
+  }
+}
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = %[2]q
+  security_group = %[3]q
+}
+`, u, f.ServerID, f.SecurityGroupID),
+		}},
+	})
+	// With HW_PROJECT_ID set, IAM is never asked.
+	if n := len(env.Requests(t, "huaweicloud", "KeystoneListProjects")); n != 0 {
+		t.Fatalf("%d IAM project lookups with HW_PROJECT_ID set, want 0", n)
+	}
+}
+
+func TestAccProvider_EndpointValidation(t *testing.T) {
+	cases := map[string]string{
+		`endpoints = { s3 = "http://127.0.0.1:1" }`:  `value must be one of`,
+		`endpoints = { ecs = "127.0.0.1:1" }`:        `must be a full URL`,
+		`endpoints = { ecs = "ftp://127.0.0.1:1/" }`: `must be a full URL`,
+		`region = ""`: `string length must be at least 1`,
+	}
+	for body, want := range cases {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf(`
+provider "secgroup" {
+  huaweicloud {
+    %s
+  }
+}
+# Terraform validates a provider block only when a resource uses the provider.
+resource "secgroup_huaweicloud_server_association" "x" {
+  server_id      = "2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"
+  security_group = "web"
+}
+`, body),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(want),
+			}},
+		})
+	}
+}

@@ -1,0 +1,164 @@
+// Package retry holds the one retry loop every cloud client uses. Each cloud
+// classifies its own errors into a Class; the loop decides from the Class alone,
+// so throttling, transient failures and busy resources behave the same on
+// Huawei Cloud, Alibaba Cloud and Tencent Cloud.
+package retry
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// Class is what a cloud error means for the caller.
+type Class int
+
+const (
+	// Unknown errors are returned at once: never swallowed, never retried blindly.
+	Unknown Class = iota
+	// NotFound: the object (or the relation) does not exist.
+	NotFound
+	// Throttled: the cloud asked us to slow down. Retried with backoff.
+	Throttled
+	// Transient: 5xx, connection reset, timeout. Retried with backoff.
+	Transient
+	// Busy: the object is in a state that does not allow the operation yet
+	// (e.g. an instance that is Starting). Retried until the deadline, not bounded by MaxRetries.
+	Busy
+	// Conflict: the object is in use or already exists.
+	Conflict
+	// Invalid: the request itself is wrong; retrying cannot help.
+	Invalid
+	// Auth: credentials are missing, wrong or lack permission.
+	Auth
+)
+
+func (c Class) String() string {
+	switch c {
+	case NotFound:
+		return "not found"
+	case Throttled:
+		return "throttled"
+	case Transient:
+		return "transient"
+	case Busy:
+		return "busy"
+	case Conflict:
+		return "conflict"
+	case Invalid:
+		return "invalid"
+	case Auth:
+		return "auth"
+	default:
+		return "unknown"
+	}
+}
+
+// Retryable reports whether the loop tries again after an error of this class.
+func (c Class) Retryable() bool {
+	return c == Throttled || c == Transient || c == Busy
+}
+
+// Classifier maps an error to its Class. Each cloud package provides one.
+type Classifier func(error) Class
+
+// RetryAfterer is implemented by errors that carry the cloud's own wait hint.
+type RetryAfterer interface {
+	RetryAfter() time.Duration
+}
+
+// Policy bounds the loop. The context deadline (the resource's timeout) bounds it too.
+type Policy struct {
+	// MaxRetries is how many times a throttled or transient failure is retried.
+	MaxRetries int
+	// BaseDelay is the first backoff; it doubles on each retry up to MaxDelay.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+}
+
+// DefaultPolicy is used when the provider's max_retries is not set.
+var DefaultPolicy = Policy{MaxRetries: 5, BaseDelay: 200 * time.Millisecond, MaxDelay: 10 * time.Second}
+
+// Attempt is handed to the operation so a mutating call can tell a first try from a retry:
+// on a retry, the cloud's "already so" answer may be the echo of our own earlier success.
+type Attempt struct {
+	N int // 1 for the first try
+}
+
+// Retry reports whether this attempt follows an earlier one whose answer may have been lost.
+func (a Attempt) Retry() bool { return a.N > 1 }
+
+// ErrGaveUp wraps the last error when the retries or the deadline ran out.
+var ErrGaveUp = errors.New("gave up retrying")
+
+// Do runs op until it succeeds, fails with a class that is not retryable,
+// exhausts p.MaxRetries (throttled/transient), or the context ends.
+func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.Context, a Attempt) error) error {
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = DefaultPolicy.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = DefaultPolicy.MaxDelay
+	}
+	retries := 0
+	for n := 1; ; n++ {
+		err := op(ctx, Attempt{N: n})
+		if err == nil {
+			return nil
+		}
+		class := classify(err)
+		if !class.Retryable() {
+			return err
+		}
+		if class != Busy {
+			if retries >= p.MaxRetries {
+				return &GaveUpError{Err: err, Attempts: n, Reason: "max_retries reached"}
+			}
+			retries++
+		}
+		delay := backoff(p, n)
+		var ra RetryAfterer
+		if errors.As(err, &ra) && ra.RetryAfter() > delay {
+			delay = ra.RetryAfter()
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+			return &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is exponential with full jitter over the upper half, so parallel
+// callers that were throttled together do not come back together.
+func backoff(p Policy, n int) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < n && d < p.MaxDelay; i++ {
+		d *= 2
+	}
+	if d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// GaveUpError is returned when retrying stopped; it keeps the cloud's last error.
+type GaveUpError struct {
+	Err      error
+	Attempts int
+	Reason   string
+}
+
+func (e *GaveUpError) Error() string {
+	return e.Err.Error() + " (after " + strconv.Itoa(e.Attempts) + " attempts, " + e.Reason + ")"
+}
+
+func (e *GaveUpError) Unwrap() []error { return []error{e.Err, ErrGaveUp} }

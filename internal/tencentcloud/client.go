@@ -1,0 +1,221 @@
+// Package tencentcloud wires the Tencent Cloud SDK's common client (VPC and
+// CVM, API 3.0) and holds the provider's Tencent Cloud resources.
+package tencentcloud
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+const cloudName = "tencentcloud"
+
+// Endpoint keys accepted in the provider's tencentcloud.endpoints map.
+var EndpointKeys = []string{"vpc", "cvm"}
+
+// apiVersion is the version of both VPC and CVM.
+const apiVersion = "2017-03-12"
+
+const (
+	connectTimeout = 10 * time.Second
+	// readTimeout bounds one HTTP exchange; the resource's timeout bounds the retries.
+	readTimeout = 60 * time.Second
+)
+
+// Config is the provider's tencentcloud block after environment fallbacks.
+type Config struct {
+	Region    string
+	SecretID  string
+	SecretKey string
+	Endpoints map[string]string // service -> full URL
+	Retry     retry.Policy
+}
+
+// Client builds SDK clients lazily, per service and region, and runs every
+// call through the shared retry loop. One Client lives for the provider process.
+type Client struct {
+	cfg       Config
+	overrides map[string]*url.URL // service -> endpoint override
+	transport http.RoundTripper   // one connection pool for every SDK client
+
+	mu      sync.Mutex
+	clients map[clientKey]*common.Client
+}
+
+type clientKey struct{ service, region string }
+
+// NewClient checks the configuration that does not need the network and
+// returns an error naming the missing attribute and its environment variable.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.SecretID == "" && cfg.SecretKey == "" {
+		// Fall back to the SDK's own providers: TENCENTCLOUD_SECRET_ID/KEY, then the
+		// profile file. The CVM role provider is left out: it would call the
+		// metadata host from every machine that merely lacks credentials.
+		chain := common.NewProviderChain([]common.Provider{
+			common.DefaultEnvProvider(),
+			common.DefaultProfileProvider(),
+		})
+		if cred, err := chain.GetCredential(); err == nil {
+			cfg.SecretID, cfg.SecretKey = cred.GetSecretId(), cred.GetSecretKey()
+		}
+	}
+	switch {
+	case cfg.Region == "":
+		return nil, missing("region", "TENCENTCLOUD_REGION")
+	case cfg.SecretID == "":
+		return nil, missing("secret_id", "TENCENTCLOUD_SECRET_ID")
+	case cfg.SecretKey == "":
+		return nil, missing("secret_key", "TENCENTCLOUD_SECRET_KEY")
+	}
+	overrides, err := parseEndpoints(cfg.Endpoints)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		cfg:       cfg,
+		overrides: overrides,
+		transport: newTransport(),
+		clients:   map[clientKey]*common.Client{},
+	}, nil
+}
+
+func missing(attr, env string) error {
+	return fmt.Errorf("the tencentcloud provider block is missing %q: set tencentcloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
+}
+
+func parseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
+	out := map[string]*url.URL{}
+	for key, raw := range endpoints {
+		if !slices.Contains(EndpointKeys, key) {
+			return nil, fmt.Errorf("tencentcloud endpoints: unknown service %q (known: %s)", key, strings.Join(EndpointKeys, ", "))
+		}
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("tencentcloud endpoints.%s: %w", key, err)
+		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+			return nil, fmt.Errorf("tencentcloud endpoints.%s: %q is not a full URL such as https://host or http://127.0.0.1:8080", key, raw)
+		}
+		out[key] = u
+	}
+	return out, nil
+}
+
+// Region returns the region a resource works in: its own, else the provider's.
+func (c *Client) Region(resourceRegion string) string {
+	if resourceRegion != "" {
+		return resourceRegion
+	}
+	return c.cfg.Region
+}
+
+// endpoint is the SDK's scheme and endpoint (host[:port][/path]) of a
+// service: the override when configured, else Tencent Cloud's public endpoint.
+func (c *Client) endpoint(svc string) (scheme, endpoint string) {
+	if u := c.overrides[svc]; u != nil {
+		return strings.ToUpper(u.Scheme), u.Host + strings.TrimSuffix(u.Path, "/")
+	}
+	return "HTTPS", svc + "." + tchttp.RootDomain
+}
+
+// Do runs one API call with the shared retry policy. The call turns the SDK
+// error into an *apierr.Error through wrap.
+func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
+	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
+}
+
+// sdkClient returns the common client of a service in a region, built once.
+// The common client is safe for concurrent use: it changes no state per call.
+func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
+	if !slices.Contains(EndpointKeys, svc) {
+		return nil, fmt.Errorf("tencentcloud: unknown service %q (known: %s)", svc, strings.Join(EndpointKeys, ", "))
+	}
+	key := clientKey{svc, region}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if client, ok := c.clients[key]; ok {
+		return client, nil
+	}
+	cp := profile.NewClientProfile()
+	cp.HttpProfile.Scheme, cp.HttpProfile.Endpoint = c.endpoint(svc)
+	cp.HttpProfile.ReqTimeout = int(readTimeout / time.Second)
+	cp.Language = "en-US" // error messages are shown to the user
+	// c.Do is the one retry policy. The region breaker would also send calls
+	// to ap-guangzhou.tencentcloudapi.com, past an endpoint override.
+	cp.NetworkFailureMaxRetries = 0
+	cp.RateLimitExceededMaxRetries = 0
+	cp.DisableRegionBreaker = true
+	client := common.NewCommonClient(common.NewCredential(c.cfg.SecretID, c.cfg.SecretKey), region, cp).
+		WithHttpTransport(c.transport)
+	c.clients[key] = client
+	return client, nil
+}
+
+// Call makes one API call (POST, JSON, TC3-HMAC-SHA256) through c.Do and
+// decodes the answer's Response object into out (unless out is nil). params
+// is encoded with encoding/json; nil sends an empty object.
+func (c *Client) Call(ctx context.Context, svc, region, action string, params any, out any) error {
+	client, err := c.sdkClient(svc, c.Region(region))
+	if err != nil {
+		return err
+	}
+	body := []byte("{}")
+	if params != nil {
+		if body, err = json.Marshal(params); err != nil {
+			return fmt.Errorf("tencentcloud %s %s: encoding the parameters: %w", strings.ToUpper(svc), action, err)
+		}
+	}
+	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		// A new request per attempt: each one gets a fresh timestamp, nonce and signature.
+		req := tchttp.NewCommonRequest(svc, apiVersion, action)
+		req.SetContext(ctx)
+		if err := req.SetActionParameters(body); err != nil {
+			return fmt.Errorf("tencentcloud %s %s: the parameters are not a JSON object: %w", strings.ToUpper(svc), action, err)
+		}
+		resp := &answer{BaseResponse: &tchttp.BaseResponse{}}
+		if err := client.Send(req, resp); err != nil {
+			return wrap(err, svc, action)
+		}
+		if out == nil {
+			return nil
+		}
+		if err := json.Unmarshal(resp.Response, out); err != nil {
+			return fmt.Errorf("tencentcloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
+		}
+		return nil
+	})
+}
+
+// answer keeps the Response object's bytes for the caller's types: the SDK's
+// CommonResponse decodes into map[string]any, turning numbers into float64.
+type answer struct {
+	*tchttp.BaseResponse
+	Response json.RawMessage `json:"Response"`
+}
+
+// newTransport is http.DefaultTransport's setup with a bounded connect time.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}

@@ -1,0 +1,120 @@
+package tencentcloud
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+func TestClassifySDKErrors(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		want retry.Class
+	}{
+		{"RequestLimitExceeded", retry.Throttled},
+		{"RequestLimitExceeded.UinLimitExceeded", retry.Throttled},
+		{"LimitExceeded.ActionLimited", retry.Throttled},
+
+		{"InternalError", retry.Transient},
+		{"InternalError.DBError", retry.Transient},
+		{"InternalServerError", retry.Transient},
+		{"ServiceUnavailable", retry.Transient},
+		{"ClientError.NetworkError", retry.Transient},
+
+		{"ResourceNotFound", retry.NotFound},
+		{"ResourceNotFound.SvcNotExist", retry.NotFound},
+		{"InvalidInstanceId.NotFound", retry.NotFound},
+		{"InvalidSecurityGroupID.NotFound", retry.NotFound},
+		{"UnauthorizedOperation.AttachmentNotFound", retry.NotFound},
+		{"InvalidParameterValue.ResourceNotFound", retry.NotFound},
+
+		{"AuthFailure", retry.Auth},
+		{"AuthFailure.SecretIdNotFound", retry.Auth}, // not NotFound
+		{"AuthFailure.SignatureFailure", retry.Auth},
+		{"UnauthorizedOperation", retry.Auth},
+		{"UnauthorizedOperation.NoRealNameAuthentication", retry.Auth},
+
+		{"OperationDenied.InstanceOperationInProgress", retry.Busy},
+		{"UnsupportedOperation.MutexOperationTaskRunning", retry.Busy},
+
+		{"ResourceInUse", retry.Conflict},
+		{"ResourceInUse.Address", retry.Conflict},
+		{"FailedOperation.SecurityGroupInUse", retry.Conflict},
+		{"InvalidParameterValue.BandwidthPackageInUse", retry.Conflict},
+		{"UnsupportedOperation.DuplicatePolicy", retry.Conflict},
+		{"UnsupportedOperation.AttachmentAlreadyExists", retry.Conflict},
+
+		{"InvalidParameter", retry.Invalid},
+		{"InvalidParameterValue.Malformed", retry.Invalid},
+		{"InvalidParameterValue.Duplicate", retry.Invalid},
+		{"MissingParameter", retry.Invalid},
+		{"UnknownParameter", retry.Invalid},
+		{"LimitExceeded.SecurityGroupPolicySet", retry.Invalid},
+
+		{"FailedOperation.SecurityGroupActionFailed", retry.Unknown},
+		{"UnsupportedOperation.ActionNotFound", retry.Unknown},
+		{"ClientError.ParseJsonError", retry.Unknown},
+		{"ClientError.CredentialError", retry.Unknown},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			err := wrap(tcerr.NewTencentCloudSDKError(tc.code, "message of "+tc.code, "req-1"), "vpc", "DeleteSecurityGroup")
+			var e *apierr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("wrap returned %T", err)
+			}
+			if e.Class != tc.want {
+				t.Errorf("class = %v, want %v", e.Class, tc.want)
+			}
+			if e.Code != tc.code || e.Message != "message of "+tc.code || e.RequestID != "req-1" || e.Status != 0 {
+				t.Errorf("error fields = %+v", e)
+			}
+		})
+	}
+}
+
+// A gateway in front of the API answered instead of the API itself.
+func TestWrapHTTPStatus(t *testing.T) {
+	for _, tc := range []struct {
+		msg    string
+		status int
+		want   retry.Class
+	}{
+		{"Request fail with http status code: 502 Bad Gateway, with body: {}", 502, retry.Transient},
+		{"Request fail with http status code: 429 Too Many Requests, with body: {}", 429, retry.Throttled},
+		{"Request fail with http status code: 403 Forbidden, with body: {}", 403, retry.Unknown},
+		{"unexpected", 0, retry.Unknown},
+	} {
+		err := wrap(tcerr.NewTencentCloudSDKError(codeHTTPStatusError, tc.msg, ""), "cvm", "AssociateSecurityGroups")
+		var e *apierr.Error
+		if !errors.As(err, &e) || e.Status != tc.status || e.Class != tc.want {
+			t.Errorf("wrap(%q) = %+v, want status %d, class %v", tc.msg, err, tc.status, tc.want)
+		}
+	}
+}
+
+func TestWrapOtherErrors(t *testing.T) {
+	if err := wrap(nil, "vpc", "DescribeSecurityGroups"); err != nil {
+		t.Errorf("wrap(nil) = %v", err)
+	}
+	boom := errors.New("boom")
+	err := wrap(boom, "vpc", "DescribeSecurityGroups")
+	if apierr.ClassOf(err) != retry.Unknown || !errors.Is(err, boom) {
+		t.Errorf("wrap(boom) = %v", err)
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	msg := wrap(tcerr.NewTencentCloudSDKError("ResourceInUse", "The resource is in use.", "req-1"), "vpc", "DeleteSecurityGroup").Error()
+	want := "tencentcloud VPC DeleteSecurityGroup ResourceInUse: The resource is in use. (request ID req-1)"
+	if msg != want {
+		t.Errorf("message = %q, want %q", msg, want)
+	}
+	if strings.Contains(msg, "HTTP") {
+		t.Error("the message names an HTTP status; every API answer is 200")
+	}
+}
