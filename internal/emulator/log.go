@@ -14,7 +14,8 @@ import (
 // that carry signatures or tokens are redacted.
 type Record struct {
 	Seq       int64             `json:"seq"`
-	Time      time.Time         `json:"time"`
+	Time      time.Time         `json:"time"` // arrival
+	Done      time.Time         `json:"done"` // answer written; with Time, shows which calls overlapped
 	Cloud     string            `json:"cloud"`
 	Service   string            `json:"service"`
 	Action    string            `json:"action"`
@@ -49,6 +50,7 @@ func (s *Server) ResetRequests() {
 }
 
 func (s *Server) record(rec Record) {
+	rec.Done = time.Now().UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = append(s.log, rec)

@@ -17,6 +17,7 @@ import (
 	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
 	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
 	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
@@ -47,6 +48,7 @@ type Client struct {
 
 	mu       sync.Mutex
 	projects map[string]string // region -> project ID
+	lookups  singleflight.Group
 	ecs      map[string]*ecs.EcsClient
 	vpc      map[string]*vpc.VpcClient
 	iam      *iam.IamClient
@@ -123,7 +125,8 @@ func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.At
 	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
 }
 
-// projectID returns the project of a region, asking IAM once per region.
+// projectID returns the project of a region, asking IAM once per region;
+// concurrent first uses (terraform refreshes in parallel) share one call.
 // The lookup is ours rather than the SDK's so it goes through the retry loop
 // and its errors carry the cloud's code.
 func (c *Client) projectID(ctx context.Context, region string) (string, error) {
@@ -133,6 +136,22 @@ func (c *Client) projectID(ctx context.Context, region string) (string, error) {
 	if ok {
 		return id, nil
 	}
+	v, err, _ := c.lookups.Do(region, func() (any, error) {
+		id, err := c.lookupProject(ctx, region)
+		if err == nil {
+			c.mu.Lock()
+			c.projects[region] = id
+			c.mu.Unlock()
+		}
+		return id, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil //nolint:forcetypeassert // the function above returns a string
+}
+
+func (c *Client) lookupProject(ctx context.Context, region string) (string, error) {
 	iamClient, err := c.iamClient()
 	if err != nil {
 		return "", err
@@ -156,13 +175,10 @@ func (c *Client) projectID(ctx context.Context, region string) (string, error) {
 	case 0:
 		return "", fmt.Errorf("no IAM project is named %q: check the region, or set huaweicloud.project_id (HW_PROJECT_ID)", region)
 	case 1:
+		return projects[0].Id, nil
 	default:
 		return "", fmt.Errorf("%d IAM projects are named %q: set huaweicloud.project_id (HW_PROJECT_ID) to choose one", len(projects), region)
 	}
-	c.mu.Lock()
-	c.projects[region] = projects[0].Id
-	c.mu.Unlock()
-	return projects[0].Id, nil
 }
 
 func (c *Client) iamClient() (*iam.IamClient, error) {

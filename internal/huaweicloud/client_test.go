@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
@@ -61,7 +62,8 @@ func TestClient_RegionAndEndpoints(t *testing.T) {
 	}
 }
 
-// The project of a region is looked up once in IAM and reused by every service client.
+// The project of a region is looked up once in IAM, even by concurrent first
+// uses, and reused by every service client.
 func TestClient_ProjectLookup(t *testing.T) {
 	hw := hwemu.New()
 	srv := emulator.New(hw)
@@ -80,11 +82,20 @@ func TestClient_ProjectLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.ECS(ctx, "cn-north-4"); err != nil {
-		t.Fatal(err)
+	// Terraform refreshes resources in parallel: their first calls share one lookup.
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); _, err := c.ECS(ctx, "cn-north-4"); errs <- err }()
+		go func() { defer wg.Done(); _, err := c.VPC(ctx, "cn-north-4"); errs <- err }()
 	}
-	if _, err := c.VPC(ctx, "cn-north-4"); err != nil {
-		t.Fatal(err)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	if id, _ := c.projectID(ctx, "cn-north-4"); id != "11112222333344445555666677778888" {
 		t.Fatalf("project %q", id)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
 )
@@ -188,8 +190,9 @@ func TestAccServerAssociation_wire(t *testing.T) {
 	})
 }
 
-// TestAccServerAssociation_parallel applies several associations on one server
-// at once; the per-server lock keeps every one of them.
+// TestAccServerAssociation_parallel applies and destroys several associations
+// on one server at once: every one lands, and the per-server lock keeps their
+// writes from overlapping.
 func TestAccServerAssociation_parallel(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
@@ -212,12 +215,28 @@ resource "secgroup_huaweicloud_server_association" "p%[1]d" {
 `, i, f.ServerID, g)
 	}
 
+	// Slow writes make any overlap between two writers of one server visible.
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "removeSecurityGroup"}, LatencyMS: 100}})
+
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			got := serverGroups(env, f.ServerID)
 			if len(got) != 1 || got[0] != f.DefaultGroupID {
 				return fmt.Errorf("after destroy the server is in %v, want only its original group %s", got, f.DefaultGroupID)
+			}
+			writes := env.Requests(t, "huaweicloud", "addSecurityGroup", "removeSecurityGroup")
+			if len(writes) != 2*n {
+				return fmt.Errorf("%d writes, want %d", len(writes), 2*n)
+			}
+			for i, a := range writes {
+				for _, b := range writes[i+1:] {
+					if a.Time.Before(b.Done) && b.Time.Before(a.Done) {
+						return fmt.Errorf("writes to one server overlapped: %s #%d [%s, %s] and %s #%d [%s, %s]",
+							a.Action, a.Seq, a.Time.Format(time.StampMicro), a.Done.Format(time.StampMicro),
+							b.Action, b.Seq, b.Time.Format(time.StampMicro), b.Done.Format(time.StampMicro))
+					}
+				}
 			}
 			return nil
 		},
