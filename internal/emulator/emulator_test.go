@@ -209,6 +209,29 @@ func TestDropAppliesChangeThenLosesAnswer(t *testing.T) {
 	}
 }
 
+func TestTimesEndsARule(t *testing.T) {
+	a := newFake("a")
+	s := New(a)
+	s.SetFaults([]FaultRule{{Actions: []string{"inc"}, DropRate: 1, Times: 2}})
+	var statuses []int
+	for range 4 {
+		status, _ := call(t, s, http.MethodPost, "/a/inc", "", nil)
+		statuses = append(statuses, status)
+	}
+	if want := []int{502, 502, 200, 200}; !slices.Equal(statuses, want) {
+		t.Fatalf("statuses %v, want %v", statuses, want)
+	}
+	// Requests the rule does not match do not use up its count.
+	s.SetFaults([]FaultRule{{Actions: []string{"inc"}, ThrottleRate: 1, Times: 1}})
+	call(t, s, http.MethodGet, "/a/read", "", nil)
+	if status, _ := call(t, s, http.MethodPost, "/a/inc", "", nil); status != http.StatusTooManyRequests {
+		t.Fatalf("first matching request got %d, want 429", status)
+	}
+	if err := (FaultRule{Times: -1}).validate(); err == nil {
+		t.Fatal("a negative times must be rejected")
+	}
+}
+
 func TestRuleFilters(t *testing.T) {
 	s := New(newFake("a"), newFake("b"))
 	s.SetFaults([]FaultRule{

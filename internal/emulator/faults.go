@@ -23,6 +23,9 @@ type FaultRule struct {
 	DropRate     float64  `json:"drop_rate,omitempty"`      // 0..1: change applied, answer replaced by a 5xx
 	RateLimitQPS float64  `json:"rate_limit_qps,omitempty"` // token bucket per (cloud, action); over it = throttling answer
 	Seed         int64    `json:"seed,omitempty"`           // deterministic rolls when set
+	// Times ends the rule after it has matched this many requests (0 = never),
+	// so a test can lose exactly one answer, or throttle exactly the first N calls.
+	Times int `json:"times,omitempty"`
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -43,6 +46,9 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.LatencyMS < 0 {
 		errs = append(errs, fmt.Errorf("latency_ms %d is negative", fr.LatencyMS))
+	}
+	if fr.Times < 0 {
+		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
 	}
 	if fr.RateLimitQPS < 0 {
 		errs = append(errs, fmt.Errorf("rate_limit_qps %v is negative", fr.RateLimitQPS))
@@ -78,6 +84,7 @@ type faultSet struct {
 	mu      sync.Mutex
 	rules   []FaultRule
 	rngs    []*rand.Rand // per rule; nil for unseeded rules
+	matched []int        // per rule: requests matched so far, for Times
 	buckets map[bucketKey]*bucket
 }
 
@@ -92,6 +99,7 @@ func (f *faultSet) replace(rules []FaultRule) {
 	defer f.mu.Unlock()
 	f.rules = cloneRules(rules)
 	f.rngs = make([]*rand.Rand, len(rules))
+	f.matched = make([]int, len(rules))
 	for i, r := range rules {
 		if r.Seed != 0 {
 			f.rngs[i] = rand.New(rand.NewPCG(uint64(r.Seed), uint64(r.Seed)))
@@ -113,9 +121,10 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	var d decision
 	var throttled, failed, dropped bool
 	for i, r := range f.rules {
-		if !r.matches(cloud, service, action) {
+		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Times {
 			continue
 		}
+		f.matched[i]++
 		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
 		if r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, now) {
 			throttled = true

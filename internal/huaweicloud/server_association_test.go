@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -251,6 +252,94 @@ resource "secgroup_huaweicloud_server_association" "p%[1]d" {
 					return nil
 				},
 			},
+		},
+	})
+}
+
+// TestAccServerAssociation_lostAnswers loses the answer of the first add and of
+// the first remove after the change was made: the retries meet "already
+// associated" and "not associated" and must take them as their own success.
+func TestAccServerAssociation_lostAnswers(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup"}, DropRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"removeSecurityGroup"}, DropRate: 1, Times: 1},
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, action := range []string{"addSecurityGroup", "removeSecurityGroup"} {
+				calls := env.Requests(t, "huaweicloud", action)
+				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != "badRequest" {
+					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's 400 badRequest", action, calls)
+				}
+			}
+			return testAccCheckServerAssociationDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			Check:  testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+		}},
+	})
+}
+
+// TestAccServerAssociation_throttledAndFlaky: throttling and 5xx answers are
+// retried with backoff and the apply succeeds.
+func TestAccServerAssociation_throttledAndFlaky(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", ThrottleRate: 1, Times: 2},
+		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "NovaListServerSecurityGroups"}, ErrorRate: 1, Times: 1},
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+				func(*terraform.State) error {
+					faults := map[emulator.FaultKind]int{}
+					for _, r := range env.Requests(t, "huaweicloud") {
+						faults[r.Fault]++
+					}
+					if faults[emulator.FaultThrottle] != 2 || faults[emulator.FaultServerError] != 1 {
+						return fmt.Errorf("injected faults %v, want 2 throttled and 1 server error answers", faults)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccServerAssociation_retriesExhausted: a cloud that keeps throttling
+// ends the apply with the cloud's code and what to do, after max_retries.
+func TestAccServerAssociation_retriesExhausted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup"}, ThrottleRate: 1}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			// terraform wraps long lines: any space may be a line break.
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 429 APIGW\.0308.*after 3 attempts, max_retries reached.*raise the provider's max_retries`, " ", `\s+`)),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			// max_retries = 2 in the test provider: one try and two retries.
+			if n := len(env.Requests(t, "huaweicloud", "addSecurityGroup")); n != 3 {
+				return fmt.Errorf("%d addSecurityGroup calls, want 3", n)
+			}
+			return nil
 		},
 	})
 }

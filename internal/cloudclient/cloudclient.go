@@ -1,0 +1,100 @@
+// Package cloudclient is the plumbing every cloud client shares: the default
+// region, the one retry loop, the configuration errors, the endpoint overrides
+// and the HTTP transport. Written once, it behaves the same on Huawei Cloud,
+// Alibaba Cloud and Tencent Cloud.
+package cloudclient
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// ReadTimeout bounds one HTTP exchange; the resource's timeout bounds the retries.
+const ReadTimeout = 60 * time.Second
+
+const connectTimeout = 10 * time.Second
+
+// Base is embedded by each cloud's Client for Region and Do.
+type Base struct {
+	region string
+	policy retry.Policy
+}
+
+// NewBase returns a Base for the provider's region and retry policy.
+func NewBase(region string, policy retry.Policy) Base {
+	return Base{region: region, policy: policy}
+}
+
+// Region returns the region a resource works in: its own, else the provider's.
+func (b Base) Region(resourceRegion string) string {
+	if resourceRegion != "" {
+		return resourceRegion
+	}
+	return b.region
+}
+
+// Do runs one API call with the shared retry policy. op turns the SDK error
+// into an *apierr.Error, whose class decides whether it is retried.
+func (b Base) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
+	return retry.Do(ctx, b.policy, apierr.ClassOf, op)
+}
+
+// Missing is the error for a required setting of cloud's provider block that
+// neither the block nor the environment variable env gave.
+func Missing(cloud, attr, env string) error {
+	return fmt.Errorf("the %s provider block is missing %q: set %s { %s = ... } in the provider configuration or the %s environment variable", cloud, attr, cloud, attr, env)
+}
+
+// CheckService returns an error led by prefix (the cloud's name, say) unless
+// svc is one of the known services.
+func CheckService(prefix, svc string, known []string) error {
+	if slices.Contains(known, svc) {
+		return nil
+	}
+	return fmt.Errorf("%s: unknown service %q (known: %s)", prefix, svc, strings.Join(known, ", "))
+}
+
+// ParseEndpoints checks the endpoint overrides of cloud's provider block
+// (service -> URL): every service must be known and every URL an absolute
+// http or https one. Rules of one cloud alone are left to its package.
+func ParseEndpoints(cloud string, known []string, raw map[string]string) (map[string]*url.URL, error) {
+	out := make(map[string]*url.URL, len(raw))
+	for key, s := range raw {
+		if err := CheckService(cloud+" endpoints", key, known); err != nil {
+			return nil, err
+		}
+		u, err := url.Parse(s)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%s endpoints.%s: %w", cloud, key, err)
+		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+			return nil, fmt.Errorf("%s endpoints.%s: %q is not a full URL such as https://host or http://127.0.0.1:8080", cloud, key, s)
+		}
+		out[key] = u
+	}
+	return out, nil
+}
+
+// NewTransport is http.DefaultTransport's setup with a bounded connect time.
+// Each Client makes one and shares it, as one connection pool, among its SDK
+// clients.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
