@@ -7,14 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
@@ -22,7 +19,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials/provider"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -33,12 +30,6 @@ var EndpointKeys = []string{"ecs", "ens"}
 
 // The SDK's own opt-in for the ECS RAM-role credentials: the role name.
 const envECSMetadata = "ALIBABA_CLOUD_ECS_METADATA"
-
-const (
-	connectTimeout = 10 * time.Second
-	// readTimeout bounds one HTTP exchange; the resource's timeout bounds the retries.
-	readTimeout = 60 * time.Second
-)
 
 // service is one RPC API: the SDK's product name, its version and its public host.
 type service struct {
@@ -64,6 +55,7 @@ type Config struct {
 // Client builds SDK clients and runs every call through the shared retry
 // loop. One Client lives for the provider process.
 type Client struct {
+	cloudclient.Base
 	cfg       Config
 	overrides map[string]*url.URL // service -> endpoint override
 	creds     credentials.CredentialsProvider
@@ -90,11 +82,11 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	switch {
 	case cfg.Region == "":
-		return nil, missing("region", "ALICLOUD_REGION")
+		return nil, cloudclient.Missing(cloudName, "region", "ALICLOUD_REGION")
 	case cred == nil && cfg.AccessKey == "":
-		return nil, missing("access_key", "ALICLOUD_ACCESS_KEY")
+		return nil, cloudclient.Missing(cloudName, "access_key", "ALICLOUD_ACCESS_KEY")
 	case cred == nil && cfg.SecretKey == "":
-		return nil, missing("secret_key", "ALICLOUD_SECRET_KEY")
+		return nil, cloudclient.Missing(cloudName, "secret_key", "ALICLOUD_SECRET_KEY")
 	}
 	if cred == nil {
 		cred = credentials.NewAccessKeyCredential(cfg.AccessKey, cfg.SecretKey)
@@ -111,44 +103,27 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
 		cfg:       cfg,
 		overrides: overrides,
 		creds:     &sharedCredentials{CredentialsProvider: creds},
-		transport: newTransport(),
+		transport: cloudclient.NewTransport(),
 	}, nil
 }
 
-func missing(attr, env string) error {
-	return fmt.Errorf("the alicloud provider block is missing %q: set alicloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
-}
-
+// parseEndpoints adds Alibaba Cloud's own rule to the shared checks.
 func parseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
-	out := map[string]*url.URL{}
-	for key, raw := range endpoints {
-		if !slices.Contains(EndpointKeys, key) {
-			return nil, fmt.Errorf("alicloud endpoints: unknown service %q (known: %s)", key, strings.Join(EndpointKeys, ", "))
-		}
-		u, err := url.Parse(raw)
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("alicloud endpoints.%s: %w", key, err)
-		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-			return nil, fmt.Errorf("alicloud endpoints.%s: %q is not a full URL such as https://host or http://127.0.0.1:8080", key, raw)
-		case strings.Trim(u.Path, "/") != "":
+	out, err := cloudclient.ParseEndpoints(cloudName, EndpointKeys, endpoints)
+	if err != nil {
+		return nil, err
+	}
+	for key, u := range out {
+		if strings.Trim(u.Path, "/") != "" {
 			// RPC calls always go to "/": a path would be dropped silently.
-			return nil, fmt.Errorf("alicloud endpoints.%s: %q has a path; Alibaba Cloud RPC endpoints are a scheme and a host only", key, raw)
+			return nil, fmt.Errorf("alicloud endpoints.%s: %q has a path; Alibaba Cloud RPC endpoints are a scheme and a host only", key, endpoints[key])
 		}
-		out[key] = u
 	}
 	return out, nil
-}
-
-// Region returns the region a resource works in: its own, else the provider's.
-func (c *Client) Region(resourceRegion string) string {
-	if resourceRegion != "" {
-		return resourceRegion
-	}
-	return c.cfg.Region
 }
 
 // endpoint is the scheme and host:port of a service in a region: the override
@@ -160,20 +135,14 @@ func (c *Client) endpoint(svc, region string) (scheme, host string) {
 	return "https", services[svc].host(region)
 }
 
-// Do runs one API call with the shared retry policy. The call turns the SDK
-// error into an *apierr.Error through wrap.
-func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
-	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
-}
-
 // RPC returns an SDK client for service in region, bound to ctx, for one
 // goroutine. It is built afresh rather than cached: the SDK rewrites its
 // http.Client on every call, so one client shared by concurrent resources is a
 // data race. Building one is cheap; the connections and the credentials (with
 // any STS token they fetched) are shared.
 func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, error) {
-	if _, ok := services[svc]; !ok {
-		return nil, fmt.Errorf("alicloud: unknown service %q (known: %s)", svc, strings.Join(EndpointKeys, ", "))
+	if err := cloudclient.CheckService(cloudName, svc, EndpointKeys); err != nil {
+		return nil, err
 	}
 	region = c.Region(region)
 	scheme, host := c.endpoint(svc, region)
@@ -187,7 +156,7 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 		return nil, fmt.Errorf("building the Alibaba Cloud %s client: %w", strings.ToUpper(svc), err)
 	}
 	client.Domain = host
-	client.SetReadTimeout(readTimeout)
+	client.SetReadTimeout(cloudclient.ReadTimeout)
 	return client, nil
 }
 
@@ -261,17 +230,4 @@ func (ecsRAMRole) Resolve() (auth.Credential, error) {
 		return nil, nil
 	}
 	return credentials.NewECSRAMRoleCredentialsProviderBuilder().WithRoleName(role).Build()
-}
-
-// newTransport is http.DefaultTransport's setup with a bounded connect time.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
 }

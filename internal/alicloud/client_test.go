@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -118,6 +119,18 @@ func TestNewClientMissing(t *testing.T) {
 				t.Fatalf("NewClient(%+v) error = %v, want %q", tc.cfg, err, want)
 			}
 		})
+	}
+}
+
+// RPC checks svc against EndpointKeys and then uses services[svc].
+func TestEndpointKeysAreServices(t *testing.T) {
+	if len(EndpointKeys) != len(services) {
+		t.Errorf("EndpointKeys %v and services differ", EndpointKeys)
+	}
+	for _, key := range EndpointKeys {
+		if s, ok := services[key]; !ok || s.host == nil {
+			t.Errorf("endpoint key %q has no service", key)
+		}
 	}
 }
 
@@ -465,8 +478,8 @@ func TestNoSDKRetry(t *testing.T) {
 	if cfg := client.GetConfig(); cfg.AutoRetry || cfg.MaxRetryTime != 0 {
 		t.Errorf("SDK auto-retry on: AutoRetry=%v MaxRetryTime=%d", cfg.AutoRetry, cfg.MaxRetryTime)
 	}
-	if client.GetReadTimeout() != readTimeout {
-		t.Errorf("read timeout = %v, want %v", client.GetReadTimeout(), readTimeout)
+	if client.GetReadTimeout() != cloudclient.ReadTimeout {
+		t.Errorf("read timeout = %v, want %v", client.GetReadTimeout(), cloudclient.ReadTimeout)
 	}
 	if got := client.GetConfig().Scheme + "://" + client.Domain; got != api.URL {
 		t.Errorf("client goes to %s, want %s", got, api.URL)

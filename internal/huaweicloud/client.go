@@ -5,9 +5,9 @@ package huaweicloud
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	httpclient "github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -19,7 +19,7 @@ import (
 	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -44,7 +44,9 @@ type Config struct {
 // Client builds SDK clients lazily, per region, and runs every call through
 // the shared retry loop. One Client lives for the provider process.
 type Client struct {
-	cfg Config
+	cloudclient.Base
+	cfg       Config
+	transport *http.Transport // one connection pool for every SDK client
 
 	mu       sync.Mutex
 	projects map[string]string // region -> project ID
@@ -76,34 +78,28 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	switch {
 	case cfg.Region == "":
-		return nil, missing("region", "HW_REGION_NAME")
+		return nil, cloudclient.Missing(cloudName, "region", "HW_REGION_NAME")
 	case cfg.AccessKey == "":
-		return nil, missing("access_key", "HW_ACCESS_KEY")
+		return nil, cloudclient.Missing(cloudName, "access_key", "HW_ACCESS_KEY")
 	case cfg.SecretKey == "":
-		return nil, missing("secret_key", "HW_SECRET_KEY")
+		return nil, cloudclient.Missing(cloudName, "secret_key", "HW_SECRET_KEY")
+	}
+	// Checked like the other clouds' overrides; endpoint uses them as given.
+	if _, err := cloudclient.ParseEndpoints(cloudName, EndpointKeys, cfg.Endpoints); err != nil {
+		return nil, err
 	}
 	c := &Client{
-		cfg:      cfg,
-		projects: map[string]string{},
-		ecs:      map[string]*ecs.EcsClient{},
-		vpc:      map[string]*vpc.VpcClient{},
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
+		cfg:       cfg,
+		transport: cloudclient.NewTransport(),
+		projects:  map[string]string{},
+		ecs:       map[string]*ecs.EcsClient{},
+		vpc:       map[string]*vpc.VpcClient{},
 	}
 	if cfg.ProjectID != "" {
 		c.projects[cfg.Region] = cfg.ProjectID
 	}
 	return c, nil
-}
-
-func missing(attr, env string) error {
-	return fmt.Errorf("the huaweicloud provider block is missing %q: set huaweicloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
-}
-
-// Region returns the region a resource works in: its own, else the provider's.
-func (c *Client) Region(resourceRegion string) string {
-	if resourceRegion != "" {
-		return resourceRegion
-	}
-	return c.cfg.Region
 }
 
 // endpoint is the service URL for a region: the override when configured,
@@ -115,14 +111,16 @@ func (c *Client) endpoint(service, region string) string {
 	return fmt.Sprintf("https://%s.%s.myhuaweicloud.com", service, region)
 }
 
-func (c *Client) httpConfig() *hwconfig.HttpConfig {
-	return hwconfig.DefaultHttpConfig().WithTimeout(60 * time.Second)
-}
-
-// Do runs one API call with the shared retry policy. call turns the SDK error
-// into an *apierr.Error through wrap.
-func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
-	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
+// hcClient builds an SDK HTTP client for one endpoint on the shared transport.
+// projectID is empty for global services (IAM).
+func (c *Client) hcClient(builder *httpclient.HcHttpClientBuilder, endpoint, projectID string) (*httpclient.HcHttpClient, error) {
+	cred, err := basic.NewCredentialsBuilder().
+		WithAk(c.cfg.AccessKey).WithSk(c.cfg.SecretKey).WithProjectId(projectID).SafeBuild()
+	if err != nil {
+		return nil, err
+	}
+	hcfg := hwconfig.DefaultHttpConfig().WithTimeout(cloudclient.ReadTimeout).WithHttpTransport(c.transport)
+	return builder.WithEndpoints([]string{endpoint}).WithCredential(cred).WithHttpConfig(hcfg).SafeBuild()
 }
 
 // projectID returns the project of a region, asking IAM once per region;
@@ -187,17 +185,9 @@ func (c *Client) iamClient() (*iam.IamClient, error) {
 	if c.iam != nil {
 		return c.iam, nil
 	}
-	cred, err := basic.NewCredentialsBuilder().WithAk(c.cfg.AccessKey).WithSk(c.cfg.SecretKey).SafeBuild()
-	if err != nil {
-		return nil, err
-	}
 	// Endpoints, not a region: with a region the SDK would run its own,
 	// unretried project lookup.
-	hc, err := iam.IamClientBuilder().
-		WithEndpoints([]string{c.endpoint("iam", c.cfg.Region)}).
-		WithCredential(cred).
-		WithHttpConfig(c.httpConfig()).
-		SafeBuild()
+	hc, err := c.hcClient(iam.IamClientBuilder(), c.endpoint("iam", c.cfg.Region), "")
 	if err != nil {
 		return nil, err
 	}
@@ -227,16 +217,7 @@ func serviceClient[T any](ctx context.Context, c *Client, cache map[string]*T, s
 	if err != nil {
 		return nil, err
 	}
-	cred, err := basic.NewCredentialsBuilder().
-		WithAk(c.cfg.AccessKey).WithSk(c.cfg.SecretKey).WithProjectId(projectID).SafeBuild()
-	if err != nil {
-		return nil, err
-	}
-	hc, err := httpclient.NewHcHttpClientBuilder().
-		WithEndpoints([]string{c.endpoint(service, region)}).
-		WithCredential(cred).
-		WithHttpConfig(c.httpConfig()).
-		SafeBuild()
+	hc, err := c.hcClient(httpclient.NewHcHttpClientBuilder(), c.endpoint(service, region), projectID)
 	if err != nil {
 		return nil, fmt.Errorf("building the Huawei Cloud %s client: %w", strings.ToUpper(service), err)
 	}

@@ -2,8 +2,11 @@ package huaweicloud
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
@@ -60,6 +63,20 @@ func TestClient_RegionAndEndpoints(t *testing.T) {
 	if got := c.endpoint("vpc", "ap-southeast-1"); got != "https://vpc.ap-southeast-1.myhuaweicloud.com" {
 		t.Errorf("public endpoint %q", got)
 	}
+
+	for _, tc := range []struct {
+		endpoints map[string]string
+		want      string
+	}{
+		{map[string]string{"rds": "https://rds.example.com"}, `huaweicloud endpoints: unknown service "rds" (known: ecs, vpc, iam)`},
+		{map[string]string{"ecs": "ecs.example.com"}, `huaweicloud endpoints.ecs: "ecs.example.com" is not a full URL such as https://host or http://127.0.0.1:8080`},
+		{map[string]string{"iam": "ftp://iam.example.com"}, `huaweicloud endpoints.iam: "ftp://iam.example.com" is not a full URL such as https://host or http://127.0.0.1:8080`},
+	} {
+		_, err := NewClient(Config{Region: "cn-north-4", AccessKey: "a", SecretKey: "s", Endpoints: tc.endpoints})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("endpoints %v: got %v, want %q", tc.endpoints, err, tc.want)
+		}
+	}
 }
 
 // The project of a region is looked up once in IAM, even by concurrent first
@@ -81,6 +98,9 @@ func TestClient_ProjectLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every SDK client is to share the Client's transport: count its requests.
+	var viaTransport atomic.Int32
+	c.transport.Proxy = func(*http.Request) (*url.URL, error) { viaTransport.Add(1); return nil, nil }
 	ctx := context.Background()
 	// Terraform refreshes resources in parallel: their first calls share one lookup.
 	var wg sync.WaitGroup
@@ -111,6 +131,9 @@ func TestClient_ProjectLookup(t *testing.T) {
 	}
 	if lookups != 1 {
 		t.Fatalf("%d IAM lookups, want 1", lookups)
+	}
+	if viaTransport.Load() == 0 {
+		t.Error("the SDK clients bypass the shared transport")
 	}
 	_, err = c.ECS(ctx, "eu-west-101")
 	if err == nil || !strings.Contains(err.Error(), `no IAM project is named "eu-west-101"`) || !strings.Contains(err.Error(), "HW_PROJECT_ID") {

@@ -6,10 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +16,7 @@ import (
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -29,12 +27,6 @@ var EndpointKeys = []string{"vpc", "cvm"}
 
 // apiVersion is the version of both VPC and CVM.
 const apiVersion = "2017-03-12"
-
-const (
-	connectTimeout = 10 * time.Second
-	// readTimeout bounds one HTTP exchange; the resource's timeout bounds the retries.
-	readTimeout = 60 * time.Second
-)
 
 // Config is the provider's tencentcloud block after environment fallbacks.
 type Config struct {
@@ -48,6 +40,7 @@ type Config struct {
 // Client builds SDK clients lazily, per service and region, and runs every
 // call through the shared retry loop. One Client lives for the provider process.
 type Client struct {
+	cloudclient.Base
 	cfg       Config
 	overrides map[string]*url.URL // service -> endpoint override
 	transport http.RoundTripper   // one connection pool for every SDK client
@@ -75,52 +68,23 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	switch {
 	case cfg.Region == "":
-		return nil, missing("region", "TENCENTCLOUD_REGION")
+		return nil, cloudclient.Missing(cloudName, "region", "TENCENTCLOUD_REGION")
 	case cfg.SecretID == "":
-		return nil, missing("secret_id", "TENCENTCLOUD_SECRET_ID")
+		return nil, cloudclient.Missing(cloudName, "secret_id", "TENCENTCLOUD_SECRET_ID")
 	case cfg.SecretKey == "":
-		return nil, missing("secret_key", "TENCENTCLOUD_SECRET_KEY")
+		return nil, cloudclient.Missing(cloudName, "secret_key", "TENCENTCLOUD_SECRET_KEY")
 	}
-	overrides, err := parseEndpoints(cfg.Endpoints)
+	overrides, err := cloudclient.ParseEndpoints(cloudName, EndpointKeys, cfg.Endpoints)
 	if err != nil {
 		return nil, err
 	}
 	return &Client{
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
 		cfg:       cfg,
 		overrides: overrides,
-		transport: newTransport(),
+		transport: cloudclient.NewTransport(),
 		clients:   map[clientKey]*common.Client{},
 	}, nil
-}
-
-func missing(attr, env string) error {
-	return fmt.Errorf("the tencentcloud provider block is missing %q: set tencentcloud { %s = ... } in the provider configuration or the %s environment variable", attr, attr, env)
-}
-
-func parseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
-	out := map[string]*url.URL{}
-	for key, raw := range endpoints {
-		if !slices.Contains(EndpointKeys, key) {
-			return nil, fmt.Errorf("tencentcloud endpoints: unknown service %q (known: %s)", key, strings.Join(EndpointKeys, ", "))
-		}
-		u, err := url.Parse(raw)
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("tencentcloud endpoints.%s: %w", key, err)
-		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-			return nil, fmt.Errorf("tencentcloud endpoints.%s: %q is not a full URL such as https://host or http://127.0.0.1:8080", key, raw)
-		}
-		out[key] = u
-	}
-	return out, nil
-}
-
-// Region returns the region a resource works in: its own, else the provider's.
-func (c *Client) Region(resourceRegion string) string {
-	if resourceRegion != "" {
-		return resourceRegion
-	}
-	return c.cfg.Region
 }
 
 // endpoint is the SDK's scheme and endpoint (host[:port][/path]) of a
@@ -132,17 +96,11 @@ func (c *Client) endpoint(svc string) (scheme, endpoint string) {
 	return "HTTPS", svc + "." + tchttp.RootDomain
 }
 
-// Do runs one API call with the shared retry policy. The call turns the SDK
-// error into an *apierr.Error through wrap.
-func (c *Client) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
-	return retry.Do(ctx, c.cfg.Retry, apierr.ClassOf, op)
-}
-
 // sdkClient returns the common client of a service in a region, built once.
 // The common client is safe for concurrent use: it changes no state per call.
 func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
-	if !slices.Contains(EndpointKeys, svc) {
-		return nil, fmt.Errorf("tencentcloud: unknown service %q (known: %s)", svc, strings.Join(EndpointKeys, ", "))
+	if err := cloudclient.CheckService(cloudName, svc, EndpointKeys); err != nil {
+		return nil, err
 	}
 	key := clientKey{svc, region}
 	c.mu.Lock()
@@ -152,7 +110,7 @@ func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
 	}
 	cp := profile.NewClientProfile()
 	cp.HttpProfile.Scheme, cp.HttpProfile.Endpoint = c.endpoint(svc)
-	cp.HttpProfile.ReqTimeout = int(readTimeout / time.Second)
+	cp.HttpProfile.ReqTimeout = int(cloudclient.ReadTimeout / time.Second)
 	cp.Language = "en-US" // error messages are shown to the user
 	// c.Do is the one retry policy. The region breaker would also send calls
 	// to ap-guangzhou.tencentcloudapi.com, past an endpoint override.
@@ -205,17 +163,4 @@ func (c *Client) Call(ctx context.Context, svc, region, action string, params an
 type answer struct {
 	*tchttp.BaseResponse
 	Response json.RawMessage `json:"Response"`
-}
-
-// newTransport is http.DefaultTransport's setup with a bounded connect time.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
 }
