@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -133,64 +134,54 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, serverAssociationDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	serverID, group := plan.ServerID.ValueString(), plan.SecurityGroup.ValueString()
-	region := c.Region(plan.Region.ValueString())
-	summary := "Error Adding Security Group to Huawei Cloud Server"
-	what := fmt.Sprintf("Adding security group %q to server %q in %s", group, serverID, region)
-	conn, err := c.ECS(ctx, region)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+	a := r.begin(ctx, &plan, "Error Adding Security Group to Huawei Cloud Server", "Adding security group %q to server %q in %s", &resp.Diagnostics)
+	if a == nil {
 		return
 	}
-
-	lock := mutexkv.Key(cloudName, "server", serverID)
-	mutexkv.Global.Lock(lock)
-	defer mutexkv.Global.Unlock(lock)
+	defer a.lock()()
 
 	// Read inside the lock: adopting a membership someone else made would
 	// make our destroy remove their group.
-	if sg, err := FindServerSecurityGroup(ctx, c, conn, serverID, group); err == nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+	if sg, err := a.find(ctx); err == nil {
+		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
 			"Server %q is already in security group %q (ID %s). To manage this existing membership, import it:\n\n"+
-				"  terraform import <address> %s/%s", serverID, group, sg.Id, serverID, group))
+				"  terraform import <address> %s", a.serverID, a.group, sg.Id, serverAssociationID(a.serverID, a.group)))
 		return
 	} else if !isGroupNotListed(err) {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
 
-	err = c.Do(ctx, func(ctx context.Context, a retry.Attempt) error {
-		_, err := conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
-			ServerId: serverID,
+	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		_, err := a.conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
+			ServerId: a.serverID,
 			Body: &model.NovaAssociateSecurityGroupRequestBody{
-				AddSecurityGroup: &model.NovaAddSecurityGroupOption{Name: group},
+				AddSecurityGroup: &model.NovaAddSecurityGroupOption{Name: a.group},
 			},
 		})
 		err = wrap(err, "ecs", "addSecurityGroup")
-		if err != nil && a.Retry() && apierr.ClassOf(err) == retry.Invalid {
+		if err != nil && attempt.Retry() && apierr.ClassOf(err) == retry.Invalid {
 			// Nova answers "already associated" when our earlier try's answer was lost.
-			if _, ferr := FindServerSecurityGroup(ctx, c, conn, serverID, group); ferr == nil {
+			if _, ferr := a.find(ctx); ferr == nil {
 				return nil
 			}
 		}
 		return err
 	})
 	if err != nil {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
 
 	// The action is asynchronous (202): wait until the server lists the group.
 	var sg *model.NovaSecurityGroup
 	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		found, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+		found, err := a.find(ctx)
 		if isGroupNotListed(err) {
 			return false, nil
 		}
@@ -198,36 +189,26 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		return err == nil, err
 	})
 	if err != nil {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what+": waiting for the server to list the group", err, credentialHint))
+		a.fail(&resp.Diagnostics, err, ": waiting for the server to list the group")
 		return
 	}
-
-	plan.ID = types.StringValue(serverAssociationID(serverID, group))
-	plan.Region = types.StringValue(region)
-	plan.SecurityGroupID = types.StringValue(sg.Id)
-	plan.SecurityGroupName = types.StringValue(sg.Name)
+	a.setComputed(&plan, sg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state serverAssociationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-
-	serverID, group := state.ServerID.ValueString(), state.SecurityGroup.ValueString()
-	region := c.Region(state.Region.ValueString())
-	what := fmt.Sprintf("Reading the security groups of server %q in %s", serverID, region)
-	conn, err := c.ECS(ctx, region)
-	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Huawei Cloud Server Security Groups", apierr.Detail(what, err, credentialHint))
+	a := r.begin(ctx, &state, "Error Reading Huawei Cloud Server Security Groups", "Reading whether server %[2]q is in security group %[1]q in %[3]s", &resp.Diagnostics)
+	if a == nil {
 		return
 	}
-	sg, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+	sg, err := a.find(ctx)
 	if apierr.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Huawei Cloud Server Association Not Found",
 			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
@@ -235,13 +216,10 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Huawei Cloud Server Security Groups", apierr.Detail(what, err, credentialHint))
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
-	state.ID = types.StringValue(serverAssociationID(serverID, group))
-	state.Region = types.StringValue(region)
-	state.SecurityGroupID = types.StringValue(sg.Id)
-	state.SecurityGroupName = types.StringValue(sg.Name)
+	a.setComputed(&state, sg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -261,32 +239,22 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, serverAssociationDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	serverID, group := state.ServerID.ValueString(), state.SecurityGroup.ValueString()
-	region := c.Region(state.Region.ValueString())
-	summary := "Error Removing Security Group from Huawei Cloud Server"
-	what := fmt.Sprintf("Removing security group %q from server %q in %s", group, serverID, region)
-	conn, err := c.ECS(ctx, region)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+	a := r.begin(ctx, &state, "Error Removing Security Group from Huawei Cloud Server", "Removing security group %q from server %q in %s", &resp.Diagnostics)
+	if a == nil {
 		return
 	}
+	defer a.lock()()
 
-	lock := mutexkv.Key(cloudName, "server", serverID)
-	mutexkv.Global.Lock(lock)
-	defer mutexkv.Global.Unlock(lock)
-
-	err = c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
-		_, err := conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
-			ServerId: serverID,
+	err := a.c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
+			ServerId: a.serverID,
 			Body: &model.NovaDisassociateSecurityGroupRequestBody{
-				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: group},
+				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: a.group},
 			},
 		})
 		return wrap(err, "ecs", "removeSecurityGroup")
@@ -299,25 +267,82 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 		// Nova answers 400 when the group is not on the server (already removed,
 		// or removed by our own try whose answer was lost). Only the server's
 		// list can tell that apart from a real error.
-		if _, ferr := FindServerSecurityGroup(ctx, c, conn, serverID, group); apierr.IsNotFound(ferr) {
+		if _, ferr := a.find(ctx); apierr.IsNotFound(ferr) {
 			return
 		}
 		fallthrough
 	default:
-		resp.Diagnostics.AddError(summary, apierr.Detail(what, err, credentialHint))
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
 
 	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		_, err := FindServerSecurityGroup(ctx, c, conn, serverID, group)
+		_, err := a.find(ctx)
 		if apierr.IsNotFound(err) {
 			return true, nil
 		}
 		return false, err
 	})
 	if err != nil {
-		resp.Diagnostics.AddError(summary, apierr.Detail(what+": waiting for the server to stop listing the group", err, credentialHint))
+		a.fail(&resp.Diagnostics, err, ": waiting for the server to stop listing the group")
 	}
+}
+
+// serverAssociationCall is one operation on an association: its region's
+// clients, and the words its errors use.
+type serverAssociationCall struct {
+	c                       *Client
+	conn                    *ecs.EcsClient
+	serverID, group, region string
+	summary, what           string
+}
+
+// begin resolves the association's region and ECS client. doing is a format
+// taking the group, the server and the region. On failure it adds the
+// diagnostic and returns nil.
+func (r *serverAssociationResource) begin(ctx context.Context, m *serverAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *serverAssociationCall {
+	c := r.client(diags)
+	if c == nil {
+		return nil
+	}
+	a := &serverAssociationCall{
+		c:        c,
+		serverID: m.ServerID.ValueString(),
+		group:    m.SecurityGroup.ValueString(),
+		region:   c.Region(m.Region.ValueString()),
+		summary:  summary,
+	}
+	a.what = fmt.Sprintf(doing, a.group, a.serverID, a.region)
+	conn, err := c.ECS(ctx, a.region)
+	if err != nil {
+		a.fail(diags, err, "")
+		return nil
+	}
+	a.conn = conn
+	return a
+}
+
+func (a *serverAssociationCall) fail(diags *diag.Diagnostics, err error, during string) {
+	diags.AddError(a.summary, apierr.Detail(a.what+during, err, credentialHint))
+}
+
+// lock serializes writes to the server across every resource of the provider;
+// the returned function unlocks.
+func (a *serverAssociationCall) lock() func() {
+	key := mutexkv.Key(cloudName, "server", a.serverID)
+	mutexkv.Global.Lock(key)
+	return func() { mutexkv.Global.Unlock(key) }
+}
+
+func (a *serverAssociationCall) find(ctx context.Context) (*model.NovaSecurityGroup, error) {
+	return FindServerSecurityGroup(ctx, a.c, a.conn, a.serverID, a.group)
+}
+
+func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, sg *model.NovaSecurityGroup) {
+	m.ID = types.StringValue(serverAssociationID(a.serverID, a.group))
+	m.Region = types.StringValue(a.region)
+	m.SecurityGroupID = types.StringValue(sg.Id)
+	m.SecurityGroupName = types.StringValue(sg.Name)
 }
 
 func (r *serverAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -256,6 +256,67 @@ resource "secgroup_huaweicloud_server_association" "p%[1]d" {
 	})
 }
 
+// TestAccServerAssociation_region: a resource's own region selects that
+// region's project (looked up in IAM by name) and endpoints; changing the
+// provider's region replaces associations that follow it.
+func TestAccServerAssociation_region(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	const otherRegion, otherProject = "cn-south-1", "f0e1d2c3b4a5968778695a4b3c2d1e0f"
+	otherServer := acctest.UUID()
+	env.HW.Mutate(func(s *hwemu.State) {
+		s.Projects = append(s.Projects, hwemu.Project{ID: otherProject, Name: otherRegion})
+		s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: acctest.UUID(), Name: "south-web", ProjectID: otherProject})
+		s.Servers = append(s.Servers, hwemu.Server{ID: otherServer, Name: "south", ProjectID: otherProject, Status: "ACTIVE"})
+	})
+	southAddr := "secgroup_huaweicloud_server_association.south"
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID), fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "south" {
+  server_id      = %[1]q
+  security_group = "south-web"
+  region         = %[2]q
+}
+`, otherServer, otherRegion))
+	movedProvider := strings.Replace(config, fmt.Sprintf("region     = %q", acctest.HWRegion), fmt.Sprintf("region     = %q", otherRegion), 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.HWRegion)),
+					statecheck.ExpectKnownValue(southAddr, tfjsonpath.New("region"), knownvalue.StringExact(otherRegion)),
+				},
+				Check: func(*terraform.State) error {
+					adds := env.Requests(t, "huaweicloud", "addSecurityGroup")
+					want := fmt.Sprintf("/v2.1/%s/servers/%s/action", otherProject, otherServer)
+					for _, r := range adds {
+						if r.Path == want {
+							return nil
+						}
+					}
+					return fmt.Errorf("no addSecurityGroup went to %s: %+v", want, adds)
+				},
+			},
+			{
+				// Only the association that follows the provider's region is replaced.
+				Config:             movedProvider,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(southAddr, plancheck.ResourceActionNoop),
+					},
+				},
+			},
+		},
+	})
+}
+
 // TestAccServerAssociation_lostAnswers loses the answer of the first add and of
 // the first remove after the change was made: the retries meet "already
 // associated" and "not associated" and must take them as their own success.
