@@ -54,17 +54,19 @@ func (b *resourceBase) client(diags *diag.Diagnostics) *Client {
 
 // planRegion fills a resource's unset region with the provider's at plan time,
 // so a change of the provider's region shows as a replacement, not a surprise.
+// It also reports a missing Huawei Cloud configuration at plan time rather
+// than half-way through the apply.
 func (b *resourceBase) planRegion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	c := b.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	var configured types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &configured)...)
 	if resp.Diagnostics.HasError() || !configured.IsNull() {
-		return
-	}
-	c := b.client(&resp.Diagnostics)
-	if c == nil {
 		return
 	}
 	region := types.StringValue(c.Region(""))

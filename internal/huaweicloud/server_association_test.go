@@ -530,6 +530,19 @@ resource "secgroup_huaweicloud_server_association" "test" {
 `,
 				ExpectError: regexp.MustCompile(`(?s)Huawei Cloud Not Configured.*"region".*HW_REGION_NAME`),
 			},
+			{
+				// With the resource's own region the error still comes at plan time.
+				Config: `
+provider "secgroup" {}
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = "2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"
+  security_group = "web"
+  region         = "cn-north-4"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Huawei Cloud Not Configured.*"region".*HW_REGION_NAME`),
+			},
 		},
 	})
 }
