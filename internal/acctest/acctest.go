@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
@@ -39,6 +40,8 @@ type Env struct {
 	Emulator *emulator.Server
 	// HW is the emulated Huawei Cloud, for seeding and out-of-band changes.
 	HW *hwemu.Cloud
+	// Ali is the emulated Alibaba Cloud.
+	Ali *aliemu.Cloud
 }
 
 // NewEnv starts an emulator for the test (stopped at cleanup), or returns the
@@ -48,13 +51,13 @@ func NewEnv(t *testing.T) *Env {
 	if RealCloud() {
 		return &Env{}
 	}
-	hw := hwemu.New()
-	srv := emulator.New(hw)
+	hw, ali := hwemu.New(), aliemu.New()
+	srv := emulator.New(hw, ali)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("starting the emulator: %s", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return &Env{Emulator: srv, HW: hw}
+	return &Env{Emulator: srv, HW: hw, Ali: ali}
 }
 
 // RequireEmulator skips a test that inspects or manipulates the emulator

@@ -19,6 +19,7 @@ import (
 	"syscall"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 )
 
@@ -26,6 +27,7 @@ import (
 func clouds() []emulator.Cloud {
 	return []emulator.Cloud{
 		huaweicloud.New(),
+		alicloud.New(),
 	}
 }
 
