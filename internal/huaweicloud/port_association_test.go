@@ -336,8 +336,7 @@ func TestAccPortAssociation_portDeleted(t *testing.T) {
 }
 
 // TestAccPortAssociation_groupsGoneBeforeDestroy: when every group of ours
-// is already off the port, destroy succeeds without an (empty) remove call,
-// whether the refresh saw it or only Delete's own read inside the lock does.
+// is already off the port, destroy succeeds without an (empty) remove call.
 func TestAccPortAssociation_groupsGoneBeforeDestroy(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
