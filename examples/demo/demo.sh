@@ -80,7 +80,7 @@ tf() { terraform -chdir="$work" "$@"; }
 section "terraform apply"
 tf apply -auto-approve -compact-warnings "${tf_flags[@]}"
 
-section "What changed: each server's groups, before → after"
+section "What changed: each server's (and standalone port's) groups, before → after"
 "$show" groups "$tmp/before.json" "$url"
 
 section "API calls made by the apply"
@@ -102,9 +102,10 @@ section "API calls made by the plan (reads only)"
 section "terraform destroy"
 tf destroy -auto-approve -compact-warnings "${tf_flags[@]}"
 
-section "After destroy: each server's groups, before apply → now"
+section "After destroy: each server's (and standalone port's) groups, before apply → now"
 "$show" groups -same "$tmp/before.json" "$url"
 echo "the associations are gone; every server has its original groups, ssh-admin on db-01 included"
+echo "the load balancer port lb-01-vip is back to its own ssh-admin group"
 
 section "API calls made by the destroy"
 "$show" calls "$url"

@@ -51,6 +51,20 @@ resource "secgroup_huaweicloud_server_association" "db_01_monitoring" {
   security_group = "a41d6e83-2b7c-4f9e-a0d1-3c4e5f6a7b03"
 }
 
+# A load balancer's port owned by another team: insert two groups next to
+# its ssh-admin group, which stays (VPC v3 insert/remove, never a full-list update).
+resource "secgroup_huaweicloud_port_association" "lb_01_vip" {
+  port_id = "2a7e4c91-6b3d-4f8e-a5c2-9d1e0f3b4a31"
+  security_group_ids = [
+    "7c2e9d14-5a6b-4c3d-8e2f-9a0b1c2d3e02", # web
+    "a41d6e83-2b7c-4f9e-a0d1-3c4e5f6a7b03", # monitoring
+  ]
+}
+
+output "lb_01_vip_groups" {
+  value = secgroup_huaweicloud_port_association.lb_01_vip.all_security_group_ids
+}
+
 output "memberships" {
   value = {
     for k, a in {

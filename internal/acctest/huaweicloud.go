@@ -30,11 +30,16 @@ type HuaweiFixtures struct {
 	SecurityGroupName string
 	// DefaultGroupID is the server's existing group (emulator only).
 	DefaultGroupID string
+	// PortID is a port (not the server's) that starts in DefaultGroupID only
+	// (emulator) or in groups other than SecurityGroupID (real cloud,
+	// SECGROUP_ACC_HW_PORT_ID; only port tests need it).
+	PortID string
 }
 
-// Huawei seeds the emulator with one project, one server and two groups, or
-// reads the real-cloud fixtures from SECGROUP_ACC_HW_SERVER_ID,
-// SECGROUP_ACC_HW_SECURITY_GROUP_ID and SECGROUP_ACC_HW_SECURITY_GROUP_NAME.
+// Huawei seeds the emulator with one project, one server, one port and two
+// groups, or reads the real-cloud fixtures from SECGROUP_ACC_HW_SERVER_ID,
+// SECGROUP_ACC_HW_SECURITY_GROUP_ID, SECGROUP_ACC_HW_SECURITY_GROUP_NAME and
+// SECGROUP_ACC_HW_PORT_ID.
 func (e *Env) Huawei(t *testing.T) HuaweiFixtures {
 	t.Helper()
 	if e.Emulator == nil {
@@ -43,6 +48,7 @@ func (e *Env) Huawei(t *testing.T) HuaweiFixtures {
 			ServerID:          FixtureEnv(t, "SECGROUP_ACC_HW_SERVER_ID"),
 			SecurityGroupID:   FixtureEnv(t, "SECGROUP_ACC_HW_SECURITY_GROUP_ID"),
 			SecurityGroupName: os.Getenv("SECGROUP_ACC_HW_SECURITY_GROUP_NAME"),
+			PortID:            os.Getenv("SECGROUP_ACC_HW_PORT_ID"),
 		}
 	}
 	f := HuaweiFixtures{
@@ -51,6 +57,7 @@ func (e *Env) Huawei(t *testing.T) HuaweiFixtures {
 		SecurityGroupID:   UUID(),
 		SecurityGroupName: "sg-acc-web",
 		DefaultGroupID:    UUID(),
+		PortID:            UUID(),
 	}
 	state := hwemu.State{
 		Credentials: []hwemu.Credential{{AccessKey: HWAccessKey, SecretKey: HWSecretKey}},
@@ -61,6 +68,10 @@ func (e *Env) Huawei(t *testing.T) HuaweiFixtures {
 		},
 		Servers: []hwemu.Server{{
 			ID: f.ServerID, Name: "acc-server", ProjectID: HWProjectID, Status: "ACTIVE",
+			SecurityGroups: []string{f.DefaultGroupID},
+		}},
+		Ports: []hwemu.Port{{
+			ID: f.PortID, Name: "acc-port", ProjectID: HWProjectID, MACAddress: "fa:16:3e:00:00:01", FixedIP: "192.168.0.20",
 			SecurityGroups: []string{f.DefaultGroupID},
 		}},
 	}

@@ -4,7 +4,7 @@
 //
 //	show wait   URL                wait until the emulator answers
 //	show state  URL                print the emulator's state (JSON)
-//	show groups [-same] BEFORE URL each server's groups: BEFORE file → now
+//	show groups [-same] BEFORE URL each server's and port's groups: BEFORE file → now
 //	show calls  URL                the API calls logged since the last reset, then reset
 package main
 
@@ -72,12 +72,29 @@ type state struct {
 			ID   string `json:"id"`
 			Name string `json:"name"`
 		} `json:"security_groups"`
-		Servers []struct {
-			ID             string   `json:"id"`
-			Name           string   `json:"name"`
-			SecurityGroups []string `json:"security_groups"`
-		} `json:"servers"`
+		Servers []holder `json:"servers"`
+		Ports   []holder `json:"ports"`
 	} `json:"huaweicloud"`
+}
+
+// holder is a server or a port: something security groups are on.
+type holder struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	SecurityGroups []string `json:"security_groups"`
+	DeviceID       string   `json:"device_id"` // ports only
+}
+
+// holders lists the servers, then the ports that are not a server's NIC
+// (those follow their server).
+func (s *state) holders() []holder {
+	out := slices.Clone(s.HuaweiCloud.Servers)
+	for _, p := range s.HuaweiCloud.Ports {
+		if !slices.ContainsFunc(s.HuaweiCloud.Servers, func(h holder) bool { return h.ID == p.DeviceID }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // record is one entry of GET /_emulator/requests.
@@ -146,7 +163,7 @@ func loadState(raw []byte) (*state, error) {
 	return &s, nil
 }
 
-// groups prints, per server, its groups in the BEFORE snapshot and now, by
+// groups prints, per server and standalone port, its groups in the BEFORE snapshot and now, by
 // name, marking what was added (+) and removed (-).
 func groups(beforeFile, base string, same bool) error {
 	raw, err := os.ReadFile(beforeFile)
@@ -163,13 +180,13 @@ func groups(beforeFile, base string, same bool) error {
 	}
 	names := namesOf(before, now)
 	was := map[string][]string{}
-	for _, srv := range before.HuaweiCloud.Servers {
+	for _, srv := range before.holders() {
 		was[srv.ID] = srv.SecurityGroups
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	var changed []string
-	for _, srv := range now.HuaweiCloud.Servers {
+	for _, srv := range now.holders() {
 		old, cur := was[srv.ID], srv.SecurityGroups
 		var after []string
 		for _, id := range cur {
@@ -195,7 +212,7 @@ func groups(beforeFile, base string, same bool) error {
 		return err
 	}
 	if same && len(changed) > 0 {
-		return fmt.Errorf("servers not back to their original groups: %s", strings.Join(changed, ", "))
+		return fmt.Errorf("servers or ports not back to their original groups: %s", strings.Join(changed, ", "))
 	}
 	return nil
 }
@@ -220,8 +237,8 @@ func namesOf(states ...*state) names {
 		for _, g := range s.HuaweiCloud.SecurityGroups {
 			n[g.ID] = g.Name
 		}
-		for _, srv := range s.HuaweiCloud.Servers {
-			n[srv.ID] = srv.Name
+		for _, h := range append(slices.Clone(s.HuaweiCloud.Servers), s.HuaweiCloud.Ports...) {
+			n[h.ID] = h.Name
 		}
 	}
 	return n

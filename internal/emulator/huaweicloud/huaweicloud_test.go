@@ -544,7 +544,7 @@ func TestShowAndListSecurityGroups(t *testing.T) {
 		t.Fatalf("group = %+v", g)
 	}
 	_, err = c.ShowSecurityGroup(&vpcmodel.ShowSecurityGroupRequest{SecurityGroupId: sgOther})
-	if se := serviceError(t, err, http.StatusNotFound); se.ErrorCode != "VPC.0602" || !strings.Contains(se.ErrorMessage, sgOther) {
+	if se := serviceError(t, err, http.StatusNotFound); se.ErrorCode != "VPC.0603" || !strings.Contains(se.ErrorMessage, sgOther) {
 		t.Fatalf("other project's group: %+v", se)
 	}
 

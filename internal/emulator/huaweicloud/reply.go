@@ -18,12 +18,14 @@ const (
 	codeThrottled    = "APIGW.0308" // 429: throttling threshold reached
 )
 
-// VPC error codes. The public error-code table does not list the codes for a
-// missing port or security group; these follow its numbering (VPC.25xx for
-// ports, VPC.06xx for security groups) and are a plausible guess, not verified.
+// VPC error codes. The VPC error-code table lists 404 VPC.0603 ("The
+// security group does not exist") and 400 VPC.0601 (invalid security group
+// parameters); VPC.0602 there is an internal 500, not a missing group. The
+// table has no row for a missing port: VPC.2502 follows its numbering and is
+// a plausible guess, not verified.
 const (
 	codePortNotFound     = "VPC.2502"
-	codeGroupNotFound    = "VPC.0602"
+	codeGroupNotFound    = "VPC.0603"
 	codeGroupBadArgument = "VPC.0601"
 )
 

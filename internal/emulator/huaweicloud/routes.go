@@ -29,8 +29,8 @@ func buildRoutes() []route {
 		newRoute("GET", "/v3/projects", "iam", "KeystoneListProjects", (*Cloud).listProjects),
 
 		newRoute("GET", "/v3/{project_id}/ports/{port_id}", "vpc", "ShowPort", (*Cloud).showPort),
-		// The port's insert-security-groups and remove-security-groups
-		// actions (PUT .../ports/{port_id}/...) belong here.
+		newRoute("PUT", "/v3/{project_id}/ports/{port_id}/insert-security-groups", "vpc", "AddSecurityGroups", (*Cloud).insertPortSecurityGroups),
+		newRoute("PUT", "/v3/{project_id}/ports/{port_id}/remove-security-groups", "vpc", "RemoveSecurityGroups", (*Cloud).removePortSecurityGroups),
 		newRoute("GET", "/v3/{project_id}/vpc/security-groups", "vpc", "ListSecurityGroups", (*Cloud).listSecurityGroups),
 		newRoute("GET", "/v3/{project_id}/vpc/security-groups/{security_group_id}", "vpc", "ShowSecurityGroup", (*Cloud).showSecurityGroup),
 	}

@@ -1,6 +1,7 @@
 package huaweicloud
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -212,4 +213,103 @@ func (c *Cloud) listSecurityGroups(rp reply, req *apiRequest) {
 		}
 	}
 	rp.json(http.StatusOK, map[string]any{"security_groups": page, "page_info": pageInfo, "request_id": rp.requestID})
+}
+
+// portSecurityGroupsBody is the body of the port's insert-security-groups and
+// remove-security-groups actions; Index is insert-only.
+type portSecurityGroupsBody struct {
+	Port *struct {
+		SecurityGroups []string `json:"security_groups"`
+		Index          *int     `json:"index"`
+	} `json:"port"`
+	DryRun bool `json:"dry_run"`
+}
+
+// parsePortSecurityGroups reads an insert or remove body; on a malformed one
+// it answers 400 and returns nil.
+func parsePortSecurityGroups(rp reply, req *apiRequest) *portSecurityGroupsBody {
+	var body portSecurityGroupsBody
+	if err := json.Unmarshal(req.body, &body); err != nil || body.Port == nil || len(body.Port.SecurityGroups) == 0 {
+		rp.apiError(http.StatusBadRequest, codeGroupBadArgument, "Invalid request body: port.security_groups must be a non-empty list of security group IDs")
+		return nil
+	}
+	for _, id := range body.Port.SecurityGroups {
+		if id == "" {
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, "Invalid request body: security group ID must not be empty")
+			return nil
+		}
+	}
+	return &body
+}
+
+// insertPortSecurityGroups serves PUT /v3/{project_id}/ports/{port_id}/insert-security-groups:
+// every group must exist in the project; a group already on the port stays
+// where it is (no duplicate); the others go in at index, else at the end.
+func (c *Cloud) insertPortSecurityGroups(rp reply, req *apiRequest) {
+	body := parsePortSecurityGroups(rp, req)
+	if body == nil {
+		return
+	}
+	projectID, portID := req.path["project_id"], req.path["port_id"]
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.state.port(projectID, portID)
+	if p == nil {
+		rp.apiError(http.StatusNotFound, codePortNotFound, fmt.Sprintf("Port %s could not be found.", portID))
+		return
+	}
+	var add []string
+	for _, id := range body.Port.SecurityGroups {
+		if c.state.group(projectID, id) == nil {
+			rp.apiError(http.StatusNotFound, codeGroupNotFound, fmt.Sprintf("Securitygroup %s is not exist.", id))
+			return
+		}
+		if !slices.Contains(p.SecurityGroups, id) && !slices.Contains(add, id) {
+			add = append(add, id)
+		}
+	}
+	at := len(p.SecurityGroups)
+	if i := body.Port.Index; i != nil {
+		if *i < 0 {
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for index: %d", *i))
+			return
+		}
+		at = min(*i, at)
+	}
+	if body.DryRun {
+		rp.empty(http.StatusAccepted)
+		return
+	}
+	if len(add) > 0 {
+		p.SecurityGroups = slices.Insert(p.SecurityGroups, at, add...)
+		p.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+	}
+	rp.json(http.StatusOK, map[string]any{"port": toVPCPort(*p), "request_id": rp.requestID})
+}
+
+// removePortSecurityGroups serves PUT /v3/{project_id}/ports/{port_id}/remove-security-groups.
+// Groups the port does not list are ignored, so a repeated remove succeeds.
+func (c *Cloud) removePortSecurityGroups(rp reply, req *apiRequest) {
+	body := parsePortSecurityGroups(rp, req)
+	if body == nil {
+		return
+	}
+	projectID, portID := req.path["project_id"], req.path["port_id"]
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.state.port(projectID, portID)
+	if p == nil {
+		rp.apiError(http.StatusNotFound, codePortNotFound, fmt.Sprintf("Port %s could not be found.", portID))
+		return
+	}
+	if body.DryRun {
+		rp.empty(http.StatusAccepted)
+		return
+	}
+	kept := slices.DeleteFunc(slices.Clone(p.SecurityGroups), func(id string) bool { return slices.Contains(body.Port.SecurityGroups, id) })
+	if len(kept) != len(p.SecurityGroups) {
+		p.SecurityGroups = kept
+		p.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+	}
+	rp.json(http.StatusOK, map[string]any{"port": toVPCPort(*p), "request_id": rp.requestID})
 }

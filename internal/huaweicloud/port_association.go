@@ -1,0 +1,502 @@
+package huaweicloud
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3/model"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// Implements the VPC v3 port actions insert-security-groups and
+// remove-security-groups (PUT /v3/{project_id}/ports/{port_id}/...). They
+// change only the listed groups, unlike a full-list port update, which would
+// drop groups another writer added in the meantime.
+var (
+	_ resource.Resource                = &portAssociationResource{}
+	_ resource.ResourceWithConfigure   = &portAssociationResource{}
+	_ resource.ResourceWithImportState = &portAssociationResource{}
+	_ resource.ResourceWithModifyPlan  = &portAssociationResource{}
+)
+
+const portAssociationDefaultTimeout = 5 * time.Minute
+
+// NewPortAssociationResource is the constructor the provider registers.
+func NewPortAssociationResource() resource.Resource {
+	return &portAssociationResource{}
+}
+
+type portAssociationResource struct {
+	resourceBase
+}
+
+type portAssociationResourceModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	PortID              types.String   `tfsdk:"port_id"`
+	SecurityGroupIDs    types.Set      `tfsdk:"security_group_ids"`
+	Enforce             types.Bool     `tfsdk:"enforce"`
+	Region              types.String   `tfsdk:"region"`
+	AllSecurityGroupIDs types.Set      `tfsdk:"all_security_group_ids"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *portAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_huaweicloud_port_association"
+}
+
+func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Attaches security groups to a Huawei Cloud VPC port (a network interface) with the VPC v3 " +
+			"port actions `insert-security-groups` and `remove-security-groups`. Unless `enforce` is set, groups other " +
+			"writers put on the port are left alone and never show as a difference.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The port's ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"port_id": schema.StringAttribute{
+				MarkdownDescription: "ID (UUID) of the port. Changing it replaces the association.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(uuidPattern, "must be the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc"),
+				},
+			},
+			"security_group_ids": schema.SetAttribute{
+				MarkdownDescription: "IDs of the security groups this resource puts on the port (at least one). Without " +
+					"`enforce`, the state holds those of them the port still lists, so a group removed out of band shows " +
+					"as a difference and is inserted again. With `enforce`, it holds every group on the port.",
+				Required:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(uuidPattern, "must be a security group ID, a UUID")),
+				},
+			},
+			"enforce": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, the port gets exactly `security_group_ids`: every other group is removed " +
+					"on apply, a group added by another writer shows as a difference, and destroy removes every group " +
+					"the port lists at that time. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region of the port. Defaults to the provider's `huaweicloud.region`; changing " +
+					"either replaces the association.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"all_security_group_ids": schema.SetAttribute{
+				MarkdownDescription: "Every security group on the port, whoever added it.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *portAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.planRegion(ctx, req, resp)
+}
+
+func (r *portAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan portAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, portAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a := r.begin(ctx, &plan, "Error Adding Security Groups to Huawei Cloud Port", "Adding security groups to port %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	planned := setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	all, err := a.reconcile(ctx, planned, nil, plan.Enforce.ValueBool())
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state portAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	a := r.begin(ctx, &state, "Error Reading Huawei Cloud Port Security Groups", "Reading the security groups of port %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	port, err := a.find(ctx)
+	if apierr.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Huawei Cloud Port Not Found",
+			fmt.Sprintf("%s; removing the port association from the state so the next apply can re-create it.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	all := port.SecurityGroups
+	if state.Enforce.IsNull() {
+		state.Enforce = types.BoolValue(false) // after import
+	}
+	var ours []string
+	switch {
+	case state.Enforce.ValueBool():
+		// The whole list is ours: a foreign group is a difference to remove.
+		ours = all
+	case state.SecurityGroupIDs.IsNull():
+		// Import: adopt every group on the port.
+		ours = all
+	default:
+		// Ours that the port still lists; others' groups never show.
+		prior := setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics)
+		ours = intersect(prior, all)
+	}
+	state.SecurityGroupIDs = stringSet(ctx, ours, &resp.Diagnostics)
+	a.setComputed(ctx, &state, all, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *portAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state portAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, portAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a := r.begin(ctx, &plan, "Error Updating Security Groups of Huawei Cloud Port", "Updating the security groups of port %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	planned := setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics)
+	prior := setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	all, err := a.reconcile(ctx, planned, subtract(prior, planned), plan.Enforce.ValueBool())
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *portAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state portAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, portAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a := r.begin(ctx, &state, "Error Removing Security Groups from Huawei Cloud Port", "Removing security groups from port %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	ours := setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer a.lock()()
+
+	port, err := a.find(ctx)
+	if apierr.IsNotFound(err) {
+		return // the port is gone, and its groups with it
+	}
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	// Only what is still there: the API takes no empty list, and a group
+	// someone else already removed is not ours to fail on.
+	drop := intersect(ours, port.SecurityGroups)
+	if len(drop) == 0 {
+		return
+	}
+	if _, err := a.remove(ctx, drop); err != nil && !apierr.IsNotFound(err) {
+		a.fail(&resp.Diagnostics, err, "")
+	}
+}
+
+func (r *portAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uuidPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc; got %q.", req.ID))
+		return
+	}
+	// Read fills security_group_ids with every group on the port.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port_id"), req.ID)...)
+}
+
+// portAssociationCall is one operation on a port: its region's VPC client,
+// and the words its errors use.
+type portAssociationCall struct {
+	c              *Client
+	conn           *vpc.VpcClient
+	portID, region string
+	summary, what  string
+}
+
+// begin resolves the port's region and VPC client. doing is a format taking
+// the port and the region. On failure it adds the diagnostic and returns nil.
+func (r *portAssociationResource) begin(ctx context.Context, m *portAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *portAssociationCall {
+	c := r.client(diags)
+	if c == nil {
+		return nil
+	}
+	a := &portAssociationCall{
+		c:       c,
+		portID:  m.PortID.ValueString(),
+		region:  c.Region(m.Region.ValueString()),
+		summary: summary,
+	}
+	a.what = fmt.Sprintf(doing, a.portID, a.region)
+	conn, err := c.VPC(ctx, a.region)
+	if err != nil {
+		a.fail(diags, err, "")
+		return nil
+	}
+	a.conn = conn
+	return a
+}
+
+func (a *portAssociationCall) fail(diags *diag.Diagnostics, err error, during string) {
+	diags.AddError(a.summary, apierr.Detail(a.what+during, err, credentialHint))
+}
+
+// lock serializes writes to the port across every resource of the provider
+// that writes ports; the returned function unlocks.
+func (a *portAssociationCall) lock() func() {
+	key := mutexkv.Key(cloudName, "port", a.portID)
+	mutexkv.Global.Lock(key)
+	return func() { mutexkv.Global.Unlock(key) }
+}
+
+func (a *portAssociationCall) find(ctx context.Context) (*model.Port, error) {
+	return FindPort(ctx, a.c, a.conn, a.portID)
+}
+
+// reconcile brings the port to planned under the port's lock: it inserts the
+// planned groups the port lacks, then removes the dropped ones (with
+// enforce, every unplanned one) that it still lists. Inserting first keeps
+// the port from being left without a group in between. It returns the port's
+// groups afterwards.
+func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []string, enforce bool) ([]string, error) {
+	defer a.lock()()
+	// Read inside the lock: another writer may have changed the port since
+	// terraform's refresh.
+	port, err := a.find(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all := port.SecurityGroups
+	if add := subtract(planned, all); len(add) > 0 {
+		if all, err = a.insert(ctx, add); err != nil {
+			return nil, err
+		}
+	}
+	var drop []string
+	for _, g := range all {
+		if !slices.Contains(planned, g) && (enforce || slices.Contains(dropped, g)) {
+			drop = append(drop, g)
+		}
+	}
+	if len(drop) > 0 {
+		if all, err = a.remove(ctx, drop); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// insert puts groups on the port and returns the port's groups afterwards.
+func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]string, error) {
+	var port *model.Port
+	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		resp, err := a.conn.AddSecurityGroups(&model.AddSecurityGroupsRequest{
+			PortId: a.portID,
+			Body:   &model.AddSecurityGroupsRequestBody{Port: &model.InsertSecurityGroupOption{SecurityGroups: groups}},
+		})
+		if err = wrap(err, "vpc", "AddSecurityGroups"); err != nil {
+			// A retry after a lost answer may be refused as a duplicate: the
+			// port's list tells whether our first try went through.
+			if attempt.Retry() && (apierr.ClassOf(err) == retry.Invalid || apierr.ClassOf(err) == retry.Conflict) {
+				if p, ferr := a.find(ctx); ferr == nil && len(subtract(groups, p.SecurityGroups)) == 0 {
+					port = p
+					return nil
+				}
+			}
+			return err
+		}
+		port = resp.Port
+		return nil
+	})
+	return a.groupsAfter(ctx, port, err)
+}
+
+// remove takes groups off the port and returns the port's groups afterwards.
+func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]string, error) {
+	var port *model.Port
+	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		resp, err := a.conn.RemoveSecurityGroups(&model.RemoveSecurityGroupsRequest{
+			PortId: a.portID,
+			Body:   &model.RemoveSecurityGroupsRequestBody{Port: &model.RemoveSecurityGroupOption{SecurityGroups: groups}},
+		})
+		if err = wrap(err, "vpc", "RemoveSecurityGroups"); err != nil {
+			// As for insert: a retry may be refused because the groups are
+			// already gone, by our own first try.
+			if attempt.Retry() && apierr.ClassOf(err) == retry.Invalid {
+				if p, ferr := a.find(ctx); ferr == nil && len(intersect(groups, p.SecurityGroups)) == 0 {
+					port = p
+					return nil
+				}
+			}
+			return err
+		}
+		port = resp.Port
+		return nil
+	})
+	return a.groupsAfter(ctx, port, err)
+}
+
+// groupsAfter is the port's list from a write's answer, or read again when
+// the answer carried no port.
+func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	if port == nil {
+		p, err := a.find(ctx)
+		if err != nil {
+			return nil, err
+		}
+		port = p
+	}
+	return port.SecurityGroups, nil
+}
+
+func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociationResourceModel, all []string, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(a.portID)
+	m.Region = types.StringValue(a.region)
+	m.AllSecurityGroupIDs = stringSet(ctx, all, diags)
+}
+
+// FindPort returns the port through VPC v3 ShowPort. A missing port is an
+// *apierr.NotFoundError. Read, the writes and the tests' checks all use it.
+func FindPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
+	var port *model.Port
+	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})
+		if err != nil {
+			return wrap(err, "vpc", "ShowPort")
+		}
+		port = resp.Port
+		return nil
+	})
+	if apierr.IsNotFound(err) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("port %q was not found", portID), Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if port == nil {
+		return nil, fmt.Errorf("huaweicloud VPC ShowPort: the answer for port %q carried no port", portID)
+	}
+	return port, nil
+}
+
+func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	var out []string
+	if s.IsNull() || s.IsUnknown() {
+		return out
+	}
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func stringSet(ctx context.Context, ids []string, diags *diag.Diagnostics) types.Set {
+	if ids == nil {
+		ids = []string{} // an empty set, not null: null means "not read yet" (import)
+	}
+	s, d := types.SetValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	return s
+}
+
+// intersect returns the elements of a that b contains, in a's order.
+func intersect(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// subtract returns the elements of a that b does not contain, in a's order.
+func subtract(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if !slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
