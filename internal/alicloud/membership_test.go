@@ -83,14 +83,17 @@ func stateOf(t *testing.T, r resource.Resource, member, group string, keep bool)
 	return st
 }
 
-func newResource(kind *MemberKind, c *Client) resource.Resource {
-	var r resource.Resource
+type testResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+}
+
+func newResource(kind *MemberKind, c *Client) testResource {
+	var r testResource = &instanceAssociationResource{kind: InstanceMember}
 	if kind == ENIMember {
-		r = NewEniAssociationResource()
-	} else {
-		r = NewInstanceAssociationResource()
+		r = &eniAssociationResource{kind: ENIMember}
 	}
-	r.(resource.ResourceWithConfigure).Configure(context.Background(), resource.ConfigureRequest{ProviderData: fixedProvider{c}}, &resource.ConfigureResponse{})
+	r.Configure(context.Background(), resource.ConfigureRequest{ProviderData: fixedProvider{c}}, &resource.ConfigureResponse{})
 	return r
 }
 
@@ -126,7 +129,7 @@ func TestModifyPlan_warnsAboutLastGroup(t *testing.T) {
 			Plan:  tfsdk.Plan{Schema: st.Schema, Raw: tftypes.NewValue(st.Schema.Type().TerraformType(context.Background()), nil)},
 		}
 		resp := resource.ModifyPlanResponse{Plan: req.Plan}
-		r.(resource.ResourceWithModifyPlan).ModifyPlan(context.Background(), req, &resp)
+		r.ModifyPlan(context.Background(), req, &resp)
 		if resp.Diagnostics.HasError() {
 			t.Fatalf("%s: %v", tc.member, resp.Diagnostics)
 		}
