@@ -2,7 +2,8 @@
 # The demo: the provider against the local emulator, offline. It builds the
 # provider and the emulator, applies main.tf, shows what changed in the
 # emulated cloud and which API calls did it, checks that a second plan is
-# empty, destroys, and checks that the servers are back to their groups.
+# empty, destroys, and checks that the servers, instances and ENIs are back to
+# their groups.
 #
 # Needs Go and terraform on PATH (make tools installs one into ./bin); no
 # network, no terraform init: a dev_overrides CLI config points terraform at
@@ -80,7 +81,7 @@ tf() { terraform -chdir="$work" "$@"; }
 section "terraform apply"
 tf apply -auto-approve -compact-warnings "${tf_flags[@]}"
 
-section "What changed: each server's (and standalone port's) groups, before → after"
+section "What changed: the groups of each server, standalone port, instance and ENI, before → after"
 "$show" groups "$tmp/before.json" "$url"
 
 section "API calls made by the apply"
@@ -102,9 +103,9 @@ section "API calls made by the plan (reads only)"
 section "terraform destroy"
 tf destroy -auto-approve -compact-warnings "${tf_flags[@]}"
 
-section "After destroy: each server's (and standalone port's) groups, before apply → now"
+section "After destroy: the groups of each server, standalone port, instance and ENI, before apply → now"
 "$show" groups -same "$tmp/before.json" "$url"
-echo "the associations are gone; every server has its original groups, ssh-admin on db-01 included"
+echo "the associations are gone; every server, instance and ENI has its original groups, ssh-admin on db-01 included"
 echo "the load balancer port lb-01-vip is back to its own ssh-admin group"
 
 section "API calls made by the destroy"

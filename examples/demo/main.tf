@@ -1,4 +1,5 @@
-# The demo: three memberships on two emulated servers. make demo (or
+# The demo: three memberships on two emulated Huawei Cloud servers, and an
+# Alibaba Cloud instance and ENI in a second group. make demo (or
 # examples/demo/demo.sh) starts the emulator with fixtures.json and passes its
 # URL; the credentials below exist only in those fixtures.
 
@@ -25,6 +26,15 @@ provider "secgroup" {
       ecs = var.emulator_url
       vpc = var.emulator_url
       iam = var.emulator_url
+    }
+  }
+  alicloud {
+    region     = "cn-hangzhou"
+    access_key = "DEMOALIACCESSKEY0000"
+    secret_key = "demo-ali-secret-not-a-real-one"
+    endpoints = {
+      ecs = var.emulator_url
+      ens = var.emulator_url
     }
   }
 }
@@ -65,6 +75,17 @@ output "lb_01_vip_groups" {
   value = secgroup_huaweicloud_port_association.lb_01_vip.all_security_group_ids
 }
 
+# Alibaba Cloud: an ECS instance and one of its ENIs join the "web" group.
+resource "secgroup_alicloud_instance_association" "ali_web_01_web" {
+  instance_id       = "i-demoweb01"
+  security_group_id = "sg-demoweb0002"
+}
+
+resource "secgroup_alicloud_eni_association" "ali_web_01_eth1_web" {
+  network_interface_id = "eni-demoweb01eth1"
+  security_group_id    = "sg-demoweb0002"
+}
+
 output "memberships" {
   value = {
     for k, a in {
@@ -72,5 +93,12 @@ output "memberships" {
       web_01_monitoring = secgroup_huaweicloud_server_association.web_01_monitoring
       db_01_monitoring  = secgroup_huaweicloud_server_association.db_01_monitoring
     } : k => "${a.server_id} in ${a.security_group_name} (${a.security_group_id})"
+  }
+}
+
+output "alicloud_memberships" {
+  value = {
+    instance = secgroup_alicloud_instance_association.ali_web_01_web.id
+    eni      = secgroup_alicloud_eni_association.ali_web_01_eth1_web.id
   }
 }

@@ -163,12 +163,19 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 // Call makes one RPC call through c.Do and decodes the JSON answer into out
 // (unless out is nil). Empty parameters are not sent; the SDK adds RegionId.
 func (c *Client) Call(ctx context.Context, svc, region, action string, params map[string]string, out any) error {
+	return c.CallChecked(ctx, svc, region, action, params, out, nil)
+}
+
+// CallChecked is Call for a write whose retry may meet its own earlier
+// success: when an attempt after the first fails, done (unless nil) reports
+// whether the change is already in place, and if so the call succeeds.
+func (c *Client) CallChecked(ctx context.Context, svc, region, action string, params map[string]string, out any, done func(context.Context, error) bool) error {
 	client, err := c.RPC(ctx, svc, region)
 	if err != nil {
 		return err
 	}
 	api := services[svc]
-	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	return c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		// A new request per attempt: each one is signed with a fresh nonce and timestamp.
 		req := requests.NewCommonRequest()
 		req.Method = requests.POST
@@ -180,7 +187,11 @@ func (c *Client) Call(ctx context.Context, svc, region, action string, params ma
 		}
 		resp, err := client.ProcessCommonRequest(req)
 		if err != nil {
-			return wrap(err, svc, action)
+			err = wrap(err, svc, action)
+			if done != nil && attempt.Retry() && done(ctx, err) {
+				return nil
+			}
+			return err
 		}
 		if out == nil {
 			return nil

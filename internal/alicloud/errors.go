@@ -13,6 +13,9 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
+// credentialHint is appended to authentication errors.
+const credentialHint = "alicloud.access_key / alicloud.secret_key (and security_token for STS) in the provider block, or ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY"
+
 // wrap turns an SDK error into an *apierr.Error with its class.
 func wrap(err error, service, action string) error {
 	if err == nil {

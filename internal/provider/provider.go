@@ -214,6 +214,8 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		huaweicloud.NewServerAssociationResource,
 		huaweicloud.NewPortAssociationResource,
+		alicloud.NewInstanceAssociationResource,
+		alicloud.NewEniAssociationResource,
 	}
 }
 

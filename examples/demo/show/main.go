@@ -75,6 +75,41 @@ type state struct {
 		Servers []holder `json:"servers"`
 		Ports   []holder `json:"ports"`
 	} `json:"huaweicloud"`
+	AliCloud struct {
+		SecurityGroups []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"security_groups"`
+		Instances         []aliMember `json:"instances"`
+		NetworkInterfaces []aliMember `json:"network_interfaces"`
+	} `json:"alicloud"`
+}
+
+type aliMember struct {
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	SecurityGroupIDs []string `json:"security_group_ids"`
+}
+
+// member is anything that is in security groups: a Huawei server or
+// standalone port, an Alibaba instance or ENI.
+type member struct {
+	ID, Name string
+	Groups   []string
+}
+
+func membersOf(s *state) []member {
+	var out []member
+	for _, h := range s.holders() {
+		out = append(out, member{h.ID, h.Name, h.SecurityGroups})
+	}
+	for _, in := range s.AliCloud.Instances {
+		out = append(out, member{in.ID, in.Name, in.SecurityGroupIDs})
+	}
+	for _, n := range s.AliCloud.NetworkInterfaces {
+		out = append(out, member{n.ID, n.ID, n.SecurityGroupIDs})
+	}
+	return out
 }
 
 // holder is a server or a port: something security groups are on.
@@ -99,15 +134,17 @@ func (s *state) holders() []holder {
 
 // record is one entry of GET /_emulator/requests.
 type record struct {
-	Cloud     string `json:"cloud"`
-	Service   string `json:"service"`
-	Action    string `json:"action"`
-	Method    string `json:"method"`
-	Path      string `json:"path"`
-	Body      string `json:"body"`
-	Status    int    `json:"status"`
-	ErrorCode string `json:"error_code"`
-	Fault     string `json:"fault"`
+	Cloud   string `json:"cloud"`
+	Service string `json:"service"`
+	Action  string `json:"action"`
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Body    string `json:"body"`
+	// Params are an RPC call's parameters (Alibaba Cloud).
+	Params    map[string]string `json:"params"`
+	Status    int               `json:"status"`
+	ErrorCode string            `json:"error_code"`
+	Fault     string            `json:"fault"`
 }
 
 var client = &http.Client{Timeout: 10 * time.Second}
@@ -180,14 +217,14 @@ func groups(beforeFile, base string, same bool) error {
 	}
 	names := namesOf(before, now)
 	was := map[string][]string{}
-	for _, srv := range before.holders() {
-		was[srv.ID] = srv.SecurityGroups
+	for _, m := range membersOf(before) {
+		was[m.ID] = m.Groups
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	var changed []string
-	for _, srv := range now.holders() {
-		old, cur := was[srv.ID], srv.SecurityGroups
+	for _, srv := range membersOf(now) {
+		old, cur := was[srv.ID], srv.Groups
 		var after []string
 		for _, id := range cur {
 			mark := ""
@@ -239,6 +276,12 @@ func namesOf(states ...*state) names {
 		}
 		for _, h := range append(slices.Clone(s.HuaweiCloud.Servers), s.HuaweiCloud.Ports...) {
 			n[h.ID] = h.Name
+		}
+		for _, g := range s.AliCloud.SecurityGroups {
+			n[g.ID] = g.Name
+		}
+		for _, in := range s.AliCloud.Instances {
+			n[in.ID] = in.Name
 		}
 	}
 	return n
@@ -318,6 +361,9 @@ func calls(base string) error {
 			if r.Body != "" {
 				result += "  " + compact(r.Body)
 			}
+			if r.Cloud == "alicloud" {
+				result += "  " + rpcParams(r.Params, names)
+			}
 		}
 		fmt.Fprintf(tw, "  %s %s\t%s\t%s\t%s\n", r.Service, action, r.Method, names.path(r.Path), result)
 	}
@@ -327,6 +373,23 @@ func calls(base string) error {
 	fmt.Printf("  %d calls, %d of them changes (IDs in paths shown as <name>)\n", len(recs), writes)
 	_, err = do(http.MethodDelete, base+"/_emulator/requests")
 	return err
+}
+
+// rpcParams shows an RPC call's own parameters, without the protocol's.
+func rpcParams(params map[string]string, n names) string {
+	var out []string
+	for k, v := range params {
+		switch k {
+		case "Action", "Version", "Format", "AccessKeyId", "Timestamp", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType":
+			continue
+		}
+		if name := n[v]; name != "" {
+			v = "<" + name + ">"
+		}
+		out = append(out, k+"="+v)
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
 
 // compact puts a JSON body on one line; other bodies are shown as they are.

@@ -122,9 +122,8 @@ func (c *Cloud) Serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if _, err := verify(r.Method, params, now, c.state.secret); err != nil {
-		ae := err.(*authError)
-		writeError(w, hostID, &Error{Status: ae.status, Code: ae.code, Message: ae.message})
+	if _, authErr := verify(r.Method, params, now, c.state.secret); authErr != nil {
+		writeError(w, hostID, authErr)
 		return
 	}
 	if c.replayed(params.Get("SignatureNonce"), now) {

@@ -18,15 +18,6 @@ import (
 // maxClockSkew is how far the request's Timestamp may be from now.
 const maxClockSkew = 15 * time.Minute
 
-// authError is a signature failure with the code and status the gateway uses.
-type authError struct {
-	status  int
-	code    string
-	message string
-}
-
-func (e *authError) Error() string { return e.code + ": " + e.message }
-
 // stringToSign rebuilds the signed string from the request's parameters.
 func stringToSign(method string, params url.Values) string {
 	signed := url.Values{}
@@ -48,32 +39,32 @@ func sign(method string, params url.Values, secret string) string {
 
 // verify checks the protocol parameters and the signature. lookup returns the
 // credential of an AccessKeyId.
-func verify(method string, params url.Values, now time.Time, lookup func(string) (Credential, bool)) (Credential, error) {
+func verify(method string, params url.Values, now time.Time, lookup func(string) (Credential, bool)) (Credential, *Error) {
 	for _, p := range []string{"AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp"} {
 		if params.Get(p) == "" {
-			return Credential{}, &authError{400, "MissingParameter", "The input parameter \"" + p + "\" that is mandatory for processing this request is not supplied."}
+			return Credential{}, &Error{Status: 400, Code: "MissingParameter", Message: "The input parameter \"" + p + "\" that is mandatory for processing this request is not supplied."}
 		}
 	}
 	if params.Get("SignatureMethod") != "HMAC-SHA1" || params.Get("SignatureVersion") != "1.0" {
-		return Credential{}, &authError{400, "InvalidParameter", "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0."}
+		return Credential{}, &Error{Status: 400, Code: "InvalidParameter", Message: "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0."}
 	}
 	ts, err := time.Parse("2006-01-02T15:04:05Z", params.Get("Timestamp"))
 	if err != nil {
-		return Credential{}, &authError{400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."}
+		return Credential{}, &Error{Status: 400, Code: "InvalidTimeStamp.Format", Message: "Specified time stamp or date value is not well formatted."}
 	}
 	if d := now.Sub(ts); d > maxClockSkew || d < -maxClockSkew {
-		return Credential{}, &authError{400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."}
+		return Credential{}, &Error{Status: 400, Code: "InvalidTimeStamp.Expired", Message: "Specified time stamp or date value is expired."}
 	}
 	cred, ok := lookup(params.Get("AccessKeyId"))
 	if !ok {
-		return Credential{}, &authError{404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+		return Credential{}, &Error{Status: 404, Code: "InvalidAccessKeyId.NotFound", Message: "Specified access key is not found."}
 	}
 	want := sign(method, params, cred.AccessKeySecret)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(params.Get("Signature"))) != 1 {
-		return Credential{}, &authError{400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign(method, params)}
+		return Credential{}, &Error{Status: 400, Code: "SignatureDoesNotMatch", Message: "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign(method, params)}
 	}
 	if cred.SecurityToken != "" && params.Get("SecurityToken") != cred.SecurityToken {
-		return Credential{}, &authError{400, "InvalidSecurityToken.Mismatch", "Specified SecurityToken mismatch with the AccessKey."}
+		return Credential{}, &Error{Status: 400, Code: "InvalidSecurityToken.Mismatch", Message: "Specified SecurityToken mismatch with the AccessKey."}
 	}
 	return cred, nil
 }

@@ -31,6 +31,11 @@ type SecurityGroup struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	VpcID       string `json:"vpc_id,omitempty"`
+
+	// ManagedByCloudProduct groups (such as those a container service
+	// creates) refuse membership changes with
+	// InvalidOperation.ResourceManagedByCloudProduct.
+	ManagedByCloudProduct bool `json:"managed_by_cloud_product,omitempty"`
 }
 
 // Instance is an ECS instance. Status is one of Pending, Running, Starting,

@@ -1,0 +1,277 @@
+package alicloud_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+)
+
+const (
+	eniAssocType = "secgroup_alicloud_eni_association"
+	eniAssocAddr = eniAssocType + ".test"
+)
+
+func TestAccEniAssociation_basic(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	id := f.SecurityGroupID + "/" + f.ENIID
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckMembershipExists(t, env, eniAssocAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(eniAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("network_interface_id"), knownvalue.StringExact(f.ENIID)),
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("region"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("keep_last_group"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				ResourceName:            eniAssocAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccEniAssociation_disappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckMembershipExists(t, env, eniAssocAddr),
+					testAccLeaveOutOfBand(t, env, "NetworkInterfaceId", f.ENIID, f.SecurityGroupID),
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(eniAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: testAccCheckMembershipExists(t, env, eniAssocAddr),
+			},
+		},
+	})
+}
+
+func TestAccEniAssociation_eniDeleted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) {
+						s.NetworkInterfaces = slices.DeleteFunc(s.NetworkInterfaces, func(n aliemu.NetworkInterface) bool { return n.ID == f.ENIID })
+					})
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(eniAssocAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccEniAssociation_wire: Join and Leave carry SecurityGroupId,
+// NetworkInterfaceId and the RegionId the doc requires for an ENI, and no
+// InstanceId.
+func TestAccEniAssociation_wire(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	const region = acctest.AliRegion
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			want := map[string]string{"SecurityGroupId": f.SecurityGroupID, "NetworkInterfaceId": f.ENIID, "RegionId": region}
+			for _, action := range []string{"JoinSecurityGroup", "LeaveSecurityGroup"} {
+				if err := checkOneCall(t, env, action, want); err != nil {
+					return err
+				}
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, fmt.Sprintf("region = %q", region)))},
+		},
+	})
+}
+
+// TestAccEniAssociation_lastGroup: the ENI's last group cannot be left
+// (InvalidOperation.AtLeastInOneGroup); keep_last_group then lets the
+// teardown finish and keeps the membership.
+func TestAccEniAssociation_lastGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, extra))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if got := memberGroups(env, f.ENIID); !slices.Equal(got, []string{f.SecurityGroupID}) {
+				return fmt.Errorf("ENI groups %v, want the kept last group %s", got, f.SecurityGroupID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check:  testAccLeaveOutOfBand(t, env, "NetworkInterfaceId", f.ENIID, f.DefaultGroupID),
+			},
+			{
+				Config:      config(""),
+				Destroy:     true,
+				ExpectError: spaced(`(?s)InvalidOperation\.AtLeastInOneGroup.*last group of ENI ` + f.ENIID + `.*create_before_destroy`),
+			},
+			{
+				// Only stored: an in-place update, no API write.
+				Config: config("keep_last_group = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(eniAssocAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccEniAssociation_serviceManaged(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		for i := range s.NetworkInterfaces {
+			s.NetworkInterfaces[i].ServiceManaged = true
+		}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
+			ExpectError: spaced(`(?s)Error Adding Alibaba Cloud ENI to Security Group.*HTTP 403 InvalidOperation\.EniServiceManaged.*managed by an Alibaba Cloud service`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup")); n != 1 {
+				return fmt.Errorf("%d JoinSecurityGroup calls, want 1 (not retried)", n)
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccEniAssociation_missingRegion: without the resource's region and the
+// provider's, planning fails on the region attribute, before any API call.
+func TestAccEniAssociation_missingRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	t.Setenv("ALICLOUD_REGION", "")
+	provider := fmt.Sprintf(`
+provider "secgroup" {
+  alicloud {
+    access_key = %[1]q
+    secret_key = %[2]q
+    endpoints  = { ecs = %[3]q }
+  }
+}
+`, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
+			PlanOnly:    true,
+			ExpectError: spaced(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+				return fmt.Errorf("%d API calls, want 0", len(reqs))
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccEniAssociation_validation(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	steps := []resource.TestStep{}
+	for _, eni := range []string{f.InstanceID, "eni-", "ENI-ABC123"} {
+		steps = append(steps, resource.TestStep{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, f.SecurityGroupID, "")),
+			PlanOnly:    true,
+			ExpectError: spaced(regexp.QuoteMeta(`Attribute network_interface_id must be an ENI ID`)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
+			}
+			return nil
+		},
+	})
+}
+
+func testAccEniAssociationConfig(eniID, group, extra string) string {
+	return fmt.Sprintf(`
+resource "secgroup_alicloud_eni_association" "test" {
+  network_interface_id = %[1]q
+  security_group_id    = %[2]q
+  %[3]s
+}
+`, eniID, group, extra)
+}

@@ -1,0 +1,561 @@
+package alicloud_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+)
+
+const (
+	instanceAssocType = "secgroup_alicloud_instance_association"
+	instanceAssocAddr = instanceAssocType + ".test"
+)
+
+// spaced lets a regexp match across terraform's line wrapping.
+func spaced(re string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(re, " ", `\s+`))
+}
+
+func TestAccInstanceAssociation_basic(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	id := f.SecurityGroupID + "/" + f.InstanceID
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(instanceAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("instance_id"), knownvalue.StringExact(f.InstanceID)),
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("region"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("keep_last_group"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				ResourceName:            instanceAssocAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccInstanceAssociation_disappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckMembershipExists(t, env, instanceAssocAddr),
+					// Out of band, through the cloud API: works against a real cloud too.
+					testAccLeaveOutOfBand(t, env, "InstanceId", f.InstanceID, f.SecurityGroupID),
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(instanceAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: testAccCheckMembershipExists(t, env, instanceAssocAddr),
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_instanceDeleted: a refresh drops an association
+// whose instance is gone, and a destroy that meets InvalidInstanceId.NotFound
+// succeeds.
+func TestAccInstanceAssociation_instanceDeleted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) {
+						s.Instances = slices.DeleteFunc(s.Instances, func(in aliemu.Instance) bool { return in.ID == f.InstanceID })
+					})
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(instanceAssocAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			// The test's destroy does not refresh first: Delete meets the
+			// missing instance and takes it as the membership being gone.
+			leaves := env.Requests(t, "alicloud", "LeaveSecurityGroup")
+			if len(leaves) != 1 || leaves[0].ErrorCode != "InvalidInstanceId.NotFound" {
+				return fmt.Errorf("LeaveSecurityGroup calls %+v, want one answered InvalidInstanceId.NotFound", leaves)
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccInstanceAssociation_wire proves destroy sent LeaveSecurityGroup with
+// exactly the documented parameters: SecurityGroupId, InstanceId and the
+// RegionId the SDK always adds, and no NetworkInterfaceId.
+func TestAccInstanceAssociation_wire(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			want := map[string]string{"SecurityGroupId": f.SecurityGroupID, "InstanceId": f.InstanceID, "RegionId": acctest.AliRegion}
+			if err := checkOneCall(t, env, "LeaveSecurityGroup", want); err != nil {
+				return err
+			}
+			if err := checkOneCall(t, env, "JoinSecurityGroup", want); err != nil {
+				return err
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_lastGroup: when the association's group becomes
+// the instance's only one, destroy fails with InstanceLastSecurityGroup and
+// says what to do; once the instance has another group again, it succeeds.
+func TestAccInstanceAssociation_lastGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccLeaveOutOfBand(t, env, "InstanceId", f.InstanceID, f.DefaultGroupID),
+			},
+			{
+				Config:      config,
+				Destroy:     true,
+				ExpectError: spaced(`(?s)InstanceLastSecurityGroup.*last group of instance ` + f.InstanceID + `.*create_before_destroy.*keep_last_group = true`),
+			},
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) { addGroup(s, f.InstanceID, f.DefaultGroupID) })
+				},
+				Config: config,
+				Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_keepLastGroup: with keep_last_group, tearing
+// down leaves the last membership in place instead of failing.
+func TestAccInstanceAssociation_keepLastGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			// The first Leave is the test's own, out of band.
+			leaves := env.Requests(t, "alicloud", "LeaveSecurityGroup")
+			if len(leaves) != 2 || leaves[1].ErrorCode != "InstanceLastSecurityGroup" {
+				return fmt.Errorf("LeaveSecurityGroup calls %+v, want the destroy's one answered InstanceLastSecurityGroup", leaves)
+			}
+			if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{f.SecurityGroupID}) {
+				return fmt.Errorf("instance groups %v, want the kept last group %s", got, f.SecurityGroupID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "keep_last_group = true")),
+				Check:  testAccLeaveOutOfBand(t, env, "InstanceId", f.InstanceID, f.DefaultGroupID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("keep_last_group"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_waitsForStarting: destroy while the instance is
+// Starting is retried (IncorrectInstanceStatus) until it is Running.
+func TestAccInstanceAssociation_waitsForStarting(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			var answers []string
+			for _, r := range env.Requests(t, "alicloud", "LeaveSecurityGroup") {
+				answers = append(answers, r.ErrorCode)
+			}
+			// More busy answers than max_retries (2): busy is bounded by the timeout only.
+			if len(answers) < 4 || answers[len(answers)-1] != "" || slices.ContainsFunc(answers[:len(answers)-1], func(c string) bool { return c != "IncorrectInstanceStatus" }) {
+				return fmt.Errorf("LeaveSecurityGroup answers %q, want IncorrectInstanceStatus at least 3 times, then success", answers)
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					// The destroy's refresh and plan read the instance (2
+					// requests), then 3 Leave attempts still see Starting.
+					env.Ali.Mutate(func(s *aliemu.State) {
+						for i := range s.Instances {
+							if s.Instances[i].ID == f.InstanceID {
+								s.Instances[i].Status, s.Instances[i].NextStatus, s.Instances[i].NextStatusAfter = "Starting", "Running", 5
+							}
+						}
+					})
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_lostAnswers: the first Join's and the first
+// Leave's answers are lost after the change was made; the retries meet
+// "already in the group" and "not in the group" and take them as success.
+func TestAccInstanceAssociation_lostAnswers(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"JoinSecurityGroup"}, DropRate: 1, Times: 1},
+		{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, DropRate: 1, Times: 1},
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyInSecurityGroup", "LeaveSecurityGroup": "InstanceNotInSecurityGroup"} {
+				calls := env.Requests(t, "alicloud", action)
+				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != code {
+					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's %s", action, calls, code)
+				}
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+			Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
+		}},
+	})
+}
+
+// TestAccInstanceAssociation_throttled: throttling and 5xx are retried with
+// backoff; the apply succeeds.
+func TestAccInstanceAssociation_throttled(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"JoinSecurityGroup"}, ThrottleRate: 1, Times: 1},
+		{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, ErrorRate: 1, Times: 1},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for action, fault := range map[string]emulator.FaultKind{"JoinSecurityGroup": emulator.FaultThrottle, "LeaveSecurityGroup": emulator.FaultServerError} {
+				calls := env.Requests(t, "alicloud", action)
+				if len(calls) != 2 || calls[0].Fault != fault || calls[1].Status != 200 {
+					return fmt.Errorf("%s calls %+v, want a %s answer, then success", action, calls, fault)
+				}
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+		}},
+	})
+}
+
+// TestAccInstanceAssociation_refusals: errors no retry can change surface at
+// once with the cloud's code and advice, after exactly one call.
+func TestAccInstanceAssociation_refusals(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	managed := acctest.AliID("sg")
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: managed, RegionID: acctest.AliRegion, ManagedByCloudProduct: true})
+	})
+	steps := []resource.TestStep{
+		{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, managed, "")),
+			ExpectError: spaced(`(?s)HTTP 403 InvalidOperation\.ResourceManagedByCloudProduct.*through that product`),
+		},
+		{
+			PreConfig: func() {
+				env.Ali.Mutate(func(s *aliemu.State) {
+					for i := range s.Instances {
+						s.Instances[i].LockedForSecurity = true
+					}
+				})
+			},
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+			ExpectError: spaced(`(?s)Error Adding Alibaba Cloud Instance to Security Group.*HTTP 403 InstanceLockedForSecurity.*locked the instance for security reasons`),
+		},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup")); n != 2 {
+				return fmt.Errorf("%d JoinSecurityGroup calls, want 2 (one per refusal, none retried)", n)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.DefaultGroupID, "")),
+			ExpectError: spaced(`(?s)already in security group.*terraform import`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
+				return fmt.Errorf("instance groups %v, want [%s]", got, f.DefaultGroupID)
+			}
+			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup", "LeaveSecurityGroup")); n != 0 {
+				return fmt.Errorf("%d write calls, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccInstanceAssociation_validation(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	cases := []struct{ instance, group, extra, want string }{
+		{"web-1", f.SecurityGroupID, "", `Attribute instance_id must be an instance ID`},
+		{f.ENIID, f.SecurityGroupID, "", `Attribute instance_id must be an instance ID`},
+		{f.InstanceID, "web", "", `Attribute security_group_id must be a security group ID`},
+		{f.InstanceID, f.SecurityGroupID, `region = ""`, `Attribute region string length must be at least 1`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(c.instance, c.group, c.extra)),
+			PlanOnly:    true,
+			ExpectError: spaced(regexp.QuoteMeta(c.want)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/"} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:        acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+				ResourceName:  instanceAssocAddr,
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   regexp.MustCompile(`Expected <security_group_id>/<instance_id>`),
+			}},
+		})
+	}
+}
+
+func testAccInstanceAssociationConfig(instanceID, group, extra string) string {
+	return fmt.Sprintf(`
+resource "secgroup_alicloud_instance_association" "test" {
+  instance_id       = %[1]q
+  security_group_id = %[2]q
+  %[3]s
+}
+`, instanceID, group, extra)
+}
+
+// memberOf returns the kind and member ID of an association in the state.
+func memberOf(rs *terraform.ResourceState) (*alicloud.MemberKind, string, string, bool) {
+	switch rs.Type {
+	case instanceAssocType:
+		return alicloud.InstanceMember, "InstanceId", rs.Primary.Attributes["instance_id"], true
+	case eniAssocType:
+		return alicloud.ENIMember, "NetworkInterfaceId", rs.Primary.Attributes["network_interface_id"], true
+	}
+	return nil, "", "", false
+}
+
+func testAccCheckMembershipExists(t *testing.T, env *acctest.Env, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		kind, _, member, _ := memberOf(rs)
+		a := rs.Primary.Attributes
+		return alicloud.FindMembership(context.Background(), env.AliCloudClient(t), kind, a["region"], member, a["security_group_id"])
+	}
+}
+
+func testAccCheckMembershipDestroy(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			kind, _, member, ok := memberOf(rs)
+			if !ok {
+				continue
+			}
+			a := rs.Primary.Attributes
+			err := alicloud.FindMembership(context.Background(), env.AliCloudClient(t), kind, a["region"], member, a["security_group_id"])
+			if err == nil {
+				return fmt.Errorf("%s is still in security group %s", member, a["security_group_id"])
+			}
+			if !apierr.IsNotFound(err) {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// testAccLeaveOutOfBand removes a membership behind terraform's back, through the API.
+func testAccLeaveOutOfBand(t *testing.T, env *acctest.Env, param, member, group string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		return env.AliCloudClient(t).Call(context.Background(), "ecs", "", "LeaveSecurityGroup",
+			map[string]string{param: member, "SecurityGroupId": group}, nil)
+	}
+}
+
+// protocolParams are the RPC parameters every call carries.
+var protocolParams = []string{"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType", "Timestamp"}
+
+// checkOneCall checks that action was called once, with exactly want besides
+// the protocol's own parameters.
+func checkOneCall(t *testing.T, env *acctest.Env, action string, want map[string]string) error {
+	calls := env.Requests(t, "alicloud", action)
+	if len(calls) != 1 {
+		return fmt.Errorf("%d %s calls, want 1: %+v", len(calls), action, calls)
+	}
+	got := map[string]string{}
+	for k, v := range calls[0].Params {
+		if !slices.Contains(protocolParams, k) {
+			got[k] = v
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		keys := make([]string, 0, len(got))
+		for k := range got {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return fmt.Errorf("%s went out with %v (parameters %v), want exactly %v", action, got, keys, want)
+	}
+	if calls[0].Status != 200 {
+		return fmt.Errorf("%s answered %d %s", action, calls[0].Status, calls[0].ErrorCode)
+	}
+	return nil
+}
+
+func memberGroups(env *acctest.Env, id string) []string {
+	s := env.Ali.State()
+	for _, in := range s.Instances {
+		if in.ID == id {
+			return in.SecurityGroupIDs
+		}
+	}
+	for _, n := range s.NetworkInterfaces {
+		if n.ID == id {
+			return n.SecurityGroupIDs
+		}
+	}
+	return nil
+}
+
+// addGroup puts an instance or ENI back into a group, out of band.
+func addGroup(s *aliemu.State, id, group string) {
+	for i := range s.Instances {
+		if s.Instances[i].ID == id {
+			s.Instances[i].SecurityGroupIDs = append(s.Instances[i].SecurityGroupIDs, group)
+		}
+	}
+	for i := range s.NetworkInterfaces {
+		if s.NetworkInterfaces[i].ID == id {
+			s.NetworkInterfaces[i].SecurityGroupIDs = append(s.NetworkInterfaces[i].SecurityGroupIDs, group)
+		}
+	}
+}

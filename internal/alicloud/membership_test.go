@@ -1,0 +1,216 @@
+package alicloud
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// These tests drive the resource's methods directly against the emulator,
+// for what terraform cannot show a test: plan warnings, and Delete meeting
+// states a refresh would have removed.
+
+const (
+	uRegion = "cn-hangzhou"
+	uKey    = "UNITKEY"
+	uSecret = "unit-secret"
+)
+
+type fixedProvider struct{ c *Client }
+
+func (p fixedProvider) AliCloud() (*Client, error) { return p.c, nil }
+
+func startCloud(t *testing.T, fn func(*aliemu.State)) (*emulator.Server, *aliemu.Cloud, *Client) {
+	t.Helper()
+	cloud := aliemu.New()
+	cloud.Mutate(func(s *aliemu.State) {
+		s.Credentials = []aliemu.Credential{{AccessKeyID: uKey, AccessKeySecret: uSecret}}
+		fn(s)
+	})
+	srv := emulator.New(cloud)
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	c, err := NewClient(Config{
+		Region: uRegion, AccessKey: uKey, SecretKey: uSecret,
+		Endpoints: map[string]string{"ecs": srv.URL()},
+		Retry:     retry.Policy{MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, cloud, c
+}
+
+// stateOf builds the resource's state for an instance or ENI association.
+func stateOf(t *testing.T, r resource.Resource, member, group string, keep bool) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+	base := membershipModel{
+		ID:              types.StringValue(group + "/" + member),
+		SecurityGroupID: types.StringValue(group),
+		Region:          types.StringValue(uRegion),
+		KeepLastGroup:   types.BoolValue(keep),
+		Timeouts:        timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})},
+	}
+	var diags diag.Diagnostics
+	if strings.HasPrefix(member, "eni-") {
+		diags = st.Set(ctx, &eniAssociationModel{membershipModel: base, NetworkInterfaceID: types.StringValue(member)})
+	} else {
+		diags = st.Set(ctx, &instanceAssociationModel{membershipModel: base, InstanceID: types.StringValue(member)})
+	}
+	if diags.HasError() {
+		t.Fatalf("building the state: %v", diags)
+	}
+	return st
+}
+
+type testResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+}
+
+func newResource(kind *MemberKind, c *Client) testResource {
+	var r testResource = &instanceAssociationResource{kind: InstanceMember}
+	if kind == ENIMember {
+		r = &eniAssociationResource{kind: ENIMember}
+	}
+	r.Configure(context.Background(), resource.ConfigureRequest{ProviderData: fixedProvider{c}}, &resource.ConfigureResponse{})
+	return r
+}
+
+func seedMembers(s *aliemu.State) {
+	s.SecurityGroups = []aliemu.SecurityGroup{{ID: "sg-only", RegionID: uRegion}, {ID: "sg-other", RegionID: uRegion}}
+	s.Instances = []aliemu.Instance{
+		{ID: "i-one", RegionID: uRegion, SecurityGroupIDs: []string{"sg-only"}},
+		{ID: "i-two", RegionID: uRegion, SecurityGroupIDs: []string{"sg-only", "sg-other"}},
+	}
+	s.NetworkInterfaces = []aliemu.NetworkInterface{{ID: "eni-one", RegionID: uRegion, SecurityGroupIDs: []string{"sg-only"}}}
+}
+
+// TestModifyPlan_warnsAboutLastGroup: a destroy plan says when it would take
+// away the last group, and what keep_last_group will do instead.
+func TestModifyPlan_warnsAboutLastGroup(t *testing.T) {
+	_, _, c := startCloud(t, seedMembers)
+	cases := []struct {
+		kind   *MemberKind
+		member string
+		keep   bool
+		want   string // "" = no warning
+	}{
+		{InstanceMember, "i-one", false, "Would Leave the Alibaba Cloud Instance in No Security Group"},
+		{InstanceMember, "i-one", true, "Alibaba Cloud Instance Keeps Its Last Security Group"},
+		{InstanceMember, "i-two", false, ""},
+		{ENIMember, "eni-one", false, "Would Leave the Alibaba Cloud ENI in No Security Group"},
+	}
+	for _, tc := range cases {
+		r := newResource(tc.kind, c)
+		st := stateOf(t, r, tc.member, "sg-only", tc.keep)
+		req := resource.ModifyPlanRequest{
+			State: st,
+			Plan:  tfsdk.Plan{Schema: st.Schema, Raw: tftypes.NewValue(st.Schema.Type().TerraformType(context.Background()), nil)},
+		}
+		resp := resource.ModifyPlanResponse{Plan: req.Plan}
+		r.ModifyPlan(context.Background(), req, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", tc.member, resp.Diagnostics)
+		}
+		warnings := resp.Diagnostics.Warnings()
+		switch {
+		case tc.want == "" && len(warnings) != 0:
+			t.Errorf("%s keep=%v: unexpected warnings %v", tc.member, tc.keep, warnings)
+		case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want)):
+			t.Errorf("%s keep=%v: warnings %v, want %q", tc.member, tc.keep, warnings, tc.want)
+		case tc.want != "" && !tc.keep && !strings.Contains(warnings[0].Detail(), "create_before_destroy"):
+			t.Errorf("%s: the warning does not say what to do: %s", tc.member, warnings[0].Detail())
+		}
+	}
+}
+
+// TestDelete_codes: each code LeaveSecurityGroup can answer is handled on
+// purpose: gone is success, refusals are errors with their code and advice.
+func TestDelete_codes(t *testing.T) {
+	cases := []struct {
+		name   string
+		kind   *MemberKind
+		member string
+		group  string
+		mutate func(*aliemu.State)
+		want   string // "" = success
+	}{
+		{"instance gone", InstanceMember, "i-gone", "sg-only", nil, ""},
+		{"ENI gone", ENIMember, "eni-gone", "sg-only", nil, ""},
+		{"group gone", InstanceMember, "i-two", "sg-gone", nil, ""},
+		{"not in group", InstanceMember, "i-one", "sg-other", nil, ""},
+		{"locked", InstanceMember, "i-two", "sg-other", func(s *aliemu.State) { s.Instances[1].LockedForSecurity = true }, "InstanceLockedForSecurity"},
+		{"managed group", InstanceMember, "i-two", "sg-other", func(s *aliemu.State) { s.SecurityGroups[1].ManagedByCloudProduct = true }, "ResourceManagedByCloudProduct"},
+		{"service-managed ENI", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].ServiceManaged = true }, "InvalidOperation.EniServiceManaged"},
+		{"last group", InstanceMember, "i-one", "sg-only", nil, "InstanceLastSecurityGroup"},
+		{"ENI last group", ENIMember, "eni-one", "sg-only", nil, "InvalidOperation.AtLeastInOneGroup"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _, c := startCloud(t, func(s *aliemu.State) {
+				seedMembers(s)
+				if tc.mutate != nil {
+					tc.mutate(s)
+				}
+			})
+			r := newResource(tc.kind, c)
+			st := stateOf(t, r, tc.member, tc.group, false)
+			resp := resource.DeleteResponse{State: st}
+			r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
+			if tc.want == "" {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("want success, got %v", resp.Diagnostics)
+				}
+				return
+			}
+			errs := resp.Diagnostics.Errors()
+			if len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.want) {
+				t.Fatalf("want one error with %s, got %v", tc.want, resp.Diagnostics)
+			}
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("%d requests, want 1: a refusal is not retried", n)
+			}
+		})
+	}
+}
+
+func TestAdvice(t *testing.T) {
+	for code, want := range map[string]string{
+		"InvalidParam.EniIdAndInstanceId.Conflict": "rejected a parameter",
+		"MissingParameter.RegionId":                "rejected a parameter",
+		"InstanceLockedForSecurity":                "locked",
+	} {
+		a, ok := advice(wrapCode(code))
+		if !ok || !strings.Contains(a, want) {
+			t.Errorf("%s: advice %q", code, a)
+		}
+	}
+	if _, ok := advice(wrapCode("SomethingElse")); ok {
+		t.Error("an unknown code got specific advice; it must fall back to the generic hint")
+	}
+}
+
+func wrapCode(code string) error {
+	return &apierr.Error{Cloud: cloudName, Service: "ecs", Action: "LeaveSecurityGroup", Status: 403, Code: code, Class: classify(403, code)}
+}

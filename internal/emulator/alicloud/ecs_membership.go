@@ -1,0 +1,209 @@
+package alicloud
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+)
+
+// ECS security-group membership of instances and ENIs: JoinSecurityGroup,
+// LeaveSecurityGroup, DescribeInstanceAttribute and
+// DescribeNetworkInterfaceAttribute. Error codes and HTTP statuses follow the
+// LeaveSecurityGroup reference (api-docs/alicloud-ecs-leave-security-group.md)
+// and, for the codes only JoinSecurityGroup has, its reference page.
+func init() {
+	actions["ecs"]["JoinSecurityGroup"] = joinSecurityGroup
+	actions["ecs"]["LeaveSecurityGroup"] = leaveSecurityGroup
+	actions["ecs"]["DescribeInstanceAttribute"] = describeInstanceAttribute
+	actions["ecs"]["DescribeNetworkInterfaceAttribute"] = describeNetworkInterfaceAttribute
+}
+
+// maxGroupsPerMember is ECS's default quota of groups per instance or ENI.
+const maxGroupsPerMember = 5
+
+var (
+	instanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
+	eniIDPattern      = regexp.MustCompile(`^eni-[a-z0-9]+$`)
+)
+
+// member is the instance or the ENI a membership call names, resolved.
+type member struct {
+	instance *Instance
+	eni      *NetworkInterface
+	region   string
+	groups   *[]string
+}
+
+// resolveMember checks the parameters both write actions share and finds the
+// instance or ENI and the group, in the order the real API reports problems:
+// parameters first, then existence, then the member's state.
+func resolveMember(s *State, rq *Request) (*member, *Error) {
+	instanceID, eniID, groupID := rq.Get("InstanceId"), rq.Get("NetworkInterfaceId"), rq.Get("SecurityGroupId")
+	switch {
+	case groupID == "":
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter", `The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.`)
+	case instanceID != "" && eniID != "":
+		return nil, Errorf(http.StatusForbidden, "InvalidParam.EniIdAndInstanceId.Conflict", "The parameters InstanceId and NetworkInterfaceId are mutually exclusive.")
+	case instanceID == "" && eniID == "":
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter", `The input parameter "InstanceId" or "NetworkInterfaceId" that is mandatory for processing this request is not supplied.`)
+	case instanceID != "" && !instanceIDPattern.MatchString(instanceID):
+		return nil, Errorf(http.StatusBadRequest, "InvalidInstanceId.Malformed", `The specified parameter "InstanceId" is not valid.`)
+	case eniID != "" && !eniIDPattern.MatchString(eniID):
+		return nil, Errorf(http.StatusForbidden, "InvalidParam.Malformed", "The specified parameter NetworkInterfaceId %q is not valid.", eniID)
+	case eniID != "" && rq.Region == "":
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
+	}
+
+	m := &member{region: rq.Region}
+	if instanceID != "" {
+		m.instance = s.findInstance(rq.Region, instanceID)
+		if m.instance == nil {
+			return nil, Errorf(http.StatusNotFound, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
+		}
+		m.instance.observe()
+		m.region, m.groups = m.instance.RegionID, &m.instance.SecurityGroupIDs
+	} else {
+		m.eni = s.networkInterface(rq.Region, eniID)
+		if m.eni == nil {
+			return nil, Errorf(http.StatusNotFound, "InvalidEniId.NotFound", "The specified EniId %q is not found.", eniID)
+		}
+		m.groups = &m.eni.SecurityGroupIDs
+	}
+	g := s.securityGroup(m.region, groupID)
+	if g == nil {
+		return nil, Errorf(http.StatusNotFound, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+	}
+	if g.ManagedByCloudProduct {
+		return nil, Errorf(http.StatusForbidden, "InvalidOperation.ResourceManagedByCloudProduct", "The security group %s is managed by a cloud product and cannot be modified.", groupID)
+	}
+	if in := m.instance; in != nil {
+		if in.LockedForSecurity {
+			return nil, Errorf(http.StatusForbidden, "InstanceLockedForSecurity", "The specified operation is denied as your instance is locked for security reasons.")
+		}
+		if in.Status != "Running" && in.Status != "Stopped" {
+			return nil, Errorf(http.StatusForbidden, "IncorrectInstanceStatus", "The current status of the resource does not support this operation.")
+		}
+	}
+	if n := m.eni; n != nil {
+		if n.ServiceManaged {
+			return nil, Errorf(http.StatusForbidden, "InvalidOperation.EniServiceManaged", "The network interface %s is managed by a cloud service.", n.ID)
+		}
+		if n.Type != "Primary" && n.Type != "Secondary" {
+			return nil, Errorf(http.StatusForbidden, "InvalidOperation.InvalidEniType", "The operation is not supported for a network interface of type %s.", n.Type)
+		}
+		if n.Status != "Available" && n.Status != "InUse" {
+			return nil, Errorf(http.StatusBadRequest, "InvalidOperation.InvalidEniState", "The operation is not supported while the network interface is %s.", n.Status)
+		}
+	}
+	return m, nil
+}
+
+// findInstance finds an instance in the request's region; without a RegionId
+// (optional for instances) in any region, as the instance ID is global.
+func (s *State) findInstance(region, id string) *Instance {
+	if region != "" {
+		return s.instance(region, id)
+	}
+	for i := range s.Instances {
+		if s.Instances[i].ID == id {
+			return &s.Instances[i]
+		}
+	}
+	return nil
+}
+
+func joinSecurityGroup(s *State, rq *Request) (map[string]any, *Error) {
+	m, err := resolveMember(s, rq)
+	if err != nil {
+		return nil, err
+	}
+	groupID := rq.Get("SecurityGroupId")
+	g := s.securityGroup(m.region, groupID)
+	var vpc string
+	if m.instance != nil {
+		vpc = m.instance.VpcID
+	} else {
+		vpc = m.eni.VpcID
+	}
+	switch {
+	case slices.Contains(*m.groups, groupID):
+		// The JoinSecurityGroup reference names this code for an instance; the
+		// emulator answers an ENI's duplicate join with it too.
+		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.AlreadyInSecurityGroup", "The specified instance is already in the specified security group.")
+	case g.VpcID != "" && vpc != "" && g.VpcID != vpc:
+		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.MismatchSecurityGroup", "The specified security group and the instance are not in the same VPC.")
+	case len(*m.groups) >= maxGroupsPerMember:
+		return nil, Errorf(http.StatusBadRequest, "InstanceSecurityGroupLimitExceeded", "Exceeding the allowed amount of security groups that an instance can be in.")
+	}
+	*m.groups = append(*m.groups, groupID)
+	return nil, nil
+}
+
+func leaveSecurityGroup(s *State, rq *Request) (map[string]any, *Error) {
+	m, err := resolveMember(s, rq)
+	if err != nil {
+		return nil, err
+	}
+	groupID := rq.Get("SecurityGroupId")
+	i := slices.Index(*m.groups, groupID)
+	switch {
+	case i < 0:
+		return nil, Errorf(http.StatusForbidden, "InstanceNotInSecurityGroup", "The instance not in the group.")
+	case len(*m.groups) == 1 && m.instance != nil:
+		return nil, Errorf(http.StatusForbidden, "InstanceLastSecurityGroup", "The specified security group is the last security group for the instance.")
+	case len(*m.groups) == 1:
+		return nil, Errorf(http.StatusForbidden, "InvalidOperation.AtLeastInOneGroup", "The network interface %s must belong to at least one security group.", m.eni.ID)
+	}
+	*m.groups = slices.Delete(*m.groups, i, i+1)
+	return nil, nil
+}
+
+// describeInstanceAttribute answers in the shape of the SDK's
+// DescribeInstanceAttributeResponse; a missing instance is 404
+// InvalidInstanceId.NotFound.
+func describeInstanceAttribute(s *State, rq *Request) (map[string]any, *Error) {
+	id := rq.Get("InstanceId")
+	if id == "" {
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter", `The input parameter "InstanceId" that is mandatory for processing this request is not supplied.`)
+	}
+	in := s.findInstance(rq.Region, id)
+	if in == nil {
+		return nil, Errorf(http.StatusNotFound, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
+	}
+	in.observe()
+	return map[string]any{
+		"InstanceId":       in.ID,
+		"InstanceName":     in.Name,
+		"Status":           in.Status,
+		"RegionId":         in.RegionID,
+		"VpcAttributes":    map[string]any{"VpcId": in.VpcID},
+		"SecurityGroupIds": map[string]any{"SecurityGroupId": slices.Clone(in.SecurityGroupIDs)},
+	}, nil
+}
+
+// describeNetworkInterfaceAttribute answers in the shape of the SDK's
+// DescribeNetworkInterfaceAttributeResponse. A missing ENI is 404
+// InvalidEniId.NotFound, the code every ECS ENI operation's error table
+// gives for an unknown NetworkInterfaceId.
+func describeNetworkInterfaceAttribute(s *State, rq *Request) (map[string]any, *Error) {
+	id := rq.Get("NetworkInterfaceId")
+	switch {
+	case id == "":
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter", `The input parameter "NetworkInterfaceId" that is mandatory for processing this request is not supplied.`)
+	case rq.Region == "":
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
+	}
+	n := s.networkInterface(rq.Region, id)
+	if n == nil {
+		return nil, Errorf(http.StatusNotFound, "InvalidEniId.NotFound", "The specified EniId %q is not found.", id)
+	}
+	return map[string]any{
+		"NetworkInterfaceId": n.ID,
+		"Type":               n.Type,
+		"Status":             n.Status,
+		"InstanceId":         n.InstanceID,
+		"VpcId":              n.VpcID,
+		"ServiceManaged":     n.ServiceManaged,
+		"SecurityGroupIds":   map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
+	}, nil
+}

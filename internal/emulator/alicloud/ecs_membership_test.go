@@ -1,0 +1,197 @@
+package alicloud
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+)
+
+// membershipFixture: an instance in sg-default, an ENI in sg-default, a
+// second group, and one of each kind that refuses changes.
+func membershipFixture(t *testing.T) (*emulator.Server, *Cloud, func(action string, params map[string]string) error) {
+	t.Helper()
+	srv, c := startEmulator(t)
+	c.Mutate(func(s *State) {
+		s.SecurityGroups = []SecurityGroup{
+			{ID: "sg-default", RegionID: testRegion, VpcID: "vpc-a"},
+			{ID: "sg-web", RegionID: testRegion, VpcID: "vpc-a"},
+			{ID: "sg-other", RegionID: testRegion, VpcID: "vpc-b"},
+			{ID: "sg-managed", RegionID: testRegion, ManagedByCloudProduct: true},
+			{ID: "sg-x1", RegionID: testRegion}, {ID: "sg-x2", RegionID: testRegion},
+			{ID: "sg-x3", RegionID: testRegion}, {ID: "sg-x4", RegionID: testRegion},
+		}
+		s.Instances = []Instance{
+			{ID: "i-web", RegionID: testRegion, VpcID: "vpc-a", SecurityGroupIDs: []string{"sg-default"}},
+			{ID: "i-locked", RegionID: testRegion, LockedForSecurity: true, SecurityGroupIDs: []string{"sg-default"}},
+			{ID: "i-starting", RegionID: testRegion, Status: "Starting", NextStatus: "Running", NextStatusAfter: 1, SecurityGroupIDs: []string{"sg-default", "sg-web"}},
+			{ID: "i-full", RegionID: testRegion, SecurityGroupIDs: []string{"sg-default", "sg-x1", "sg-x2", "sg-x3", "sg-x4"}},
+		}
+		s.NetworkInterfaces = []NetworkInterface{
+			{ID: "eni-web", RegionID: testRegion, VpcID: "vpc-a", SecurityGroupIDs: []string{"sg-default"}},
+			{ID: "eni-managed", RegionID: testRegion, ServiceManaged: true, SecurityGroupIDs: []string{"sg-default", "sg-web"}},
+			{ID: "eni-trunk", RegionID: testRegion, Type: "Trunk", SecurityGroupIDs: []string{"sg-default", "sg-web"}},
+			{ID: "eni-busy", RegionID: testRegion, Status: "Attaching", SecurityGroupIDs: []string{"sg-default", "sg-web"}},
+		}
+	})
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	return srv, c, func(action string, params map[string]string) error {
+		return client.Call(context.Background(), "ecs", "", action, params, nil)
+	}
+}
+
+func wantCode(t *testing.T, err error, status int, code string) {
+	t.Helper()
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Status != status || e.Code != code {
+		t.Fatalf("want %d %s, got %v", status, code, err)
+	}
+}
+
+func TestJoinAndLeaveSecurityGroup(t *testing.T) {
+	_, c, call := membershipFixture(t)
+	for _, p := range []map[string]string{{"InstanceId": "i-web"}, {"NetworkInterfaceId": "eni-web"}} {
+		p["SecurityGroupId"] = "sg-web"
+		if err := call("JoinSecurityGroup", p); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, call("JoinSecurityGroup", p), 403, "InvalidInstanceId.AlreadyInSecurityGroup")
+	}
+	s := c.State()
+	if got := s.Instances[0].SecurityGroupIDs; !slices.Equal(got, []string{"sg-default", "sg-web"}) {
+		t.Fatalf("instance groups %v", got)
+	}
+	if got := s.NetworkInterfaces[0].SecurityGroupIDs; !slices.Equal(got, []string{"sg-default", "sg-web"}) {
+		t.Fatalf("ENI groups %v", got)
+	}
+	for _, p := range []map[string]string{{"InstanceId": "i-web"}, {"NetworkInterfaceId": "eni-web"}} {
+		p["SecurityGroupId"] = "sg-default"
+		if err := call("LeaveSecurityGroup", p); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, call("LeaveSecurityGroup", p), 403, "InstanceNotInSecurityGroup")
+	}
+	wantCode(t, call("LeaveSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-web"}), 403, "InstanceLastSecurityGroup")
+	wantCode(t, call("LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-web", "SecurityGroupId": "sg-web"}), 403, "InvalidOperation.AtLeastInOneGroup")
+}
+
+func TestMembershipErrors(t *testing.T) {
+	_, _, call := membershipFixture(t)
+	cases := []struct {
+		name   string
+		action string
+		params map[string]string
+		status int
+		code   string
+	}{
+		{"both IDs", "LeaveSecurityGroup", map[string]string{"InstanceId": "i-web", "NetworkInterfaceId": "eni-web", "SecurityGroupId": "sg-default"}, 403, "InvalidParam.EniIdAndInstanceId.Conflict"},
+		{"no member", "LeaveSecurityGroup", map[string]string{"SecurityGroupId": "sg-default"}, 400, "MissingParameter"},
+		{"no group", "JoinSecurityGroup", map[string]string{"InstanceId": "i-web"}, 400, "MissingParameter"},
+		{"malformed instance", "LeaveSecurityGroup", map[string]string{"InstanceId": "web", "SecurityGroupId": "sg-default"}, 400, "InvalidInstanceId.Malformed"},
+		{"malformed ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "web", "SecurityGroupId": "sg-default"}, 403, "InvalidParam.Malformed"},
+		{"unknown instance", "LeaveSecurityGroup", map[string]string{"InstanceId": "i-gone", "SecurityGroupId": "sg-default"}, 404, "InvalidInstanceId.NotFound"},
+		{"unknown ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-gone", "SecurityGroupId": "sg-default"}, 404, "InvalidEniId.NotFound"},
+		{"unknown group", "LeaveSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-gone"}, 404, "InvalidSecurityGroupId.NotFound"},
+		{"managed group", "JoinSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-managed"}, 403, "InvalidOperation.ResourceManagedByCloudProduct"},
+		{"locked instance", "LeaveSecurityGroup", map[string]string{"InstanceId": "i-locked", "SecurityGroupId": "sg-default"}, 403, "InstanceLockedForSecurity"},
+		{"service-managed ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-managed", "SecurityGroupId": "sg-web"}, 403, "InvalidOperation.EniServiceManaged"},
+		{"trunk ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-trunk", "SecurityGroupId": "sg-web"}, 403, "InvalidOperation.InvalidEniType"},
+		{"attaching ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-busy", "SecurityGroupId": "sg-web"}, 400, "InvalidOperation.InvalidEniState"},
+		{"other VPC", "JoinSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-other"}, 403, "InvalidInstanceId.MismatchSecurityGroup"},
+		{"group quota", "JoinSecurityGroup", map[string]string{"InstanceId": "i-full", "SecurityGroupId": "sg-web"}, 400, "InstanceSecurityGroupLimitExceeded"},
+		{"describe unknown instance", "DescribeInstanceAttribute", map[string]string{"InstanceId": "i-gone"}, 404, "InvalidInstanceId.NotFound"},
+		{"describe unknown ENI", "DescribeNetworkInterfaceAttribute", map[string]string{"NetworkInterfaceId": "eni-gone"}, 404, "InvalidEniId.NotFound"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { wantCode(t, call(tc.action, tc.params), tc.status, tc.code) })
+	}
+}
+
+func TestLeaveWaitsForStartingInstance(t *testing.T) {
+	srv, c, call := membershipFixture(t)
+	p := map[string]string{"InstanceId": "i-starting", "SecurityGroupId": "sg-web"}
+	// NextStatusAfter 1: the first request still sees Starting, the second
+	// Running. The client retries IncorrectInstanceStatus (busy) by itself.
+	if err := call("LeaveSecurityGroup", p); err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, r := range srv.Requests() {
+		codes = append(codes, r.ErrorCode)
+	}
+	if !slices.Equal(codes, []string{"IncorrectInstanceStatus", ""}) {
+		t.Fatalf("answers %q, want IncorrectInstanceStatus then success", codes)
+	}
+	if in := c.State().Instances[2]; in.Status != "Running" || !slices.Equal(in.SecurityGroupIDs, []string{"sg-default"}) {
+		t.Fatalf("instance after leave: %+v", in)
+	}
+}
+
+// The SDK always sends the client's RegionId, so the ENI's required RegionId
+// is tested with a hand-signed request.
+func TestENIMembershipNeedsRegion(t *testing.T) {
+	srv, c := startEmulator(t)
+	c.Mutate(func(s *State) {
+		s.SecurityGroups = []SecurityGroup{{ID: "sg-a", RegionID: testRegion}, {ID: "sg-b", RegionID: testRegion}}
+		s.NetworkInterfaces = []NetworkInterface{{ID: "eni-a", RegionID: testRegion, SecurityGroupIDs: []string{"sg-a", "sg-b"}}}
+		s.Instances = []Instance{{ID: "i-a", RegionID: testRegion, SecurityGroupIDs: []string{"sg-a", "sg-b"}}}
+	})
+	for _, tc := range []struct {
+		params url.Values
+		status int
+		code   string
+	}{
+		{url.Values{"NetworkInterfaceId": {"eni-a"}}, 400, "MissingParameter.RegionId"},
+		// An instance needs no RegionId.
+		{url.Values{"InstanceId": {"i-a"}}, 200, ""},
+	} {
+		tc.params.Set("Action", "LeaveSecurityGroup")
+		tc.params.Set("Version", versionECS)
+		tc.params.Set("SecurityGroupId", "sg-b")
+		resp, err := http.Get(signedURL(srv, http.MethodGet, tc.params))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tc.status {
+			t.Fatalf("%v: status %d, want %d", tc.params, resp.StatusCode, tc.status)
+		}
+		if tc.code != "" {
+			if code := decodeError(t, resp)["Code"]; code != tc.code {
+				t.Fatalf("%v: code %s, want %s", tc.params, code, tc.code)
+			}
+		}
+		resp.Body.Close()
+	}
+}
+
+// The answers decode into the SDK's own response structs.
+func TestDescribeMembershipShapes(t *testing.T) {
+	srv, c := startEmulator(t)
+	c.Mutate(func(s *State) {
+		s.SecurityGroups = []SecurityGroup{{ID: "sg-a", RegionID: testRegion}}
+		s.Instances = []Instance{{ID: "i-a", RegionID: testRegion, Status: "Stopped", SecurityGroupIDs: []string{"sg-a"}}}
+		s.NetworkInterfaces = []NetworkInterface{{ID: "eni-a", RegionID: testRegion, InstanceID: "i-a", SecurityGroupIDs: []string{"sg-a"}}}
+	})
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	var in ecs.DescribeInstanceAttributeResponse
+	if err := client.Call(context.Background(), "ecs", "", "DescribeInstanceAttribute", map[string]string{"InstanceId": "i-a"}, &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.InstanceId != "i-a" || in.Status != "Stopped" || in.RegionId != testRegion || !slices.Equal(in.SecurityGroupIds.SecurityGroupId, []string{"sg-a"}) {
+		t.Errorf("DescribeInstanceAttribute: %+v", in)
+	}
+	var eni ecs.DescribeNetworkInterfaceAttributeResponse
+	if err := client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaceAttribute", map[string]string{"NetworkInterfaceId": "eni-a"}, &eni); err != nil {
+		t.Fatal(err)
+	}
+	if eni.NetworkInterfaceId != "eni-a" || eni.InstanceId != "i-a" || eni.Status != "InUse" || eni.Type != "Secondary" || !slices.Equal(eni.SecurityGroupIds.SecurityGroupId, []string{"sg-a"}) {
+		t.Errorf("DescribeNetworkInterfaceAttribute: %+v", eni)
+	}
+}
