@@ -19,6 +19,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
@@ -39,6 +40,8 @@ type Env struct {
 	Emulator *emulator.Server
 	// HW is the emulated Huawei Cloud, for seeding and out-of-band changes.
 	HW *hwemu.Cloud
+	// TC is the emulated Tencent Cloud.
+	TC *tcemu.Cloud
 }
 
 // NewEnv starts an emulator for the test (stopped at cleanup), or returns the
@@ -49,12 +52,13 @@ func NewEnv(t *testing.T) *Env {
 		return &Env{}
 	}
 	hw := hwemu.New()
-	srv := emulator.New(hw)
+	tc := tcemu.New()
+	srv := emulator.New(hw, tc)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("starting the emulator: %s", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return &Env{Emulator: srv, HW: hw}
+	return &Env{Emulator: srv, HW: hw, TC: tc}
 }
 
 // RequireEmulator skips a test that inspects or manipulates the emulator

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -424,5 +425,16 @@ func TestLoadStateValidation(t *testing.T) {
 	}
 	if err := tencentcloud.New().LoadState([]byte(`{"instancez": []}`)); err == nil {
 		t.Fatal("a misspelt field loaded")
+	}
+}
+
+// TestTestdataLoads keeps the example state file in step with the state format.
+func TestTestdataLoads(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/tencentcloud.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emulator.New(tencentcloud.New()).LoadState(raw); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -20,12 +20,14 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 )
 
 // clouds are the emulated clouds, in the order they are offered requests.
 func clouds() []emulator.Cloud {
 	return []emulator.Cloud{
 		huaweicloud.New(),
+		tencentcloud.New(),
 	}
 }
 
