@@ -2,7 +2,8 @@
 # The demo: the provider against the local emulator, offline. It builds the
 # provider and the emulator, applies main.tf, shows what changed in the
 # emulated cloud and which API calls did it, checks that a second plan is
-# empty, destroys, and checks that the servers are back to their groups.
+# empty, destroys, and checks that the servers are back to their groups (and
+# that the Tencent instances lost only the force-deleted group).
 #
 # Needs Go and terraform on PATH (make tools installs one into ./bin); no
 # network, no terraform init: a dev_overrides CLI config points terraform at
@@ -103,8 +104,9 @@ section "terraform destroy"
 tf destroy -auto-approve -compact-warnings "${tf_flags[@]}"
 
 section "After destroy: each server's groups, before apply → now"
-"$show" groups -same "$tmp/before.json" "$url"
+"$show" groups -same -removed sg-legacy01 "$tmp/before.json" "$url"
 echo "the associations are gone; every server has its original groups, ssh-admin on db-01 included"
+echo "force_delete: the Tencent group legacy-web was unbound from its 4 instances, which kept their other groups, and deleted"
 
 section "API calls made by the destroy"
 "$show" calls "$url"

@@ -27,6 +27,16 @@ provider "secgroup" {
       iam = var.emulator_url
     }
   }
+  tencentcloud {
+    region     = "ap-guangzhou"
+    secret_id  = "AKIDDEMO000000000000000000000001"
+    secret_key = "demo-tencent-key-not-a-real-one"
+    endpoints = {
+      vpc = var.emulator_url
+      cvm = var.emulator_url
+      tag = var.emulator_url
+    }
+  }
 }
 
 locals {
@@ -59,4 +69,19 @@ output "memberships" {
       db_01_monitoring  = secgroup_huaweicloud_server_association.db_01_monitoring
     } : k => "${a.server_id} in ${a.security_group_name} (${a.security_group_id})"
   }
+}
+
+# Tencent Cloud: an existing group still bound to four CVM instances, adopted
+# with an import block. force_delete = true makes `terraform destroy` unbind
+# the instances (each keeps its other groups), then delete the group, which
+# API 3.0's DeleteSecurityGroup alone refuses.
+import {
+  to = secgroup_tencentcloud_security_group.legacy_web
+  id = "sg-legacy01"
+}
+
+resource "secgroup_tencentcloud_security_group" "legacy_web" {
+  name         = "legacy-web"
+  description  = "Old web tier, to be retired"
+  force_delete = true
 }

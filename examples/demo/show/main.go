@@ -4,7 +4,8 @@
 //
 //	show wait   URL                wait until the emulator answers
 //	show state  URL                print the emulator's state (JSON)
-//	show groups [-same] BEFORE URL each server's groups: BEFORE file → now
+//	show groups [-same] [-removed ID] BEFORE URL
+//	                               each server's and instance's groups: BEFORE file → now
 //	show calls  URL                the API calls logged since the last reset, then reset
 package main
 
@@ -35,8 +36,9 @@ func main() {
 	case "groups":
 		fs := flag.NewFlagSet("groups", flag.ExitOnError)
 		same := fs.Bool("same", false, "fail unless every server has the groups it had in BEFORE")
+		removed := fs.String("removed", "", "with -same: a deleted group that may be missing from every server's BEFORE list")
 		_ = fs.Parse(args)
-		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
+		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same, *removed)
 	case "calls":
 		err = calls(arg(args, 0))
 	default:
@@ -49,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] BEFORE.json URL | calls URL")
+	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] [-removed ID] BEFORE.json URL | calls URL")
 	os.Exit(2)
 }
 
@@ -78,6 +80,35 @@ type state struct {
 			SecurityGroups []string `json:"security_groups"`
 		} `json:"servers"`
 	} `json:"huaweicloud"`
+	TencentCloud struct {
+		SecurityGroups []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"security_groups"`
+		Instances []struct {
+			ID               string   `json:"id"`
+			Name             string   `json:"name"`
+			SecurityGroupIDs []string `json:"security_group_ids"`
+		} `json:"instances"`
+	} `json:"tencentcloud"`
+}
+
+// member is a server or an instance and its security groups.
+type member struct {
+	id, name string
+	groups   []string
+}
+
+// members lists the Huawei servers and the Tencent instances of a state.
+func (s *state) members() []member {
+	var out []member
+	for _, srv := range s.HuaweiCloud.Servers {
+		out = append(out, member{srv.ID, srv.Name, srv.SecurityGroups})
+	}
+	for _, in := range s.TencentCloud.Instances {
+		out = append(out, member{in.ID, in.Name, in.SecurityGroupIDs})
+	}
+	return out
 }
 
 // record is one entry of GET /_emulator/requests.
@@ -146,9 +177,10 @@ func loadState(raw []byte) (*state, error) {
 	return &s, nil
 }
 
-// groups prints, per server, its groups in the BEFORE snapshot and now, by
-// name, marking what was added (+) and removed (-).
-func groups(beforeFile, base string, same bool) error {
+// groups prints, per server or instance, its groups in the BEFORE snapshot
+// and now, by name, marking what was added (+) and removed (-). removed is a
+// group that was deleted: with same, it may be gone from every list.
+func groups(beforeFile, base string, same bool, removed string) error {
 	raw, err := os.ReadFile(beforeFile)
 	if err != nil {
 		return err
@@ -163,14 +195,14 @@ func groups(beforeFile, base string, same bool) error {
 	}
 	names := namesOf(before, now)
 	was := map[string][]string{}
-	for _, srv := range before.HuaweiCloud.Servers {
-		was[srv.ID] = srv.SecurityGroups
+	for _, m := range before.members() {
+		was[m.id] = m.groups
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	var changed []string
-	for _, srv := range now.HuaweiCloud.Servers {
-		old, cur := was[srv.ID], srv.SecurityGroups
+	for _, m := range now.members() {
+		old, cur := was[m.id], m.groups
 		var after []string
 		for _, id := range cur {
 			mark := ""
@@ -187,15 +219,17 @@ func groups(beforeFile, base string, same bool) error {
 		status := "unchanged"
 		if !sameSet(old, cur) {
 			status = "changed"
-			changed = append(changed, srv.Name)
+			if kept := slices.DeleteFunc(slices.Clone(old), func(id string) bool { return id == removed }); removed == "" || !sameSet(kept, cur) {
+				changed = append(changed, m.name)
+			}
 		}
-		fmt.Fprintf(tw, "  %s\t[%s]\t→ [%s]\t%s\n", srv.Name, strings.Join(names.all(old), ", "), strings.Join(after, ", "), status)
+		fmt.Fprintf(tw, "  %s\t[%s]\t→ [%s]\t%s\n", m.name, strings.Join(names.all(old), ", "), strings.Join(after, ", "), status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if same && len(changed) > 0 {
-		return fmt.Errorf("servers not back to their original groups: %s", strings.Join(changed, ", "))
+		return fmt.Errorf("not back to their original groups: %s", strings.Join(changed, ", "))
 	}
 	return nil
 }
@@ -222,6 +256,12 @@ func namesOf(states ...*state) names {
 		}
 		for _, srv := range s.HuaweiCloud.Servers {
 			n[srv.ID] = srv.Name
+		}
+		for _, g := range s.TencentCloud.SecurityGroups {
+			n[g.ID] = g.Name
+		}
+		for _, in := range s.TencentCloud.Instances {
+			n[in.ID] = in.Name
 		}
 	}
 	return n
@@ -296,7 +336,8 @@ func calls(base string) error {
 		if r.Fault != "" {
 			result += " (injected " + r.Fault + ")"
 		}
-		if r.Method != http.MethodGet {
+		// Tencent Cloud reads are POSTs too; its read actions start with Describe.
+		if r.Method != http.MethodGet && !(r.Cloud == "tencentcloud" && strings.HasPrefix(r.Action, "Describe")) {
 			writes++
 			if r.Body != "" {
 				result += "  " + compact(r.Body)
