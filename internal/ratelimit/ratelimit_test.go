@@ -53,7 +53,8 @@ func TestSetUnlimitedKeys(t *testing.T) {
 
 func TestSetSharedPerKey(t *testing.T) {
 	s := New(map[string]Limit{"cvm": {Rate: 10, Burst: 1}})
-	if s.limiter("cvm") != s.limiter("cvm") {
+	first, second := s.limiter("cvm"), s.limiter("cvm")
+	if first != second {
 		t.Fatal("one key got two limiters: callers would not share the rate")
 	}
 }

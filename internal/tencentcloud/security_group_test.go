@@ -290,8 +290,8 @@ func TestAccSecurityGroup_referenced(t *testing.T) {
 				},
 			},
 			{
-				Config:      config,
-				Destroy:     true,
+				Config:  config,
+				Destroy: true,
 				ExpectError: regexp.MustCompile(`rules\s+of\s+1\s+other\s+security\s+group\(s\)\s+reference\s+it:\s+` + referrer +
 					`(?s:.*)No\s+instance\s+was\s+unbound`),
 			},

@@ -337,7 +337,8 @@ func calls(base string) error {
 			result += " (injected " + r.Fault + ")"
 		}
 		// Tencent Cloud reads are POSTs too; its read actions start with Describe.
-		if r.Method != http.MethodGet && !(r.Cloud == "tencentcloud" && strings.HasPrefix(r.Action, "Describe")) {
+		read := r.Method == http.MethodGet || r.Cloud == "tencentcloud" && strings.HasPrefix(r.Action, "Describe")
+		if !read {
 			writes++
 			if r.Body != "" {
 				result += "  " + compact(r.Body)

@@ -81,11 +81,11 @@ var services = map[string]struct {
 	actions map[string]action
 }{
 	"vpc": {"2017-03-12", map[string]action{
-		"CreateSecurityGroup":              {(*Cloud).createSecurityGroup, true},
-		"DescribeSecurityGroups":           {(*Cloud).describeSecurityGroups, true},
-		"ModifySecurityGroupAttribute":     {(*Cloud).modifySecurityGroupAttribute, true},
-		"DeleteSecurityGroup":              {(*Cloud).deleteSecurityGroup, true},
-		"DescribeSecurityGroupReferences":  {(*Cloud).describeSecurityGroupReferences, true},
+		"CreateSecurityGroup":             {(*Cloud).createSecurityGroup, true},
+		"DescribeSecurityGroups":          {(*Cloud).describeSecurityGroups, true},
+		"ModifySecurityGroupAttribute":    {(*Cloud).modifySecurityGroupAttribute, true},
+		"DeleteSecurityGroup":             {(*Cloud).deleteSecurityGroup, true},
+		"DescribeSecurityGroupReferences": {(*Cloud).describeSecurityGroupReferences, true},
 	}},
 	"cvm": {"2017-03-12", map[string]action{
 		"DescribeInstances":          {(*Cloud).describeInstances, true},
