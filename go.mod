@@ -12,6 +12,7 @@ require (
 	github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.207
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.103
 	golang.org/x/sync v0.24.0
+	golang.org/x/time v0.16.0
 )
 
 require (

@@ -3,7 +3,7 @@
 # provider and the emulator, applies main.tf, shows what changed in the
 # emulated cloud and which API calls did it, checks that a second plan is
 # empty, destroys, and checks that the servers, instances and ENIs are back to
-# their groups.
+# their groups (and that the Tencent instances lost only the force-deleted group).
 #
 # Needs Go and terraform on PATH (make tools installs one into ./bin); no
 # network, no terraform init: a dev_overrides CLI config points terraform at
@@ -104,9 +104,10 @@ section "terraform destroy"
 tf destroy -auto-approve -compact-warnings "${tf_flags[@]}"
 
 section "After destroy: the groups of each server, standalone port, instance and ENI, before apply → now"
-"$show" groups -same "$tmp/before.json" "$url"
+"$show" groups -same -removed sg-legacy01 "$tmp/before.json" "$url"
 echo "the associations are gone; every server, instance and ENI has its original groups, ssh-admin on db-01 included"
 echo "the load balancer port lb-01-vip is back to its own ssh-admin group"
+echo "force_delete: the Tencent group legacy-web was unbound from its 4 instances, which kept their other groups, and deleted"
 
 section "API calls made by the destroy"
 "$show" calls "$url"

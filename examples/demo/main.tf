@@ -37,6 +37,16 @@ provider "secgroup" {
       ens = var.emulator_url
     }
   }
+  tencentcloud {
+    region     = "ap-guangzhou"
+    secret_id  = "AKIDDEMO000000000000000000000001"
+    secret_key = "demo-tencent-key-not-a-real-one"
+    endpoints = {
+      vpc = var.emulator_url
+      cvm = var.emulator_url
+      tag = var.emulator_url
+    }
+  }
 }
 
 locals {
@@ -101,4 +111,19 @@ output "alicloud_memberships" {
     instance = secgroup_alicloud_instance_association.ali_web_01_web.id
     eni      = secgroup_alicloud_eni_association.ali_web_01_eth1_web.id
   }
+}
+
+# Tencent Cloud: an existing group still bound to four CVM instances, adopted
+# with an import block. force_delete = true makes `terraform destroy` unbind
+# the instances (each keeps its other groups), then delete the group, which
+# API 3.0's DeleteSecurityGroup alone refuses.
+import {
+  to = secgroup_tencentcloud_security_group.legacy_web
+  id = "sg-legacy01"
+}
+
+resource "secgroup_tencentcloud_security_group" "legacy_web" {
+  name         = "legacy-web"
+  description  = "Old web tier, to be retired"
+  force_delete = true
 }

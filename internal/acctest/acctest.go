@@ -20,6 +20,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
@@ -42,6 +43,8 @@ type Env struct {
 	HW *hwemu.Cloud
 	// Ali is the emulated Alibaba Cloud.
 	Ali *aliemu.Cloud
+	// TC is the emulated Tencent Cloud.
+	TC *tcemu.Cloud
 }
 
 // NewEnv starts an emulator for the test (stopped at cleanup), or returns the
@@ -51,13 +54,13 @@ func NewEnv(t *testing.T) *Env {
 	if RealCloud() {
 		return &Env{}
 	}
-	hw, ali := hwemu.New(), aliemu.New()
-	srv := emulator.New(hw, ali)
+	hw, ali, tc := hwemu.New(), aliemu.New(), tcemu.New()
+	srv := emulator.New(hw, ali, tc)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("starting the emulator: %s", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return &Env{Emulator: srv, HW: hw, Ali: ali}
+	return &Env{Emulator: srv, HW: hw, Ali: ali, TC: tc}
 }
 
 // RequireEmulator skips a test that inspects or manipulates the emulator

@@ -216,6 +216,8 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 		huaweicloud.NewPortAssociationResource,
 		alicloud.NewInstanceAssociationResource,
 		alicloud.NewEniAssociationResource,
+		tencentcloud.NewSecurityGroupResource,
+		tencentcloud.NewInstanceAssociationResource,
 	}
 }
 

@@ -17,16 +17,27 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 const cloudName = "tencentcloud"
 
-// Endpoint keys accepted in the provider's tencentcloud.endpoints map.
-var EndpointKeys = []string{"vpc", "cvm"}
+// Endpoint keys accepted in the provider's tencentcloud.endpoints map. The
+// tag service updates a security group's tags in place.
+var EndpointKeys = []string{"vpc", "cvm", "tag"}
 
-// apiVersion is the version of both VPC and CVM.
-const apiVersion = "2017-03-12"
+// apiVersions are the API 3.0 versions the provider speaks, per service.
+var apiVersions = map[string]string{"vpc": "2017-03-12", "cvm": "2017-03-12", "tag": "2018-08-13"}
+
+// Limits are the request rates Tencent Cloud documents, per service: CVM's
+// security group calls (and DescribeInstances) allow 10 requests per second.
+// A burst of 1 spaces the calls evenly, so a cloud that counts per second
+// from its own clock never sees 11.
+var Limits = map[string]ratelimit.Limit{"cvm": {Rate: 10, Burst: 1}}
+
+// credentialHint is appended to authentication errors.
+const credentialHint = "tencentcloud.secret_id / tencentcloud.secret_key in the provider block, or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY"
 
 // Config is the provider's tencentcloud block after environment fallbacks.
 type Config struct {
@@ -35,6 +46,8 @@ type Config struct {
 	SecretKey string
 	Endpoints map[string]string // service -> full URL
 	Retry     retry.Policy
+	// Limits overrides the package's Limits (tests); nil means Limits.
+	Limits map[string]ratelimit.Limit
 }
 
 // Client builds SDK clients lazily, per service and region, and runs every
@@ -44,6 +57,7 @@ type Client struct {
 	cfg       Config
 	overrides map[string]*url.URL // service -> endpoint override
 	transport http.RoundTripper   // one connection pool for every SDK client
+	limits    *ratelimit.Set      // per service, shared by every region and resource
 
 	mu      sync.Mutex
 	clients map[clientKey]*common.Client
@@ -78,8 +92,13 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := cfg.Limits
+	if limits == nil {
+		limits = Limits
+	}
 	return &Client{
 		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
+		limits:    ratelimit.New(limits),
 		cfg:       cfg,
 		overrides: overrides,
 		transport: cloudclient.NewTransport(),
@@ -127,6 +146,16 @@ func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
 // decodes the answer's Response object into out (unless out is nil). params
 // is encoded with encoding/json; nil sends an empty object.
 func (c *Client) Call(ctx context.Context, svc, region, action string, params any, out any) error {
+	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		return c.Send(ctx, svc, region, action, params, out)
+	})
+}
+
+// Send makes one attempt of an API call, without retries, for callers that
+// run their own c.Do because a retry must first check what the lost attempt
+// did (CreateSecurityGroup has no idempotency token). Every attempt waits for
+// the service's rate limit.
+func (c *Client) Send(ctx context.Context, svc, region, action string, params any, out any) error {
 	client, err := c.sdkClient(svc, c.Region(region))
 	if err != nil {
 		return err
@@ -137,25 +166,26 @@ func (c *Client) Call(ctx context.Context, svc, region, action string, params an
 			return fmt.Errorf("tencentcloud %s %s: encoding the parameters: %w", strings.ToUpper(svc), action, err)
 		}
 	}
-	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
-		// A new request per attempt: each one gets a fresh timestamp, nonce and signature.
-		req := tchttp.NewCommonRequest(svc, apiVersion, action)
-		req.SetContext(ctx)
-		if err := req.SetActionParameters(body); err != nil {
-			return fmt.Errorf("tencentcloud %s %s: the parameters are not a JSON object: %w", strings.ToUpper(svc), action, err)
-		}
-		resp := &answer{BaseResponse: &tchttp.BaseResponse{}}
-		if err := client.Send(req, resp); err != nil {
-			return wrap(err, svc, action)
-		}
-		if out == nil {
-			return nil
-		}
-		if err := json.Unmarshal(resp.Response, out); err != nil {
-			return fmt.Errorf("tencentcloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
-		}
+	if err := c.limits.Wait(ctx, svc); err != nil {
+		return err
+	}
+	// A new request per attempt: each one gets a fresh timestamp, nonce and signature.
+	req := tchttp.NewCommonRequest(svc, apiVersions[svc], action)
+	req.SetContext(ctx)
+	if err := req.SetActionParameters(body); err != nil {
+		return fmt.Errorf("tencentcloud %s %s: the parameters are not a JSON object: %w", strings.ToUpper(svc), action, err)
+	}
+	resp := &answer{BaseResponse: &tchttp.BaseResponse{}}
+	if err := client.Send(req, resp); err != nil {
+		return wrap(err, svc, action)
+	}
+	if out == nil {
 		return nil
-	})
+	}
+	if err := json.Unmarshal(resp.Response, out); err != nil {
+		return fmt.Errorf("tencentcloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
+	}
+	return nil
 }
 
 // answer keeps the Response object's bytes for the caller's types: the SDK's

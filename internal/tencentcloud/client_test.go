@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -89,7 +90,10 @@ func newTestClient(t *testing.T, api *fakeAPI, cfg Config) *Client {
 	if cfg.SecretID == "" && cfg.SecretKey == "" {
 		cfg.SecretID, cfg.SecretKey = "AKIDtest", "test-key"
 	}
-	cfg.Endpoints = map[string]string{"vpc": api.URL, "cvm": api.URL}
+	cfg.Endpoints = map[string]string{"vpc": api.URL, "cvm": api.URL, "tag": api.URL}
+	if cfg.Limits == nil {
+		cfg.Limits = map[string]ratelimit.Limit{} // pacing has tests of its own
+	}
 	if cfg.Retry.BaseDelay == 0 {
 		cfg.Retry = fastRetry
 	}
@@ -430,5 +434,37 @@ func TestCallConcurrent(t *testing.T) {
 	wg.Wait()
 	if n := len(api.requests()); n != 32 {
 		t.Errorf("%d requests, want 32", n)
+	}
+}
+
+// TestLimits: CVM calls are paced at the documented 10 per second by default;
+// VPC and tag calls are not.
+func TestLimits(t *testing.T) {
+	isolateEnv(t)
+	c, err := NewClient(Config{Region: "ap-guangzhou", SecretID: "id", SecretKey: "key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := c.limits.Limit("cvm"); !ok || l.Rate != 10 || l.Burst != 1 {
+		t.Errorf("cvm limit = %+v, %v; want 10 requests per second, burst 1", l, ok)
+	}
+	for _, svc := range []string{"vpc", "tag"} {
+		if l, ok := c.limits.Limit(svc); ok {
+			t.Errorf("%s is limited to %+v, want no limit", svc, l)
+		}
+	}
+}
+
+// TestSendTagVersion: the tag service speaks its own API version.
+func TestSendTagVersion(t *testing.T) {
+	isolateEnv(t)
+	api := newFakeAPI(t, reply(okBody))
+	c := newTestClient(t, api, Config{})
+	if err := c.Send(context.Background(), "tag", "", "ModifyResourceTags", map[string]any{"Resource": "qcs::cvm:ap-guangzhou:uin/:sg/sg-1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := api.requests()[0]
+	if r.header.Get("X-TC-Version") != "2018-08-13" || !strings.Contains(r.header.Get("Authorization"), "/tag/tc3_request") {
+		t.Errorf("tag call went out with version %q and authorization %q", r.header.Get("X-TC-Version"), r.header.Get("Authorization"))
 	}
 }

@@ -4,7 +4,8 @@
 //
 //	show wait   URL                wait until the emulator answers
 //	show state  URL                print the emulator's state (JSON)
-//	show groups [-same] BEFORE URL each server's and port's groups: BEFORE file → now
+//	show groups [-same] [-removed ID] BEFORE URL
+//	                               the groups of each server, port, instance and ENI: BEFORE file → now
 //	show calls  URL                the API calls logged since the last reset, then reset
 package main
 
@@ -35,8 +36,9 @@ func main() {
 	case "groups":
 		fs := flag.NewFlagSet("groups", flag.ExitOnError)
 		same := fs.Bool("same", false, "fail unless every server has the groups it had in BEFORE")
+		removed := fs.String("removed", "", "with -same: a deleted group that may be missing from every server's BEFORE list")
 		_ = fs.Parse(args)
-		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
+		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same, *removed)
 	case "calls":
 		err = calls(arg(args, 0))
 	default:
@@ -49,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] BEFORE.json URL | calls URL")
+	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] [-removed ID] BEFORE.json URL | calls URL")
 	os.Exit(2)
 }
 
@@ -83,8 +85,16 @@ type state struct {
 		Instances         []aliMember `json:"instances"`
 		NetworkInterfaces []aliMember `json:"network_interfaces"`
 	} `json:"alicloud"`
+	TencentCloud struct {
+		SecurityGroups []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"security_groups"`
+		Instances []aliMember `json:"instances"`
+	} `json:"tencentcloud"`
 }
 
+// aliMember is an Alibaba instance or ENI, or a Tencent instance: the same JSON.
 type aliMember struct {
 	ID               string   `json:"id"`
 	Name             string   `json:"name"`
@@ -92,7 +102,7 @@ type aliMember struct {
 }
 
 // member is anything that is in security groups: a Huawei server or
-// standalone port, an Alibaba instance or ENI.
+// standalone port, an Alibaba instance or ENI, a Tencent instance.
 type member struct {
 	ID, Name string
 	Groups   []string
@@ -108,6 +118,9 @@ func membersOf(s *state) []member {
 	}
 	for _, n := range s.AliCloud.NetworkInterfaces {
 		out = append(out, member{n.ID, n.ID, n.SecurityGroupIDs})
+	}
+	for _, in := range s.TencentCloud.Instances {
+		out = append(out, member{in.ID, in.Name, in.SecurityGroupIDs})
 	}
 	return out
 }
@@ -200,9 +213,10 @@ func loadState(raw []byte) (*state, error) {
 	return &s, nil
 }
 
-// groups prints, per server and standalone port, its groups in the BEFORE snapshot and now, by
-// name, marking what was added (+) and removed (-).
-func groups(beforeFile, base string, same bool) error {
+// groups prints, per server or instance, its groups in the BEFORE snapshot
+// and now, by name, marking what was added (+) and removed (-). removed is a
+// group that was deleted: with same, it may be gone from every list.
+func groups(beforeFile, base string, same bool, removed string) error {
 	raw, err := os.ReadFile(beforeFile)
 	if err != nil {
 		return err
@@ -223,8 +237,8 @@ func groups(beforeFile, base string, same bool) error {
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	var changed []string
-	for _, srv := range membersOf(now) {
-		old, cur := was[srv.ID], srv.Groups
+	for _, m := range membersOf(now) {
+		old, cur := was[m.ID], m.Groups
 		var after []string
 		for _, id := range cur {
 			mark := ""
@@ -241,15 +255,17 @@ func groups(beforeFile, base string, same bool) error {
 		status := "unchanged"
 		if !sameSet(old, cur) {
 			status = "changed"
-			changed = append(changed, srv.Name)
+			if kept := slices.DeleteFunc(slices.Clone(old), func(id string) bool { return id == removed }); removed == "" || !sameSet(kept, cur) {
+				changed = append(changed, m.Name)
+			}
 		}
-		fmt.Fprintf(tw, "  %s\t[%s]\t→ [%s]\t%s\n", srv.Name, strings.Join(names.all(old), ", "), strings.Join(after, ", "), status)
+		fmt.Fprintf(tw, "  %s\t[%s]\t→ [%s]\t%s\n", m.Name, strings.Join(names.all(old), ", "), strings.Join(after, ", "), status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if same && len(changed) > 0 {
-		return fmt.Errorf("servers or ports not back to their original groups: %s", strings.Join(changed, ", "))
+		return fmt.Errorf("not back to their original groups: %s", strings.Join(changed, ", "))
 	}
 	return nil
 }
@@ -281,6 +297,12 @@ func namesOf(states ...*state) names {
 			n[g.ID] = g.Name
 		}
 		for _, in := range s.AliCloud.Instances {
+			n[in.ID] = in.Name
+		}
+		for _, g := range s.TencentCloud.SecurityGroups {
+			n[g.ID] = g.Name
+		}
+		for _, in := range s.TencentCloud.Instances {
 			n[in.ID] = in.Name
 		}
 	}
@@ -356,7 +378,9 @@ func calls(base string) error {
 		if r.Fault != "" {
 			result += " (injected " + r.Fault + ")"
 		}
-		if r.Method != http.MethodGet {
+		// Alibaba and Tencent Cloud reads are POSTs too; their read actions start with Describe.
+		read := r.Method == http.MethodGet || strings.HasPrefix(r.Action, "Describe")
+		if !read {
 			writes++
 			if r.Body != "" {
 				result += "  " + compact(r.Body)

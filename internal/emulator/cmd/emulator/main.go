@@ -21,6 +21,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 )
 
 // clouds are the emulated clouds, in the order they are offered requests.
@@ -28,6 +29,7 @@ func clouds() []emulator.Cloud {
 	return []emulator.Cloud{
 		huaweicloud.New(),
 		alicloud.New(),
+		tencentcloud.New(),
 	}
 }
 

@@ -1,0 +1,76 @@
+// Package ratelimit keeps a cloud client under the request rates the cloud
+// documents, so that a large batch of calls (unbinding hundreds of instances,
+// say) is paced on our side instead of being throttled and retried. A Set
+// holds one token bucket per key (a service, or a service and action), built
+// on first use; keys without a configured limit are not limited.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// Limit is a documented rate: Rate requests per second, with bursts of up to
+// Burst requests (at least 1).
+type Limit struct {
+	Rate  float64
+	Burst int
+}
+
+// Set is a group of limiters keyed by string. It is safe for concurrent use;
+// the zero value limits nothing.
+type Set struct {
+	limits map[string]Limit
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+// New returns a Set that limits each key of limits to its Limit.
+func New(limits map[string]Limit) *Set {
+	return &Set{limits: limits, limiters: map[string]*rate.Limiter{}}
+}
+
+// limiter returns key's limiter, or nil when key has no limit.
+func (s *Set) limiter(key string) *rate.Limiter {
+	if s == nil {
+		return nil
+	}
+	l, ok := s.limits[key]
+	if !ok || l.Rate <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lim := s.limiters[key]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Limit(l.Rate), max(1, l.Burst))
+		s.limiters[key] = lim
+	}
+	return lim
+}
+
+// Wait blocks until a request under key may go out, or ctx ends. Keys
+// without a limit return at once.
+func (s *Set) Wait(ctx context.Context, key string) error {
+	lim := s.limiter(key)
+	if lim == nil {
+		return nil
+	}
+	if err := lim.Wait(ctx); err != nil {
+		return fmt.Errorf("waiting for the %s rate limit (%v requests per second): %w", key, lim.Limit(), err)
+	}
+	return nil
+}
+
+// Limit returns the limit configured for key and whether there is one.
+func (s *Set) Limit(key string) (Limit, bool) {
+	if s == nil {
+		return Limit{}, false
+	}
+	l, ok := s.limits[key]
+	return l, ok && l.Rate > 0
+}

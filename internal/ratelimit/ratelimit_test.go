@@ -1,0 +1,82 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestSetCountsTokens checks the pacing by counting tokens at given instants,
+// not by measuring elapsed time: a burst of Burst passes, the next request
+// waits, and Rate tokens come back per second.
+func TestSetCountsTokens(t *testing.T) {
+	s := New(map[string]Limit{"cvm": {Rate: 10, Burst: 1}, "vpc": {Rate: 20, Burst: 5}})
+	start := time.Now()
+	for key, want := range map[string]int{"cvm": 1, "vpc": 5} {
+		lim := s.limiter(key)
+		got := 0
+		for lim.AllowN(start, 1) {
+			got++
+		}
+		if got != want {
+			t.Errorf("%s: %d requests passed at once, want the burst %d", key, got, want)
+		}
+	}
+	// One second later, cvm has earned 10 tokens, capped by its burst of 1.
+	cvm := s.limiter("cvm")
+	passed := 0
+	for i := 0; i < 100; i++ {
+		// 100 requests spread over one second at 10ms intervals.
+		if cvm.AllowN(start.Add(time.Duration(i+1)*10*time.Millisecond), 1) {
+			passed++
+		}
+	}
+	if passed != 10 {
+		t.Errorf("cvm let %d of 100 requests through in one second, want 10", passed)
+	}
+}
+
+func TestSetUnlimitedKeys(t *testing.T) {
+	var nilSet *Set
+	for _, s := range []*Set{nilSet, New(nil), New(map[string]Limit{"cvm": {Rate: 0}})} {
+		for i := 0; i < 1000; i++ {
+			if err := s.Wait(context.Background(), "cvm"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, ok := s.Limit("cvm"); ok {
+			t.Error("a key without a positive rate reports a limit")
+		}
+	}
+}
+
+func TestSetSharedPerKey(t *testing.T) {
+	s := New(map[string]Limit{"cvm": {Rate: 10, Burst: 1}})
+	first, second := s.limiter("cvm"), s.limiter("cvm")
+	if first != second {
+		t.Fatal("one key got two limiters: callers would not share the rate")
+	}
+}
+
+func TestWaitHonoursContext(t *testing.T) {
+	s := New(map[string]Limit{"cvm": {Rate: 0.001, Burst: 1}})
+	if err := s.Wait(context.Background(), "cvm"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.Wait(ctx, "cvm")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait after the burst with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// BenchmarkWaitUnlimited is the cost every call of an unlimited service pays.
+func BenchmarkWaitUnlimited(b *testing.B) {
+	s := New(map[string]Limit{"cvm": {Rate: 10, Burst: 1}})
+	ctx := context.Background()
+	for b.Loop() {
+		_ = s.Wait(ctx, "vpc")
+	}
+}

@@ -1,0 +1,143 @@
+package tencentcloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+)
+
+// Shapes of the API 3.0 parameters and answers the resources use.
+
+type apiTag struct {
+	Key   string
+	Value string
+}
+
+type apiFilter struct {
+	Name   string
+	Values []string
+}
+
+// SecurityGroup is a group as VPC DescribeSecurityGroups lists it.
+type SecurityGroup struct {
+	SecurityGroupId   string //nolint:revive // the API's field names
+	SecurityGroupName string
+	SecurityGroupDesc string
+	ProjectId         string //nolint:revive // the API's field names
+	CreatedTime       string
+	TagSet            []apiTag
+}
+
+// Instance is a CVM instance as DescribeInstances lists it.
+type Instance struct {
+	InstanceId       string //nolint:revive // the API's field names
+	InstanceName     string
+	SecurityGroupIds []string //nolint:revive // the API's field names
+}
+
+// cvmPageSize is CVM's largest Limit, and the most instances one
+// (Dis)AssociateSecurityGroups call takes.
+const cvmPageSize = 100
+
+// FindSecurityGroupByID returns the group, or an *apierr.NotFoundError when
+// it does not exist. Read, Delete and the tests' checks all use it.
+func FindSecurityGroupByID(ctx context.Context, c *Client, id string) (*SecurityGroup, error) {
+	var out struct {
+		SecurityGroupSet []SecurityGroup
+	}
+	err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{"SecurityGroupIds": []string{id}}, &out)
+	if apierr.IsNotFound(err) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q was not found", id), Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.SecurityGroupSet {
+		if out.SecurityGroupSet[i].SecurityGroupId == id {
+			return &out.SecurityGroupSet[i], nil
+		}
+	}
+	// Some answers list nothing rather than answering ResourceNotFound.
+	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q was not found", id)}
+}
+
+// describeInstancesPage is one CVM DescribeInstances call with the
+// security-group-id filter: up to limit instances from offset, and the total.
+func describeInstancesPage(ctx context.Context, c *Client, groupID string, offset, limit int) ([]Instance, int, error) {
+	var out struct {
+		InstanceSet []Instance
+		TotalCount  int
+	}
+	err := c.Call(ctx, "cvm", "", "DescribeInstances", map[string]any{
+		"Filters": []apiFilter{{Name: "security-group-id", Values: []string{groupID}}},
+		"Offset":  offset, // integers in CVM, unlike VPC
+		"Limit":   limit,
+	}, &out)
+	return out.InstanceSet, out.TotalCount, err
+}
+
+// FindInstancesBoundTo returns the IDs of every instance bound to the group,
+// paging DescribeInstances to the end.
+func FindInstancesBoundTo(ctx context.Context, c *Client, groupID string) ([]string, error) {
+	var ids []string
+	for offset := 0; ; offset += cvmPageSize {
+		page, total, err := describeInstancesPage(ctx, c, groupID, offset, cvmPageSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range page {
+			if !slices.Contains(ids, in.InstanceId) {
+				ids = append(ids, in.InstanceId)
+			}
+		}
+		// The total can move while we page; an empty or short page is the end.
+		if len(page) < cvmPageSize || offset+len(page) >= total {
+			return ids, nil
+		}
+	}
+}
+
+// errGroupNotListed marks a NotFoundError for an instance that exists but
+// does not list the group, as opposed to an instance that is gone.
+var errGroupNotListed = errors.New("the group is not in the instance's list")
+
+func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed) }
+
+// FindInstanceSecurityGroup returns the instance when it lists the group. A
+// missing instance or an unlisted group is an *apierr.NotFoundError.
+func FindInstanceSecurityGroup(ctx context.Context, c *Client, instanceID, groupID string) (*Instance, error) {
+	var out struct {
+		InstanceSet []Instance
+	}
+	err := c.Call(ctx, "cvm", "", "DescribeInstances", map[string]any{"InstanceIds": []string{instanceID}}, &out)
+	if apierr.IsNotFound(err) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", instanceID), Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(out.InstanceSet, func(in Instance) bool { return in.InstanceId == instanceID })
+	if i < 0 {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", instanceID)}
+	}
+	in := &out.InstanceSet[i]
+	if !slices.Contains(in.SecurityGroupIds, groupID) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q is not in security group %q", instanceID, groupID), Err: errGroupNotListed}
+	}
+	return in, nil
+}
+
+// beijing is the time zone the API writes CreatedTime in.
+var beijing = time.FixedZone("CST", 8*3600)
+
+func parseAPITime(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateTime, s, beijing)
+	return t, err == nil
+}
+
+func projectString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,273 @@
+package tencentcloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// Implements one security group's binding to one CVM instance with CVM
+// AssociateSecurityGroups / DisassociateSecurityGroups.
+var (
+	_ resource.Resource                = &instanceAssociationResource{}
+	_ resource.ResourceWithConfigure   = &instanceAssociationResource{}
+	_ resource.ResourceWithImportState = &instanceAssociationResource{}
+	_ resource.ResourceWithModifyPlan  = &instanceAssociationResource{}
+)
+
+const instanceAssociationDefaultTimeout = 5 * time.Minute
+
+// NewInstanceAssociationResource is the constructor the provider registers.
+func NewInstanceAssociationResource() resource.Resource {
+	return &instanceAssociationResource{}
+}
+
+type instanceAssociationResource struct {
+	resourceBase
+}
+
+type instanceAssociationResourceModel struct {
+	ID              types.String   `tfsdk:"id"`
+	SecurityGroupID types.String   `tfsdk:"security_group_id"`
+	InstanceID      types.String   `tfsdk:"instance_id"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *instanceAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tencentcloud_instance_association"
+}
+
+func (r *instanceAssociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Binds one security group to one Tencent Cloud CVM instance with CVM `AssociateSecurityGroups`, " +
+			"and unbinds exactly that group with `DisassociateSecurityGroups` on destroy. The instance's other groups, " +
+			"whoever bound them, are left alone.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<security_group_id>/<instance_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"security_group_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the security group, `sg-xxxxxxxx`. Changing it replaces the association.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(securityGroupIDPattern, "must be a security group ID such as sg-1a2b3c4d"),
+				},
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the CVM instance, `ins-xxxxxxxx`. Changing it replaces the association.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(instanceIDPattern, "must be a CVM instance ID such as ins-1a2b3c4d"),
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *instanceAssociationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.checkConfigured(req, resp)
+}
+
+// associationCall is one operation on an association and the words its
+// errors use.
+type associationCall struct {
+	c                   *Client
+	groupID, instanceID string
+	summary, what       string
+}
+
+func (r *instanceAssociationResource) begin(m *instanceAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *associationCall {
+	c := r.client(diags)
+	if c == nil {
+		return nil
+	}
+	a := &associationCall{c: c, groupID: m.SecurityGroupID.ValueString(), instanceID: m.InstanceID.ValueString(), summary: summary}
+	a.what = fmt.Sprintf(doing, a.groupID, a.instanceID, c.Region(""))
+	return a
+}
+
+func (a *associationCall) fail(diags *diag.Diagnostics, err error, during string) {
+	diags.AddError(a.summary, apierr.Detail(a.what+during, err, credentialHint))
+}
+
+func (a *associationCall) find(ctx context.Context) error {
+	_, err := FindInstanceSecurityGroup(ctx, a.c, a.instanceID, a.groupID)
+	return err
+}
+
+// write calls action for this one group and instance. Writes to one instance
+// are serialized across every resource of the provider.
+func (a *associationCall) write(ctx context.Context, action string) error {
+	defer lockAll(instanceLockKey(a.instanceID))()
+	return a.c.Call(ctx, "cvm", "", action, map[string]any{
+		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
+	}, nil)
+}
+
+func (r *instanceAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan instanceAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, instanceAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a := r.begin(&plan, "Error Binding Security Group to Tencent Cloud Instance", "Binding security group %q to CVM instance %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	// Checked and written under the instance's lock: adopting a binding
+	// someone else made would make our destroy remove their group.
+	key := instanceLockKey(a.instanceID)
+	unlock := lockAll(key)
+	err := a.find(ctx)
+	switch {
+	case err == nil:
+		unlock()
+		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
+			"CVM instance %q is already in security group %q. To manage this existing binding, import it:\n\n"+
+				"  terraform import <address> %s", a.instanceID, a.groupID, associationID(a.groupID, a.instanceID)))
+		return
+	case !isGroupNotListed(err):
+		unlock()
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	err = a.c.Call(ctx, "cvm", "", "AssociateSecurityGroups", map[string]any{
+		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
+	}, nil)
+	unlock()
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
+		err := a.find(ctx)
+		if isGroupNotListed(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, ": waiting for the instance to list the group")
+		return
+	}
+	plan.ID = types.StringValue(associationID(a.groupID, a.instanceID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *instanceAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state instanceAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	a := r.begin(&state, "Error Reading Tencent Cloud Instance Security Groups", "Reading whether security group %q is bound to CVM instance %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	err := a.find(ctx)
+	if apierr.IsNotFound(err) {
+		// Unlike the tencentcloud provider, a binding that is gone is not an
+		// error: the next apply binds it again.
+		resp.Diagnostics.AddWarning("Tencent Cloud Instance Association Not Found",
+			fmt.Sprintf("%s; removing the association from the state so the next apply can create it again.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	state.ID = types.StringValue(associationID(a.groupID, a.instanceID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update is never called for a change of arguments (they all require
+// replacement); the timeouts block alone can change, and only in state.
+func (r *instanceAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan instanceAssociationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state instanceAssociationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, instanceAssociationDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a := r.begin(&state, "Error Unbinding Security Group from Tencent Cloud Instance", "Unbinding security group %q from CVM instance %q in %s", &resp.Diagnostics)
+	if a == nil {
+		return
+	}
+	err := a.write(ctx, "DisassociateSecurityGroups")
+	if apierr.IsNotFound(err) {
+		return // the instance or the group is gone: so is the binding
+	}
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, "")
+		return
+	}
+	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
+		err := a.find(ctx)
+		if apierr.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+	if err != nil {
+		a.fail(&resp.Diagnostics, err, ": waiting for the instance to stop listing the group")
+	}
+}
+
+func (r *instanceAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	groupID, instanceID, ok := strings.Cut(req.ID, "/")
+	if !ok || !securityGroupIDPattern.MatchString(groupID) || !instanceIDPattern.MatchString(instanceID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected <security_group_id>/<instance_id>, such as sg-1a2b3c4d/ins-5e6f7g8h; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), groupID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
+}
+
+func associationID(groupID, instanceID string) string { return groupID + "/" + instanceID }

@@ -1,0 +1,345 @@
+package tencentcloud_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
+)
+
+const assocAddr = "secgroup_tencentcloud_instance_association.test"
+
+func TestAccInstanceAssociation_basic(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Tencent(t)
+	id := f.SecurityGroupID + "/" + f.InstanceID
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+				Check:  testAccCheckInstanceAssociationExists(t, env, assocAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(assocAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assocAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(assocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(assocAddr, tfjsonpath.New("instance_id"), knownvalue.StringExact(f.InstanceID)),
+				},
+			},
+			{
+				ResourceName:            assocAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config: acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccInstanceAssociation_disappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckInstanceAssociationExists(t, env, assocAddr),
+					// Out of band, through the cloud API: works against a real cloud too.
+					func(*terraform.State) error {
+						return env.TencentClient(t).Call(context.Background(), "cvm", "", "DisassociateSecurityGroups", map[string]any{
+							"SecurityGroupIds": []string{f.SecurityGroupID}, "InstanceIds": []string{f.InstanceID},
+						}, nil)
+					},
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(assocAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: testAccCheckInstanceAssociationExists(t, env, assocAddr),
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_instanceDeleted: a terminated instance takes the
+// association out of the state with a warning, not an error; its destroy
+// then has nothing to do.
+func TestAccInstanceAssociation_instanceDeleted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.TC.Mutate(func(s *tcemu.State) { s.Instances = nil })
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(assocAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_wire proves the exact calls: one
+// AssociateSecurityGroups and one DisassociateSecurityGroups, for this group
+// and instance only, and the instance keeps its other group.
+func TestAccInstanceAssociation_wire(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	body := fmt.Sprintf(`{"SecurityGroupIds":[%q],"InstanceIds":[%q]}`, f.SecurityGroupID, f.InstanceID)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, action := range []string{"AssociateSecurityGroups", "DisassociateSecurityGroups"} {
+				calls := env.Requests(t, "tencentcloud", action)
+				if len(calls) != 1 {
+					return fmt.Errorf("%d %s calls, want 1", len(calls), action)
+				}
+				if calls[0].Service != "cvm" || calls[0].ErrorCode != "" {
+					return fmt.Errorf("%s went to %s (error %q)", action, calls[0].Service, calls[0].ErrorCode)
+				}
+				if err := jsonEqual(calls[0].Body, body); err != nil {
+					return fmt.Errorf("%s: %w", action, err)
+				}
+			}
+			if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
+				return fmt.Errorf("after destroy the instance is in %v, want only %s", got, f.DefaultGroupID)
+			}
+			return testAccCheckInstanceAssociationDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+			Check: func(*terraform.State) error {
+				if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID, f.SecurityGroupID}) {
+					return fmt.Errorf("the instance is in %v, want its group and the new one", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccInstanceAssociation_alreadyMember: an existing binding is not adopted;
+// the error shows how to import it, and nothing is written.
+func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.DefaultGroupID, f.InstanceID)),
+			ExpectError: regexp.MustCompile(`(?s)already\s+in\s+security\s+group.*terraform\s+import\s+<address>\s+` + f.DefaultGroupID + "/" + f.InstanceID),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if writes := env.Requests(t, "tencentcloud", "AssociateSecurityGroups", "DisassociateSecurityGroups"); len(writes) != 0 {
+				return fmt.Errorf("%d writes, want none", len(writes))
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccInstanceAssociation_parallel binds several groups to one instance at
+// once: the per-instance lock keeps their writes from overlapping.
+func TestAccInstanceAssociation_parallel(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	groups := make([]string, 4) // with the default group: 5, the most an instance may have
+	env.TC.Mutate(func(s *tcemu.State) {
+		for i := range groups {
+			groups[i] = acctest.TencentID("sg")
+			s.SecurityGroups = append(s.SecurityGroups, tcemu.SecurityGroup{ID: groups[i], Name: fmt.Sprintf("par-%d", i), Region: acctest.TCRegion})
+		}
+	})
+	config := env.TencentProviderConfig()
+	for i, g := range groups {
+		config += fmt.Sprintf(`
+resource "secgroup_tencentcloud_instance_association" "p%[1]d" {
+  security_group_id = %[2]q
+  instance_id       = %[3]q
+}
+`, i, g, f.InstanceID)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
+				return fmt.Errorf("after destroy the instance is in %v", got)
+			}
+			writes := env.Requests(t, "tencentcloud", "AssociateSecurityGroups", "DisassociateSecurityGroups")
+			if len(writes) != 2*len(groups) {
+				return fmt.Errorf("%d writes, want %d", len(writes), 2*len(groups))
+			}
+			for i, a := range writes {
+				for _, b := range writes[i+1:] {
+					if a.Time.Before(b.Done) && b.Time.Before(a.Done) {
+						return fmt.Errorf("writes to one instance overlapped: %s #%d and %s #%d", a.Action, a.Seq, b.Action, b.Seq)
+					}
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				if got := instanceGroups(env, f.InstanceID); len(got) != 5 {
+					return fmt.Errorf("instance is in %v, want 5 groups", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccInstanceAssociation_validation(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	cases := []struct{ group, instance, want string }{
+		{"web", f.InstanceID, `Attribute security_group_id must be a security group ID`},
+		{f.SecurityGroupID, "i-123", `Attribute instance_id must be a CVM instance ID`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(c.group, c.instance)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.Requests(t, "tencentcloud"); len(reqs) != 0 {
+				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/"} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:        acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+				ResourceName:  assocAddr,
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   regexp.MustCompile(`Expected <security_group_id>/<instance_id>`),
+			}},
+		})
+	}
+}
+
+func TestAccInstanceAssociation_unconfiguredCloud(t *testing.T) {
+	for _, v := range []string{"TENCENTCLOUD_REGION", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("HOME", t.TempDir()) // no profile file
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "secgroup" {}
+resource "secgroup_tencentcloud_instance_association" "test" {
+  security_group_id = "sg-1a2b3c4d"
+  instance_id       = "ins-5e6f7g8h"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Tencent Cloud Not Configured.*"region".*TENCENTCLOUD_REGION`),
+		}},
+	})
+}
+
+func testAccInstanceAssociationConfig(groupID, instanceID string) string {
+	return fmt.Sprintf(`
+resource "secgroup_tencentcloud_instance_association" "test" {
+  security_group_id = %[1]q
+  instance_id       = %[2]q
+}
+`, groupID, instanceID)
+}
+
+func testAccCheckInstanceAssociationExists(t *testing.T, env *acctest.Env, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		_, err := tencentcloud.FindInstanceSecurityGroup(context.Background(), env.TencentClient(t),
+			rs.Primary.Attributes["instance_id"], rs.Primary.Attributes["security_group_id"])
+		return err
+	}
+}
+
+func testAccCheckInstanceAssociationDestroy(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "secgroup_tencentcloud_instance_association" {
+				continue
+			}
+			_, err := tencentcloud.FindInstanceSecurityGroup(context.Background(), env.TencentClient(t),
+				rs.Primary.Attributes["instance_id"], rs.Primary.Attributes["security_group_id"])
+			if err == nil {
+				return fmt.Errorf("instance %s is still in security group %s", rs.Primary.Attributes["instance_id"], rs.Primary.Attributes["security_group_id"])
+			}
+			if !apierr.IsNotFound(err) {
+				return err
+			}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,541 @@
+package tencentcloud
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// Implements a VPC security group whose destroy can do what API 2.0's
+// DeleteSecurityGroup forced=1 did: unbind every CVM instance, then delete.
+var (
+	_ resource.Resource                = &securityGroupResource{}
+	_ resource.ResourceWithConfigure   = &securityGroupResource{}
+	_ resource.ResourceWithImportState = &securityGroupResource{}
+	_ resource.ResourceWithModifyPlan  = &securityGroupResource{}
+)
+
+const (
+	securityGroupDefaultTimeout = 10 * time.Minute
+	readTimeout                 = 5 * time.Minute
+	// boundSample is how many instance IDs an error or warning names.
+	boundSample = 5
+	// deleteRounds bounds unbind-then-delete when instances keep being bound
+	// to the group while it is being deleted.
+	deleteRounds = 3
+	// createdSkew allows for the difference between our clock and the
+	// cloud's when matching a group created by a lost attempt.
+	createdSkew = time.Minute
+)
+
+// NewSecurityGroupResource is the constructor the provider registers.
+func NewSecurityGroupResource() resource.Resource {
+	return &securityGroupResource{}
+}
+
+type securityGroupResource struct {
+	resourceBase
+}
+
+type securityGroupResourceModel struct {
+	ID          types.String   `tfsdk:"id"`
+	Name        types.String   `tfsdk:"name"`
+	Description types.String   `tfsdk:"description"`
+	ProjectID   types.Int64    `tfsdk:"project_id"`
+	Tags        types.Map      `tfsdk:"tags"`
+	ForceDelete types.Bool     `tfsdk:"force_delete"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *securityGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tencentcloud_security_group"
+}
+
+func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Tencent Cloud VPC security group. With `force_delete = true`, destroying it first unbinds " +
+			"every CVM instance from it (CVM `DisassociateSecurityGroups`, up to 100 instances per call; each instance " +
+			"keeps its other groups), then deletes it: what API 2.0's `DeleteSecurityGroup` with `forced=1` did, on API 3.0.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Security group ID, `sg-xxxxxxxx`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name, 1 to 60 characters. Updated in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 60)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description, at most 100 characters. Default `\"\"`. Updated in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.LengthAtMost(100)},
+			},
+			"project_id": schema.Int64Attribute{
+				MarkdownDescription: "Project ID. Default `0`, the default project. Changing it replaces the group.",
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags. Set at creation and updated in place through the tag service (`ModifyResourceTags`).",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 127)),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(255)),
+				},
+			},
+			"force_delete": schema.BoolAttribute{
+				MarkdownDescription: "Whether destroy unbinds the CVM instances still bound to the group before deleting it. " +
+					"Default `false`: destroying a group that instances still use fails at once, naming how many and which. " +
+					"Either way, a group that other groups' rules reference is never deleted, and nothing is unbound. " +
+					"Only kept in the state; changing it calls no API.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// ModifyPlan reports a missing configuration at plan time and, on destroy,
+// what the delete will meet: instances that force_delete will unbind, or that
+// will make it fail.
+func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.checkConfigured(req, resp)
+	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.provider == nil {
+		return
+	}
+	var state securityGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, err := r.provider.TencentCloud()
+	if err != nil {
+		return // the delete itself will report it
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	page, total, err := describeInstancesPage(ctx, c, id, 0, boundSample)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Could Not Count the Instances Bound to the Security Group",
+			apierr.Detail(fmt.Sprintf("Counting the CVM instances bound to security group %q", id), err, credentialHint))
+		return
+	}
+	if total == 0 {
+		return
+	}
+	ids := make([]string, len(page))
+	for i, in := range page {
+		ids[i] = in.InstanceId
+	}
+	if state.ForceDelete.ValueBool() {
+		resp.Diagnostics.AddWarning("Destroy Will Unbind Instances from the Security Group",
+			fmt.Sprintf("Security group %s is bound to %s (%s). Because force_delete = true, destroying it first removes "+
+				"the group from each of them (they keep their other security groups), then deletes the group.",
+				id, countInstances(total), sampleList(ids, total)))
+		return
+	}
+	resp.Diagnostics.AddWarning("Destroy Will Fail: Instances Still Use the Security Group",
+		fmt.Sprintf("Security group %s is bound to %s (%s), so deleting it will fail. Set force_delete = true and apply "+
+			"before destroying to have the provider unbind them, or unbind them first.", id, countInstances(total), sampleList(ids, total)))
+}
+
+func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan securityGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, securityGroupDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tags, diags := tagMap(ctx, plan.Tags)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name, description, project := plan.Name.ValueString(), plan.Description.ValueString(), projectString(plan.ProjectID.ValueInt64())
+	params := map[string]any{"GroupName": name, "GroupDescription": description, "ProjectId": project}
+	if len(tags) > 0 {
+		apiTags := make([]apiTag, 0, len(tags))
+		for _, k := range slices.Sorted(maps.Keys(tags)) {
+			apiTags = append(apiTags, apiTag{k, tags[k]})
+		}
+		params["Tags"] = apiTags
+	}
+
+	// CreateSecurityGroup has no idempotency token: before retrying, look
+	// for the group a lost attempt may have created, or a retry would leave
+	// a duplicate behind.
+	started := time.Now()
+	var id string
+	err := c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		if attempt.Retry() {
+			found, err := findCreatedGroup(ctx, c, name, description, project, tags, started)
+			if err != nil {
+				return err
+			}
+			if found != "" {
+				id = found
+				return nil
+			}
+		}
+		var out struct{ SecurityGroup SecurityGroup }
+		if err := c.Send(ctx, "vpc", "", "CreateSecurityGroup", params, &out); err != nil {
+			return err
+		}
+		id = out.SecurityGroup.SecurityGroupId
+		return nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Error Creating Tencent Cloud Security Group",
+			apierr.Detail(fmt.Sprintf("Creating security group %q in %s", name, c.Region("")), err, credentialHint))
+		return
+	}
+	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// findCreatedGroup returns the ID of the newest group with these attributes
+// created since started (less the clock skew), or "" when there is none. One
+// attempt: the caller's retry loop retries it.
+func findCreatedGroup(ctx context.Context, c *Client, name, description, project string, tags map[string]string, started time.Time) (string, error) {
+	var out struct {
+		SecurityGroupSet []SecurityGroup
+	}
+	err := c.Send(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
+		"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
+		"Offset":  "0",
+		"Limit":   "100",
+	}, &out)
+	if err != nil {
+		return "", err
+	}
+	var best string
+	var bestAt time.Time
+	for _, g := range out.SecurityGroupSet {
+		at, ok := parseAPITime(g.CreatedTime)
+		if !ok || g.SecurityGroupName != name || g.SecurityGroupDesc != description || at.Before(started.Add(-createdSkew)) ||
+			!maps.Equal(tagsOf(g), tags) {
+			continue
+		}
+		if best == "" || at.After(bestAt) {
+			best, bestAt = g.SecurityGroupId, at
+		}
+	}
+	return best, nil
+}
+
+func (r *securityGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state securityGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	g, err := FindSecurityGroupByID(ctx, c, id)
+	if apierr.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Tencent Cloud Security Group Not Found",
+			fmt.Sprintf("%s; removing it from the state so the next apply can create it again.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Tencent Cloud Security Group",
+			apierr.Detail(fmt.Sprintf("Reading security group %q in %s", id, c.Region("")), err, credentialHint))
+		return
+	}
+	resp.Diagnostics.Append(state.setFrom(g)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// setFrom copies what the cloud says into the model. Null tags stay null
+// while the group has none; force_delete, unknown to the cloud, is false
+// after an import.
+func (m *securityGroupResourceModel) setFrom(g *SecurityGroup) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(g.SecurityGroupId)
+	m.Name = types.StringValue(g.SecurityGroupName)
+	m.Description = types.StringValue(g.SecurityGroupDesc)
+	project, err := strconv.ParseInt(g.ProjectId, 10, 64)
+	if err != nil {
+		diags.AddError("Unexpected Tencent Cloud Answer", fmt.Sprintf("Security group %s has project ID %q, which is not a number.", g.SecurityGroupId, g.ProjectId))
+		return diags
+	}
+	m.ProjectID = types.Int64Value(project)
+	if tags := tagsOf(*g); len(tags) > 0 || !m.Tags.IsNull() {
+		value, d := types.MapValueFrom(context.Background(), types.StringType, tags)
+		diags.Append(d...)
+		m.Tags = value
+	}
+	if m.ForceDelete.IsNull() || m.ForceDelete.IsUnknown() {
+		m.ForceDelete = types.BoolValue(false)
+	}
+	return diags
+}
+
+func (r *securityGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state securityGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, securityGroupDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	defer lockAll(groupLockKey(id))()
+	fail := func(what string, err error) {
+		resp.Diagnostics.AddError("Error Updating Tencent Cloud Security Group",
+			apierr.Detail(fmt.Sprintf("%s of security group %q in %s", what, id, c.Region("")), err, credentialHint))
+	}
+
+	if !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
+		err := c.Call(ctx, "vpc", "", "ModifySecurityGroupAttribute", map[string]any{
+			"SecurityGroupId": id, "GroupName": plan.Name.ValueString(), "GroupDescription": plan.Description.ValueString(),
+		}, nil)
+		if err != nil {
+			fail("Changing the name and description", err)
+			return
+		}
+	}
+
+	oldTags, d := tagMap(ctx, state.Tags)
+	resp.Diagnostics.Append(d...)
+	newTags, d := tagMap(ctx, plan.Tags)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !maps.Equal(oldTags, newTags) {
+		params := map[string]any{"Resource": fmt.Sprintf("qcs::cvm:%s:uin/:sg/%s", c.Region(""), id)}
+		var replace []map[string]string
+		for _, k := range slices.Sorted(maps.Keys(newTags)) {
+			if v, ok := oldTags[k]; !ok || v != newTags[k] {
+				replace = append(replace, map[string]string{"TagKey": k, "TagValue": newTags[k]})
+			}
+		}
+		var remove []map[string]string
+		for _, k := range slices.Sorted(maps.Keys(oldTags)) {
+			if _, ok := newTags[k]; !ok {
+				remove = append(remove, map[string]string{"TagKey": k})
+			}
+		}
+		if len(replace) > 0 {
+			params["ReplaceTags"] = replace
+		}
+		if len(remove) > 0 {
+			params["DeleteTags"] = remove
+		}
+		if err := c.Call(ctx, "tag", "", "ModifyResourceTags", params, nil); err != nil {
+			fail("Changing the tags", err)
+			return
+		}
+	}
+	plan.ID = state.ID
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *securityGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state securityGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, securityGroupDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	defer lockAll(groupLockKey(id))()
+	err := deleteSecurityGroup(ctx, c, id, state.ForceDelete.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Error Deleting Tencent Cloud Security Group", err.Error())
+	}
+}
+
+// deleteError is a refusal the provider makes itself, with no cloud error
+// to show: its message is the whole diagnostic.
+type deleteError struct{ msg string }
+
+func (e *deleteError) Error() string { return e.msg }
+
+// deleteSecurityGroup refuses a referenced group before touching anything,
+// then deletes the group, unbinding its instances first when force is set.
+// A group that is already gone is success.
+func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) error {
+	what := fmt.Sprintf("Deleting security group %q in %s", id, c.Region(""))
+	detail := func(during string, err error) error {
+		return &deleteError{apierr.Detail(what+during, err, credentialHint)}
+	}
+
+	var refs struct {
+		ReferredSecurityGroupSet []struct {
+			SecurityGroupId          string //nolint:revive // the API's field names
+			ReferredSecurityGroupIds []string
+		}
+	}
+	err := c.Call(ctx, "vpc", "", "DescribeSecurityGroupReferences", map[string]any{"SecurityGroupIds": []string{id}}, &refs)
+	if apierr.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return detail(": looking up the groups whose rules reference it", err)
+	}
+	var referrers []string
+	for _, s := range refs.ReferredSecurityGroupSet {
+		if s.SecurityGroupId == id {
+			referrers = append(referrers, s.ReferredSecurityGroupIds...)
+		}
+	}
+	if len(referrers) > 0 {
+		return &deleteError{fmt.Sprintf("Security group %s cannot be deleted: the rules of %d other security group(s) reference it: %s. "+
+			"Remove those rules (or those groups) first; force_delete does not change this. No instance was unbound.",
+			id, len(referrers), strings.Join(referrers, ", "))}
+	}
+
+	for round := 1; ; round++ {
+		bound, err := FindInstancesBoundTo(ctx, c, id)
+		if err != nil {
+			return detail(": listing the CVM instances bound to it", err)
+		}
+		if len(bound) > 0 && !force {
+			return &deleteError{fmt.Sprintf("Security group %s is still bound to %s (%s), and API 3.0's DeleteSecurityGroup "+
+				"cannot delete a group that instances use. Set force_delete = true on the resource and apply, then destroy "+
+				"again: the provider will unbind them first (each keeps its other security groups). Or unbind them yourself.",
+				id, countInstances(len(bound)), sampleList(bound, len(bound)))}
+		}
+		if err := unbindAll(ctx, c, id, bound); err != nil {
+			return detail(fmt.Sprintf(": unbinding %s", countInstances(len(bound))), err)
+		}
+		err = c.Call(ctx, "vpc", "", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": id}, nil)
+		switch {
+		case err == nil || apierr.IsNotFound(err):
+			return nil
+		case apierr.HasCode(err, "ResourceInUse") && round < deleteRounds:
+			// Someone bound an instance (or added a reference) meanwhile: look again.
+			continue
+		}
+		return detail("", err)
+	}
+}
+
+// unbindAll removes the group from the instances, at most 100 per
+// DisassociateSecurityGroups call; the call removes only this group, so each
+// instance keeps its others. Each batch holds its instances' locks, so an
+// association resource never writes one of them at the same time.
+func unbindAll(ctx context.Context, c *Client, groupID string, instances []string) error {
+	for batch := range slices.Chunk(instances, cvmPageSize) {
+		keys := make([]string, len(batch))
+		for i, id := range batch {
+			keys[i] = instanceLockKey(id)
+		}
+		unlock := lockAll(keys...)
+		err := c.Call(ctx, "cvm", "", "DisassociateSecurityGroups", map[string]any{
+			"SecurityGroupIds": []string{groupID}, "InstanceIds": batch,
+		}, nil)
+		unlock()
+		// An instance terminated since the listing fails the whole batch with
+		// InvalidInstanceId.NotFound; the caller's next round lists again.
+		if err != nil && !apierr.HasCode(err, "InvalidInstanceId.NotFound") {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *securityGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !securityGroupIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Expected a security group ID such as sg-1a2b3c4d; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+func tagMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out, nil
+	}
+	diags := m.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+func tagsOf(g SecurityGroup) map[string]string {
+	out := make(map[string]string, len(g.TagSet))
+	for _, t := range g.TagSet {
+		out[t.Key] = t.Value
+	}
+	return out
+}
+
+func countInstances(n int) string {
+	if n == 1 {
+		return "1 CVM instance"
+	}
+	return fmt.Sprintf("%d CVM instances", n)
+}
+
+// sampleList names the first few IDs and how many more there are.
+func sampleList(ids []string, total int) string {
+	shown := ids[:min(len(ids), boundSample)]
+	s := strings.Join(shown, ", ")
+	if more := total - len(shown); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
