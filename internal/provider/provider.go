@@ -213,6 +213,8 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		huaweicloud.NewServerAssociationResource,
+		alicloud.NewEnsEgressRuleResource,
+		alicloud.NewEcsEgressRuleResource,
 	}
 }
 
