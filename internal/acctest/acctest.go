@@ -46,7 +46,7 @@ type Env struct {
 
 // NewEnv starts an emulator for the test (stopped at cleanup), or returns the
 // real-cloud environment.
-func NewEnv(t *testing.T) *Env {
+func NewEnv(t testing.TB) *Env {
 	t.Helper()
 	if RealCloud() {
 		return &Env{}

@@ -63,8 +63,8 @@ type ecsEgressRuleModel struct {
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *ecsEgressRuleModel) rule() egressRule {
-	return egressRule{
+func (m *ecsEgressRuleModel) rule() EgressRule {
+	return EgressRule{
 		GroupID:          m.SecurityGroupID.ValueString(),
 		RuleID:           m.RuleID.ValueString(),
 		Protocol:         m.IPProtocol.ValueString(),
@@ -83,7 +83,7 @@ func (m *ecsEgressRuleModel) rule() egressRule {
 
 // setFromAPI copies what the cloud says into the model, keeping the
 // configuration's spelling where it means the same.
-func (m *ecsEgressRuleModel) setFromAPI(r *egressRule, region string) {
+func (m *ecsEgressRuleModel) setFromAPI(r *EgressRule, region string) {
 	m.ID = types.StringValue(ecsRuleID(r.GroupID, r.RuleID))
 	m.RuleID = types.StringValue(r.RuleID)
 	m.Region = types.StringValue(region)
@@ -257,12 +257,12 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	if !rc.authorize(ctx, &resp.Diagnostics, func(e *egressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }) {
+	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }) {
 		return
 	}
 
 	// The answer carries no rule ID: the group's describe does.
-	var found *egressRule
+	var found *EgressRule
 	err := retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
 		rc.c.groups.invalidate(rc.key())
 		f, err := rc.find(ctx)

@@ -37,9 +37,10 @@ const aliCredentialHint = "alicloud.access_key / alicloud.secret_key in the prov
 // Codes that mean "this rule already exists" (the ENS doc's, and ECS's older one).
 var duplicateCodes = []string{"SecurityGroupRuleConflict.Duplicated", "InvalidPermission.Duplicate"}
 
-// egressRule is one outbound rule. Protocol and Policy are lower case; empty
-// fields are unset.
-type egressRule struct {
+// EgressRule is one outbound rule of an ENS or ECS security group, as both
+// resources and FindEgressRule see it. Protocol and Policy are lower case;
+// empty fields are unset.
+type EgressRule struct {
 	GroupID          string
 	RuleID           string // ECS's SecurityGroupRuleId
 	Protocol         string
@@ -57,7 +58,7 @@ type egressRule struct {
 
 // params is the rule's tuple as RPC parameters. Empty values are never sent
 // (Client.Call drops them), so unset optional fields are simply absent.
-func (r egressRule) params(svc string) map[string]string {
+func (r EgressRule) params(svc string) map[string]string {
 	p := map[string]string{
 		"SecurityGroupId": r.GroupID,
 		"IpProtocol":      r.Protocol,
@@ -79,7 +80,7 @@ func (r egressRule) params(svc string) map[string]string {
 // sameTuple reports whether o is the same rule as r for the API: Describe
 // echoes protocol and policy in its own case, and may spell an address or a
 // CIDR block differently from the configuration.
-func (r egressRule) sameTuple(o egressRule) bool {
+func (r EgressRule) sameTuple(o EgressRule) bool {
 	return strings.EqualFold(r.Protocol, o.Protocol) &&
 		r.PortRange == o.PortRange &&
 		samePorts(r.SourcePortRange, o.SourcePortRange) &&
@@ -156,7 +157,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 				continue
 			}
 			prio, _ := strconv.ParseInt(p.Priority.String(), 10, 64)
-			out.Egress = append(out.Egress, egressRule{
+			out.Egress = append(out.Egress, EgressRule{
 				GroupID: groupID, RuleID: p.SecurityGroupRuleId,
 				Protocol: strings.ToLower(p.IpProtocol), PortRange: p.PortRange, SourcePortRange: p.SourcePortRange,
 				DestCidrIP: p.DestCidrIp, Ipv6DestCidrIP: p.Ipv6DestCidrIp, DestGroupID: p.DestGroupId, DestPrefixListID: p.DestPrefixListId,
@@ -175,7 +176,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 // client's cache, so the rules of one group cost one describe. A missing
 // group or rule is an *apierr.NotFoundError. Read, Create and the tests'
 // checks use it.
-func FindEgressRule(ctx context.Context, c *Client, svc, region string, want egressRule) (*egressRule, error) {
+func FindEgressRule(ctx context.Context, c *Client, svc, region string, want EgressRule) (*EgressRule, error) {
 	region = c.Region(region)
 	key := groupKey{service: svc, region: region, group: want.GroupID}
 	rules, err := c.groups.get(ctx, key, func(ctx context.Context) (*groupRules, error) {
@@ -198,7 +199,7 @@ func FindEgressRule(ctx context.Context, c *Client, svc, region string, want egr
 var errRuleNotListed = errors.New("the group does not list the rule")
 
 // describe names the rule in messages.
-func (r egressRule) describe() string {
+func (r EgressRule) describe() string {
 	if r.RuleID != "" {
 		return r.RuleID
 	}
@@ -211,13 +212,13 @@ func (r egressRule) describe() string {
 type ruleCall struct {
 	c             *Client
 	svc, region   string
-	rule          egressRule
+	rule          EgressRule
 	summary, what string
 }
 
 // newRuleCall resolves the client; on failure it adds the diagnostic and
 // returns nil. doing is a format taking the rule and the group.
-func newRuleCall(b *resourceBase, svc, region string, rule egressRule, summary, doing string, diags *diag.Diagnostics) *ruleCall {
+func newRuleCall(b *resourceBase, svc, region string, rule EgressRule, summary, doing string, diags *diag.Diagnostics) *ruleCall {
 	c := b.client(diags)
 	if c == nil {
 		return nil
@@ -247,7 +248,7 @@ func (rc *ruleCall) lock() func() {
 	return func() { mutexkv.Global.Unlock(key) }
 }
 
-func (rc *ruleCall) find(ctx context.Context) (*egressRule, error) {
+func (rc *ruleCall) find(ctx context.Context) (*EgressRule, error) {
 	return FindEgressRule(ctx, rc.c, rc.svc, rc.region, rc.rule)
 }
 
@@ -262,7 +263,7 @@ func (rc *ruleCall) write(ctx context.Context, action string, params map[string]
 
 // authorize adds the rule. importID is the ID to import an existing rule
 // with, given the rule the cloud already has. Errors are added to diags.
-func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *egressRule) string) bool {
+func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) bool {
 	params := rc.rule.params(rc.svc)
 	params["Description"] = rc.rule.Description
 	if rc.svc == "ecs" {

@@ -59,8 +59,8 @@ type ensEgressRuleModel struct {
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *ensEgressRuleModel) rule() egressRule {
-	return egressRule{
+func (m *ensEgressRuleModel) rule() EgressRule {
+	return EgressRule{
 		GroupID:         m.SecurityGroupID.ValueString(),
 		Protocol:        m.IPProtocol.ValueString(),
 		PortRange:       m.PortRange.ValueString(),
@@ -206,7 +206,7 @@ func (r *ensEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	if !rc.authorize(ctx, &resp.Diagnostics, func(e *egressRule) string { return ensRuleID(*e) }) {
+	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ensRuleID(*e) }) {
 		return
 	}
 	plan.ID = types.StringValue(ensRuleID(rc.rule))
@@ -304,7 +304,7 @@ func (r *ensEgressRuleResource) ImportState(ctx context.Context, req resource.Im
 
 // ensRuleID is the rule's documented composite ID. ":" cannot occur in any
 // field of an ENS rule (IPv4 only), while "/" does.
-func ensRuleID(r egressRule) string {
+func ensRuleID(r EgressRule) string {
 	id := strings.Join([]string{r.GroupID, r.Protocol, r.PortRange, r.DestCidrIP, r.Policy, strconv.FormatInt(r.Priority, 10)}, ":")
 	if r.SourcePortRange != "" && !isAllPorts(r.SourcePortRange) {
 		id += ":" + r.SourcePortRange
@@ -313,12 +313,12 @@ func ensRuleID(r egressRule) string {
 }
 
 // parseEnsRuleID checks every field as the schema's validators would.
-func parseEnsRuleID(id string) (egressRule, error) {
+func parseEnsRuleID(id string) (EgressRule, error) {
 	parts := strings.Split(id, ":")
 	if len(parts) != 6 && len(parts) != 7 {
-		return egressRule{}, fmt.Errorf("it has %d fields separated by ':', want 6 or 7", len(parts))
+		return EgressRule{}, fmt.Errorf("it has %d fields separated by ':', want 6 or 7", len(parts))
 	}
-	r := egressRule{GroupID: parts[0], Protocol: parts[1], PortRange: parts[2], DestCidrIP: parts[3], Policy: parts[4]}
+	r := EgressRule{GroupID: parts[0], Protocol: parts[1], PortRange: parts[2], DestCidrIP: parts[3], Policy: parts[4]}
 	prio, err := strconv.ParseInt(parts[5], 10, 64)
 	switch {
 	case !idPattern("sg").MatchString(r.GroupID):

@@ -40,7 +40,7 @@ type groupRules struct {
 	// Total counts every rule of the group, both directions: the cloud's
 	// per-group limit counts them all.
 	Total  int
-	Egress []egressRule
+	Egress []EgressRule
 }
 
 // get returns the group's rules from the cache, or from fetch, which at most
