@@ -55,6 +55,13 @@ func (gc *groupCache) get(ctx context.Context, k groupKey, fetch func(context.Co
 	gc.mu.Unlock()
 
 	v, err, _ := gc.flight.Do(fmt.Sprintf("%s\x00%s\x00%s\x00%d", k.service, k.region, k.group, gen), func() (any, error) {
+		gc.mu.Lock()
+		if e, ok := gc.entries[k]; ok && gc.gens[k] == gen {
+			// Stored by the flight that ended between our miss and this one.
+			gc.mu.Unlock()
+			return e.rules, e.err
+		}
+		gc.mu.Unlock()
 		rules, err := fetch(ctx)
 		if err == nil || apierr.IsNotFound(err) {
 			gc.mu.Lock()
