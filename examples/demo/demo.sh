@@ -83,6 +83,9 @@ tf apply -auto-approve -compact-warnings "${tf_flags[@]}"
 section "What changed: each server's groups, before → after"
 "$show" groups "$tmp/before.json" "$url"
 
+section "What changed: each Alibaba Cloud group's egress rules, before → after"
+"$show" rules "$tmp/before.json" "$url"
+
 section "API calls made by the apply"
 "$show" calls "$url"
 
@@ -105,6 +108,10 @@ tf destroy -auto-approve -compact-warnings "${tf_flags[@]}"
 section "After destroy: each server's groups, before apply → now"
 "$show" groups -same "$tmp/before.json" "$url"
 echo "the associations are gone; every server has its original groups, ssh-admin on db-01 included"
+
+section "After destroy: each Alibaba Cloud group's egress rules, before apply → now"
+"$show" rules -same "$tmp/before.json" "$url"
+echo "the demo's rules are revoked; the bastion rule that was there before stays"
 
 section "API calls made by the destroy"
 "$show" calls "$url"

@@ -1,4 +1,5 @@
-# The demo: three memberships on two emulated servers. make demo (or
+# The demo: three memberships on two emulated servers, and three Alibaba Cloud
+# egress rules added to groups that already have rules of their own. make demo (or
 # examples/demo/demo.sh) starts the emulator with fixtures.json and passes its
 # URL; the credentials below exist only in those fixtures.
 
@@ -25,6 +26,16 @@ provider "secgroup" {
       ecs = var.emulator_url
       vpc = var.emulator_url
       iam = var.emulator_url
+    }
+  }
+
+  alicloud {
+    region     = "cn-hangzhou"
+    access_key = "DEMOALIACCESSKEY0000"
+    secret_key = "demo-ali-secret-not-a-real-one"
+    endpoints = {
+      ecs = var.emulator_url
+      ens = var.emulator_url
     }
   }
 }
@@ -59,4 +70,37 @@ output "memberships" {
       db_01_monitoring  = secgroup_huaweicloud_server_association.db_01_monitoring
     } : k => "${a.server_id} in ${a.security_group_name} (${a.security_group_id})"
   }
+}
+
+# Outbound rules, each its own resource: destroy revokes exactly these and
+# leaves the group's other rules (the bastion rule in "web") alone.
+resource "secgroup_alicloud_ecs_egress_rule" "web_https" {
+  security_group_id = "sg-bp1demoweb000001"
+  ip_protocol       = "tcp"
+  port_range        = "443/443"
+  dest_cidr_ip      = "10.0.0.0/8"
+  description       = "https to the backends"
+}
+
+resource "secgroup_alicloud_ecs_egress_rule" "web_dns" {
+  security_group_id = "sg-bp1demoweb000001"
+  ip_protocol       = "udp"
+  port_range        = "53/53"
+  dest_cidr_ip      = "100.100.2.136"
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "edge_deny" {
+  security_group_id = "sg-5pdemoedge000001"
+  ip_protocol       = "all"
+  dest_cidr_ip      = "192.168.0.0/16"
+  policy            = "drop"
+  priority          = 100
+}
+
+output "egress_rules" {
+  value = [
+    secgroup_alicloud_ecs_egress_rule.web_https.id,
+    secgroup_alicloud_ecs_egress_rule.web_dns.id,
+    secgroup_alicloud_ens_egress_rule.edge_deny.id,
+  ]
 }

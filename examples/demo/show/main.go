@@ -5,6 +5,7 @@
 //	show wait   URL                wait until the emulator answers
 //	show state  URL                print the emulator's state (JSON)
 //	show groups [-same] BEFORE URL each server's groups: BEFORE file → now
+//	show rules  [-same] BEFORE URL each Alibaba Cloud group's egress rules: BEFORE file → now
 //	show calls  URL                the API calls logged since the last reset, then reset
 package main
 
@@ -37,6 +38,11 @@ func main() {
 		same := fs.Bool("same", false, "fail unless every server has the groups it had in BEFORE")
 		_ = fs.Parse(args)
 		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
+	case "rules":
+		fs := flag.NewFlagSet("rules", flag.ExitOnError)
+		same := fs.Bool("same", false, "fail unless every group has the rules it had in BEFORE")
+		_ = fs.Parse(args)
+		err = rules(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
 	case "calls":
 		err = calls(arg(args, 0))
 	default:
@@ -49,7 +55,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] BEFORE.json URL | calls URL")
+	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] BEFORE.json URL | rules [-same] BEFORE.json URL | calls URL")
 	os.Exit(2)
 }
 
@@ -78,19 +84,31 @@ type state struct {
 			SecurityGroups []string `json:"security_groups"`
 		} `json:"servers"`
 	} `json:"huaweicloud"`
+	AliCloud struct {
+		SecurityGroups    []aliGroup `json:"security_groups"`
+		EnsSecurityGroups []aliGroup `json:"ens_security_groups"`
+	} `json:"alicloud"`
+}
+
+// aliGroup is an Alibaba Cloud (ECS or ENS) security group with its egress rules.
+type aliGroup struct {
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	Egress []json.RawMessage `json:"egress"`
 }
 
 // record is one entry of GET /_emulator/requests.
 type record struct {
-	Cloud     string `json:"cloud"`
-	Service   string `json:"service"`
-	Action    string `json:"action"`
-	Method    string `json:"method"`
-	Path      string `json:"path"`
-	Body      string `json:"body"`
-	Status    int    `json:"status"`
-	ErrorCode string `json:"error_code"`
-	Fault     string `json:"fault"`
+	Cloud     string            `json:"cloud"`
+	Service   string            `json:"service"`
+	Action    string            `json:"action"`
+	Method    string            `json:"method"`
+	Path      string            `json:"path"`
+	Body      string            `json:"body"`
+	Params    map[string]string `json:"params"`
+	Status    int               `json:"status"`
+	ErrorCode string            `json:"error_code"`
+	Fault     string            `json:"fault"`
 }
 
 var client = &http.Client{Timeout: 10 * time.Second}
@@ -296,10 +314,14 @@ func calls(base string) error {
 		if r.Fault != "" {
 			result += " (injected " + r.Fault + ")"
 		}
-		if r.Method != http.MethodGet {
+		// RPC calls are all POSTs: the action tells a read from a change.
+		if r.Method != http.MethodGet && !strings.HasPrefix(action, "Describe") {
 			writes++
 			if r.Body != "" {
 				result += "  " + compact(r.Body)
+			}
+			if p := rpcParams(r.Params); p != "" {
+				result += "  " + p
 			}
 		}
 		fmt.Fprintf(tw, "  %s %s\t%s\t%s\t%s\n", r.Service, action, r.Method, names.path(r.Path), result)
@@ -319,4 +341,92 @@ func compact(body string) string {
 		return body
 	}
 	return buf.String()
+}
+
+// rpcParams shows an RPC call's own parameters, without the protocol's.
+func rpcParams(params map[string]string) string {
+	var out []string
+	for k, v := range params {
+		switch k {
+		case "Action", "Version", "Format", "RegionId", "AccessKeyId", "Timestamp", "ClientToken",
+			"SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType", "Signature":
+			continue
+		}
+		out = append(out, k+"="+v)
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+// rules prints each Alibaba Cloud group's egress rules in the BEFORE snapshot
+// and now, marking what was added (+) and removed (-).
+func rules(beforeFile, base string, same bool) error {
+	raw, err := os.ReadFile(beforeFile)
+	if err != nil {
+		return err
+	}
+	before, err := loadState(raw)
+	if err != nil {
+		return err
+	}
+	now, err := currentState(base)
+	if err != nil {
+		return err
+	}
+	describe := func(groups []aliGroup) map[string][]string {
+		out := map[string][]string{}
+		for _, g := range groups {
+			for _, r := range g.Egress {
+				var p struct {
+					Protocol    string `json:"ip_protocol"`
+					Ports       string `json:"port_range"`
+					Dest        string `json:"dest_cidr_ip"`
+					Dest6       string `json:"ipv6_dest_cidr_ip"`
+					DestGroup   string `json:"dest_group_id"`
+					Policy      string `json:"policy"`
+					Priority    int    `json:"priority"`
+					Description string `json:"description"`
+				}
+				_ = json.Unmarshal(r, &p)
+				rule := fmt.Sprintf("%s %s to %s%s%s %s p%d", p.Protocol, p.Ports, p.Dest, p.Dest6, p.DestGroup, p.Policy, p.Priority)
+				if p.Description != "" {
+					rule += fmt.Sprintf(" (%s)", p.Description)
+				}
+				out[g.ID] = append(out[g.ID], rule)
+			}
+		}
+		return out
+	}
+	var changed []string
+	for _, kind := range []struct {
+		name          string
+		before, after []aliGroup
+	}{
+		{"ECS", before.AliCloud.SecurityGroups, now.AliCloud.SecurityGroups},
+		{"ENS", before.AliCloud.EnsSecurityGroups, now.AliCloud.EnsSecurityGroups},
+	} {
+		was, is := describe(kind.before), describe(kind.after)
+		for _, g := range kind.after {
+			fmt.Printf("  %s group %s (%s):\n", kind.name, g.Name, g.ID)
+			for _, r := range is[g.ID] {
+				mark := "  "
+				if !slices.Contains(was[g.ID], r) {
+					mark = "+ "
+				}
+				fmt.Printf("    %s%s\n", mark, r)
+			}
+			for _, r := range was[g.ID] {
+				if !slices.Contains(is[g.ID], r) {
+					fmt.Printf("    - %s\n", r)
+				}
+			}
+			if !sameSet(was[g.ID], is[g.ID]) {
+				changed = append(changed, g.Name)
+			}
+		}
+	}
+	if same && len(changed) > 0 {
+		return fmt.Errorf("groups not back to their original rules: %s", strings.Join(changed, ", "))
+	}
+	return nil
 }
