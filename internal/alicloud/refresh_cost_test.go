@@ -143,4 +143,6 @@ func (benchT) Parallel() {}
 // planDone is a plan check that only reports that the plan has finished.
 type planDone func()
 
-func (f planDone) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) { f() }
+func (f planDone) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
