@@ -164,3 +164,23 @@ func TestEcsEgressRules(t *testing.T) {
 		t.Fatalf("%d rules left, want 11", n)
 	}
 }
+
+func TestLoadStateChecksRules(t *testing.T) {
+	c := New()
+	for _, raw := range []string{
+		`{"ens_security_groups":[{"id":"sg-1","egress":[{"ip_protocol":"tcp","port_range":"200/1","dest_cidr_ip":"10.0.0.0/8"}]}]}`,
+		`{"ens_security_groups":[{"id":"sg-1","egress":[{"ip_protocol":"all"},{"ip_protocol":"all"}]}]}`,
+		`{"security_groups":[{"id":"sg-1","region_id":"r","egress":[{"ip_protocol":"all"}]}]}`, // ECS needs a destination
+	} {
+		if err := c.LoadState(json.RawMessage(raw)); err == nil {
+			t.Errorf("accepted %s", raw)
+		}
+	}
+	good := `{"ens_security_groups":[{"id":"sg-1","egress":[{"ip_protocol":"icmp","dest_cidr_ip":"10.0.0.0/8"}]}]}`
+	if err := c.LoadState(json.RawMessage(good)); err != nil {
+		t.Fatal(err)
+	}
+	if p := c.State().EnsSecurityGroups[0].Egress[0]; p.PortRange != "-1/-1" || p.Policy != "accept" || p.Priority != 1 {
+		t.Errorf("defaults: %+v", p)
+	}
+}
