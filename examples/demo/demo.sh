@@ -84,6 +84,9 @@ tf apply -auto-approve -compact-warnings "${tf_flags[@]}"
 section "What changed: the groups of each server, standalone port, instance and ENI, before → after"
 "$show" groups "$tmp/before.json" "$url"
 
+section "What changed: each Alibaba Cloud group's egress rules, before → after"
+"$show" rules "$tmp/before.json" "$url"
+
 section "API calls made by the apply"
 "$show" calls "$url"
 
@@ -108,6 +111,10 @@ section "After destroy: the groups of each server, standalone port, instance and
 echo "the associations are gone; every server, instance and ENI has its original groups, ssh-admin on db-01 included"
 echo "the load balancer port lb-01-vip is back to its own ssh-admin group"
 echo "force_delete: the Tencent group legacy-web was unbound from its 4 instances, which kept their other groups, and deleted"
+
+section "After destroy: each Alibaba Cloud group's egress rules, before apply → now"
+"$show" rules -same "$tmp/before.json" "$url"
+echo "the demo's rules are revoked; the bastion rule that was there before stays"
 
 section "API calls made by the destroy"
 "$show" calls "$url"

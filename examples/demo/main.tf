@@ -1,5 +1,7 @@
-# The demo: three memberships on two emulated Huawei Cloud servers, and an
-# Alibaba Cloud instance and ENI in a second group. make demo (or
+# The demo: memberships on emulated Huawei Cloud servers and a port, an Alibaba
+# Cloud instance and ENI, three Alibaba Cloud egress rules added to groups that
+# already have rules of their own, and a Tencent Cloud group force-deleted while
+# still bound to instances. make demo (or
 # examples/demo/demo.sh) starts the emulator with fixtures.json and passes its
 # URL; the credentials below exist only in those fixtures.
 
@@ -126,4 +128,37 @@ resource "secgroup_tencentcloud_security_group" "legacy_web" {
   name         = "legacy-web"
   description  = "Old web tier, to be retired"
   force_delete = true
+}
+
+# Outbound rules, each its own resource: destroy revokes exactly these and
+# leaves the group's other rules (the bastion rule in "web") alone.
+resource "secgroup_alicloud_ecs_egress_rule" "web_https" {
+  security_group_id = "sg-bp1demoweb000001"
+  ip_protocol       = "tcp"
+  port_range        = "443/443"
+  dest_cidr_ip      = "10.0.0.0/8"
+  description       = "https to the backends"
+}
+
+resource "secgroup_alicloud_ecs_egress_rule" "web_dns" {
+  security_group_id = "sg-bp1demoweb000001"
+  ip_protocol       = "udp"
+  port_range        = "53/53"
+  dest_cidr_ip      = "100.100.2.136"
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "edge_deny" {
+  security_group_id = "sg-5pdemoedge000001"
+  ip_protocol       = "all"
+  dest_cidr_ip      = "192.168.0.0/16"
+  policy            = "drop"
+  priority          = 100
+}
+
+output "egress_rules" {
+  value = [
+    secgroup_alicloud_ecs_egress_rule.web_https.id,
+    secgroup_alicloud_ecs_egress_rule.web_dns.id,
+    secgroup_alicloud_ens_egress_rule.edge_deny.id,
+  ]
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ type Env struct {
 
 // NewEnv starts an emulator for the test (stopped at cleanup), or returns the
 // real-cloud environment.
-func NewEnv(t *testing.T) *Env {
+func NewEnv(t testing.TB) *Env {
 	t.Helper()
 	if RealCloud() {
 		return &Env{}
@@ -118,4 +119,10 @@ func mustJSON(v any) []byte {
 		panic(fmt.Sprintf("acctest: %s", err))
 	}
 	return b
+}
+
+// ErrorRegexp compiles pattern for ExpectError with every space matching any
+// run of whitespace: terraform wraps long error lines wherever it likes.
+func ErrorRegexp(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }

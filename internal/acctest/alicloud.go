@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"testing"
 
@@ -88,4 +89,21 @@ func AliID(prefix string) string {
 		panic(err)
 	}
 	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// rpcProtocolParams are the parameters the RPC protocol adds to every call.
+var rpcProtocolParams = []string{
+	"Action", "Version", "Format", "AccessKeyId", "Timestamp", "SecurityToken",
+	"Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType",
+}
+
+// RPCOwnParams returns a logged Alibaba Cloud RPC call's parameters without
+// those the protocol adds to every call, so a wire test compares only what the
+// resource chose. RegionId stays: some APIs (an ENI's LeaveSecurityGroup) need it.
+func RPCOwnParams(params map[string]string) map[string]string {
+	out := maps.Clone(params)
+	for _, k := range rpcProtocolParams {
+		delete(out, k)
+	}
+	return out
 }

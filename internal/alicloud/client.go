@@ -60,6 +60,7 @@ type Client struct {
 	overrides map[string]*url.URL // service -> endpoint override
 	creds     credentials.CredentialsProvider
 	transport http.RoundTripper // one connection pool for every SDK client
+	groups    groupCache        // security groups' rules, shared by the rule resources
 }
 
 // NewClient checks the configuration that does not need the network and
@@ -163,44 +164,50 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 // Call makes one RPC call through c.Do and decodes the JSON answer into out
 // (unless out is nil). Empty parameters are not sent; the SDK adds RegionId.
 func (c *Client) Call(ctx context.Context, svc, region, action string, params map[string]string, out any) error {
-	return c.CallChecked(ctx, svc, region, action, params, out, nil)
+	return c.CallAttempts(ctx, svc, region, action, params, out, nil)
 }
 
-// CallChecked is Call for a write whose retry may meet its own earlier
-// success: when an attempt after the first fails, done (unless nil) reports
-// whether the change is already in place, and if so the call succeeds.
-func (c *Client) CallChecked(ctx context.Context, svc, region, action string, params map[string]string, out any, done func(context.Context, error) bool) error {
+// CallAttempts is Call with check, which sees each attempt's error (nil on
+// success) and returns the one the retry loop acts on: a write whose retry
+// meets "already exists" may be meeting its own earlier try, whose answer was
+// lost. A nil check keeps every error.
+func (c *Client) CallAttempts(ctx context.Context, svc, region, action string, params map[string]string, out any, check func(retry.Attempt, error) error) error {
 	client, err := c.RPC(ctx, svc, region)
 	if err != nil {
 		return err
 	}
-	api := services[svc]
 	return c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
-		// A new request per attempt: each one is signed with a fresh nonce and timestamp.
-		req := requests.NewCommonRequest()
-		req.Method = requests.POST
-		req.Product, req.Version, req.ApiName = api.product, api.version, action
-		for k, v := range params {
-			if v != "" {
-				req.QueryParams[k] = v
-			}
+		err := callOnce(client, svc, action, params, out)
+		if check != nil {
+			err = check(attempt, err)
 		}
-		resp, err := client.ProcessCommonRequest(req)
-		if err != nil {
-			err = wrap(err, svc, action)
-			if done != nil && attempt.Retry() && done(ctx, err) {
-				return nil
-			}
-			return err
-		}
-		if out == nil {
-			return nil
-		}
-		if err := json.Unmarshal(resp.GetHttpContentBytes(), out); err != nil {
-			return fmt.Errorf("alicloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
-		}
-		return nil
+		return err
 	})
+}
+
+// callOnce is one attempt: a new request each time, so that each is signed
+// with a fresh nonce and timestamp.
+func callOnce(client *sdk.Client, svc, action string, params map[string]string, out any) error {
+	api := services[svc]
+	req := requests.NewCommonRequest()
+	req.Method = requests.POST
+	req.Product, req.Version, req.ApiName = api.product, api.version, action
+	for k, v := range params {
+		if v != "" {
+			req.QueryParams[k] = v
+		}
+	}
+	resp, err := client.ProcessCommonRequest(req)
+	if err != nil {
+		return wrap(err, svc, action)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.GetHttpContentBytes(), out); err != nil {
+		return fmt.Errorf("alicloud %s %s: decoding the answer: %w", strings.ToUpper(svc), action, err)
+	}
+	return nil
 }
 
 // boundTransport gives the requests the SDK builds without a context the

@@ -173,7 +173,7 @@ func TestAccEniAssociation_lastGroup(t *testing.T) {
 			{
 				Config:      config(""),
 				Destroy:     true,
-				ExpectError: spaced(`(?s)InvalidOperation\.AtLeastInOneGroup.*last group of ENI ` + f.ENIID + `.*create_before_destroy`),
+				ExpectError: acctest.ErrorRegexp(`(?s)InvalidOperation\.AtLeastInOneGroup.*last group of ENI ` + f.ENIID + `.*create_before_destroy`),
 			},
 			{
 				// Only stored: an in-place update, no API write.
@@ -199,7 +199,7 @@ func TestAccEniAssociation_serviceManaged(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
-			ExpectError: spaced(`(?s)Error Adding Alibaba Cloud ENI to Security Group.*HTTP 403 InvalidOperation\.EniServiceManaged.*managed by an Alibaba Cloud service`),
+			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Alibaba Cloud ENI to Security Group.*HTTP 403 InvalidOperation\.EniServiceManaged.*managed by an Alibaba Cloud service`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup")); n != 1 {
@@ -231,7 +231,7 @@ provider "secgroup" {
 		Steps: []resource.TestStep{{
 			Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
 			PlanOnly:    true,
-			ExpectError: spaced(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
+			ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
@@ -251,7 +251,7 @@ func TestAccEniAssociation_validation(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, f.SecurityGroupID, "")),
 			PlanOnly:    true,
-			ExpectError: spaced(regexp.QuoteMeta(`Attribute network_interface_id must be an ENI ID`)),
+			ExpectError: acctest.ErrorRegexp(regexp.QuoteMeta(`Attribute network_interface_id must be an ENI ID`)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -27,11 +26,6 @@ const (
 	instanceAssocType = "secgroup_alicloud_instance_association"
 	instanceAssocAddr = instanceAssocType + ".test"
 )
-
-// spaced lets a regexp match across terraform's line wrapping.
-func spaced(re string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(re, " ", `\s+`))
-}
 
 func TestAccInstanceAssociation_basic(t *testing.T) {
 	env := acctest.NewEnv(t)
@@ -188,7 +182,7 @@ func TestAccInstanceAssociation_lastGroup(t *testing.T) {
 			{
 				Config:      config,
 				Destroy:     true,
-				ExpectError: spaced(`(?s)InstanceLastSecurityGroup.*last group of instance ` + f.InstanceID + `.*create_before_destroy.*keep_last_group = true`),
+				ExpectError: acctest.ErrorRegexp(`(?s)InstanceLastSecurityGroup.*last group of instance ` + f.InstanceID + `.*create_before_destroy.*keep_last_group = true`),
 			},
 			{
 				PreConfig: func() {
@@ -344,7 +338,7 @@ func TestAccInstanceAssociation_refusals(t *testing.T) {
 	steps := []resource.TestStep{
 		{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, managed, "")),
-			ExpectError: spaced(`(?s)HTTP 403 InvalidOperation\.ResourceManagedByCloudProduct.*through that product`),
+			ExpectError: acctest.ErrorRegexp(`(?s)HTTP 403 InvalidOperation\.ResourceManagedByCloudProduct.*through that product`),
 		},
 		{
 			PreConfig: func() {
@@ -355,7 +349,7 @@ func TestAccInstanceAssociation_refusals(t *testing.T) {
 				})
 			},
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
-			ExpectError: spaced(`(?s)Error Adding Alibaba Cloud Instance to Security Group.*HTTP 403 InstanceLockedForSecurity.*locked the instance for security reasons`),
+			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Alibaba Cloud Instance to Security Group.*HTTP 403 InstanceLockedForSecurity.*locked the instance for security reasons`),
 		},
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -378,7 +372,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.DefaultGroupID, "")),
-			ExpectError: spaced(`(?s)already in security group.*terraform import`),
+			ExpectError: acctest.ErrorRegexp(`(?s)already in security group.*terraform import`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
@@ -407,7 +401,7 @@ func TestAccInstanceAssociation_validation(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(c.instance, c.group, c.extra)),
 			PlanOnly:    true,
-			ExpectError: spaced(regexp.QuoteMeta(c.want)),
+			ExpectError: acctest.ErrorRegexp(regexp.QuoteMeta(c.want)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -501,9 +495,6 @@ func testAccLeaveOutOfBand(t *testing.T, env *acctest.Env, param, member, group 
 	}
 }
 
-// protocolParams are the RPC parameters every call carries.
-var protocolParams = []string{"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType", "Timestamp"}
-
 // checkOneCall checks that action was called once, with exactly want besides
 // the protocol's own parameters.
 func checkOneCall(t *testing.T, env *acctest.Env, action string, want map[string]string) error {
@@ -511,12 +502,7 @@ func checkOneCall(t *testing.T, env *acctest.Env, action string, want map[string
 	if len(calls) != 1 {
 		return fmt.Errorf("%d %s calls, want 1: %+v", len(calls), action, calls)
 	}
-	got := map[string]string{}
-	for k, v := range calls[0].Params {
-		if !slices.Contains(protocolParams, k) {
-			got[k] = v
-		}
-	}
+	got := acctest.RPCOwnParams(calls[0].Params)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		keys := make([]string, 0, len(got))
 		for k := range got {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // The machinery shared by secgroup_alicloud_instance_association and
@@ -297,10 +298,13 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	err := a.c.CallChecked(ctx, "ecs", a.region, "JoinSecurityGroup", a.params(), nil, func(ctx context.Context, err error) bool {
+	err := a.c.CallAttempts(ctx, "ecs", a.region, "JoinSecurityGroup", a.params(), nil, func(attempt retry.Attempt, err error) error {
 		// A retry whose first try's answer was lost meets "already in group":
 		// the member was not in it before, under our lock, so that was us.
-		return apierr.HasCode(err, alreadyMemberCode) && a.find(ctx) == nil
+		if attempt.Retry() && apierr.HasCode(err, alreadyMemberCode) && a.find(ctx) == nil {
+			return nil
+		}
+		return err
 	})
 	if err != nil {
 		a.fail(&resp.Diagnostics, err)

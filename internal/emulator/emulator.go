@@ -92,8 +92,10 @@ func (s *Server) Start(addr string) error {
 		return fmt.Errorf("emulator: listen on %s: %w", addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = srv
+	// Not s.srv: a Close right after Start sets it to nil.
+	go func() { _ = srv.Serve(ln) }()
 	return nil
 }
 

@@ -218,6 +218,8 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 		alicloud.NewEniAssociationResource,
 		tencentcloud.NewSecurityGroupResource,
 		tencentcloud.NewInstanceAssociationResource,
+		alicloud.NewEnsEgressRuleResource,
+		alicloud.NewEcsEgressRuleResource,
 	}
 }
 

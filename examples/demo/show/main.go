@@ -6,6 +6,7 @@
 //	show state  URL                print the emulator's state (JSON)
 //	show groups [-same] [-removed ID] BEFORE URL
 //	                               the groups of each server, port, instance and ENI: BEFORE file → now
+//	show rules  [-same] BEFORE URL each Alibaba Cloud group's egress rules: BEFORE file → now
 //	show calls  URL                the API calls logged since the last reset, then reset
 package main
 
@@ -39,6 +40,11 @@ func main() {
 		removed := fs.String("removed", "", "with -same: a deleted group that may be missing from every server's BEFORE list")
 		_ = fs.Parse(args)
 		err = groups(arg(fs.Args(), 0), arg(fs.Args(), 1), *same, *removed)
+	case "rules":
+		fs := flag.NewFlagSet("rules", flag.ExitOnError)
+		same := fs.Bool("same", false, "fail unless every group has the rules it had in BEFORE")
+		_ = fs.Parse(args)
+		err = rules(arg(fs.Args(), 0), arg(fs.Args(), 1), *same)
 	case "calls":
 		err = calls(arg(args, 0))
 	default:
@@ -51,7 +57,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] [-removed ID] BEFORE.json URL | calls URL")
+	fmt.Fprintln(os.Stderr, "usage: show wait URL | state URL | groups [-same] [-removed ID] BEFORE.json URL | rules [-same] BEFORE.json URL | calls URL")
 	os.Exit(2)
 }
 
@@ -78,10 +84,8 @@ type state struct {
 		Ports   []holder `json:"ports"`
 	} `json:"huaweicloud"`
 	AliCloud struct {
-		SecurityGroups []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"security_groups"`
+		SecurityGroups    []aliGroup  `json:"security_groups"`
+		EnsSecurityGroups []aliGroup  `json:"ens_security_groups"`
 		Instances         []aliMember `json:"instances"`
 		NetworkInterfaces []aliMember `json:"network_interfaces"`
 	} `json:"alicloud"`
@@ -92,6 +96,13 @@ type state struct {
 		} `json:"security_groups"`
 		Instances []aliMember `json:"instances"`
 	} `json:"tencentcloud"`
+}
+
+// aliGroup is an Alibaba Cloud (ECS or ENS) security group with its egress rules.
+type aliGroup struct {
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	Egress []json.RawMessage `json:"egress"`
 }
 
 // aliMember is an Alibaba instance or ENI, or a Tencent instance: the same JSON.
@@ -293,7 +304,7 @@ func namesOf(states ...*state) names {
 		for _, h := range append(slices.Clone(s.HuaweiCloud.Servers), s.HuaweiCloud.Ports...) {
 			n[h.ID] = h.Name
 		}
-		for _, g := range s.AliCloud.SecurityGroups {
+		for _, g := range append(slices.Clone(s.AliCloud.SecurityGroups), s.AliCloud.EnsSecurityGroups...) {
 			n[g.ID] = g.Name
 		}
 		for _, in := range s.AliCloud.Instances {
@@ -404,7 +415,8 @@ func rpcParams(params map[string]string, n names) string {
 	var out []string
 	for k, v := range params {
 		switch k {
-		case "Action", "Version", "Format", "AccessKeyId", "Timestamp", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType":
+		case "Action", "Version", "Format", "AccessKeyId", "Timestamp", "ClientToken",
+			"Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType":
 			continue
 		}
 		if name := n[v]; name != "" {
@@ -423,4 +435,77 @@ func compact(body string) string {
 		return body
 	}
 	return buf.String()
+}
+
+// rules prints each Alibaba Cloud group's egress rules in the BEFORE snapshot
+// and now, marking what was added (+) and removed (-).
+func rules(beforeFile, base string, same bool) error {
+	raw, err := os.ReadFile(beforeFile)
+	if err != nil {
+		return err
+	}
+	before, err := loadState(raw)
+	if err != nil {
+		return err
+	}
+	now, err := currentState(base)
+	if err != nil {
+		return err
+	}
+	describe := func(groups []aliGroup) map[string][]string {
+		out := map[string][]string{}
+		for _, g := range groups {
+			for _, r := range g.Egress {
+				var p struct {
+					Protocol    string `json:"ip_protocol"`
+					Ports       string `json:"port_range"`
+					Dest        string `json:"dest_cidr_ip"`
+					Dest6       string `json:"ipv6_dest_cidr_ip"`
+					DestGroup   string `json:"dest_group_id"`
+					Policy      string `json:"policy"`
+					Priority    int    `json:"priority"`
+					Description string `json:"description"`
+				}
+				_ = json.Unmarshal(r, &p)
+				rule := fmt.Sprintf("%s %s to %s%s%s %s p%d", p.Protocol, p.Ports, p.Dest, p.Dest6, p.DestGroup, p.Policy, p.Priority)
+				if p.Description != "" {
+					rule += fmt.Sprintf(" (%s)", p.Description)
+				}
+				out[g.ID] = append(out[g.ID], rule)
+			}
+		}
+		return out
+	}
+	var changed []string
+	for _, kind := range []struct {
+		name          string
+		before, after []aliGroup
+	}{
+		{"ECS", before.AliCloud.SecurityGroups, now.AliCloud.SecurityGroups},
+		{"ENS", before.AliCloud.EnsSecurityGroups, now.AliCloud.EnsSecurityGroups},
+	} {
+		was, is := describe(kind.before), describe(kind.after)
+		for _, g := range kind.after {
+			fmt.Printf("  %s group %s (%s):\n", kind.name, g.Name, g.ID)
+			for _, r := range is[g.ID] {
+				mark := "  "
+				if !slices.Contains(was[g.ID], r) {
+					mark = "+ "
+				}
+				fmt.Printf("    %s%s\n", mark, r)
+			}
+			for _, r := range was[g.ID] {
+				if !slices.Contains(is[g.ID], r) {
+					fmt.Printf("    - %s\n", r)
+				}
+			}
+			if !sameSet(was[g.ID], is[g.ID]) {
+				changed = append(changed, g.Name)
+			}
+		}
+	}
+	if same && len(changed) > 0 {
+		return fmt.Errorf("groups not back to their original rules: %s", strings.Join(changed, ", "))
+	}
+	return nil
 }

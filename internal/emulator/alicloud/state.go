@@ -14,6 +14,9 @@ type State struct {
 	SecurityGroups    []SecurityGroup    `json:"security_groups"`
 	Instances         []Instance         `json:"instances"`
 	NetworkInterfaces []NetworkInterface `json:"network_interfaces"`
+	// EnsSecurityGroups are Edge Node Service groups: a separate product with
+	// its own endpoint and IDs, not visible to ECS.
+	EnsSecurityGroups []SecurityGroup `json:"ens_security_groups"`
 }
 
 // Credential is an AccessKey pair; with SecurityToken set it is an STS
@@ -31,6 +34,11 @@ type SecurityGroup struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	VpcID       string `json:"vpc_id,omitempty"`
+	// Egress holds the group's outbound rules.
+	Egress []Permission `json:"egress,omitempty"`
+	// RuleLimit caps the group's rules (AuthorizationLimitExceed); 0 means
+	// defaultRuleLimit.
+	RuleLimit int `json:"rule_limit,omitempty"`
 
 	// ManagedByCloudProduct groups (such as those a container service
 	// creates) refuse membership changes with
@@ -75,6 +83,13 @@ func (s State) Clone() State {
 		SecurityGroups:    slices.Clone(s.SecurityGroups),
 		Instances:         slices.Clone(s.Instances),
 		NetworkInterfaces: slices.Clone(s.NetworkInterfaces),
+		EnsSecurityGroups: slices.Clone(s.EnsSecurityGroups),
+	}
+	for i := range out.SecurityGroups {
+		out.SecurityGroups[i].Egress = slices.Clone(out.SecurityGroups[i].Egress)
+	}
+	for i := range out.EnsSecurityGroups {
+		out.EnsSecurityGroups[i].Egress = slices.Clone(out.EnsSecurityGroups[i].Egress)
 	}
 	for i := range out.Instances {
 		out.Instances[i].SecurityGroupIDs = slices.Clone(out.Instances[i].SecurityGroupIDs)
@@ -98,6 +113,16 @@ func (s *State) normalize() {
 	}
 	if s.NetworkInterfaces == nil {
 		s.NetworkInterfaces = []NetworkInterface{}
+	}
+	if s.EnsSecurityGroups == nil {
+		s.EnsSecurityGroups = []SecurityGroup{}
+	}
+	for _, groups := range [][]SecurityGroup{s.SecurityGroups, s.EnsSecurityGroups} {
+		for i := range groups {
+			for j := range groups[i].Egress {
+				groups[i].Egress[j].normalize()
+			}
+		}
 	}
 	for i := range s.Instances {
 		in := &s.Instances[i]
@@ -147,6 +172,11 @@ func (s *State) validate() error {
 		if g.RegionID == "" {
 			errs = append(errs, fmt.Errorf("security group %s: no region_id", g.ID))
 		}
+		errs = append(errs, g.checkRules("ecs")...)
+	}
+	for _, g := range s.EnsSecurityGroups {
+		unique("ENS security group", g.ID)
+		errs = append(errs, g.checkRules("ens")...)
 	}
 	for _, in := range s.Instances {
 		unique("instance", in.ID)

@@ -1,0 +1,390 @@
+package alicloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// ECS (API 2014-05-26) egress rules: the ENS rule's shape plus ECS's
+// destinations and NIC type. ECS names each rule with a SecurityGroupRuleId,
+// which is the rule's identity here once created; the description changes in
+// place with ModifySecurityGroupEgressRule.
+var (
+	_ resource.Resource                     = &ecsEgressRuleResource{}
+	_ resource.ResourceWithConfigure        = &ecsEgressRuleResource{}
+	_ resource.ResourceWithImportState      = &ecsEgressRuleResource{}
+	_ resource.ResourceWithModifyPlan       = &ecsEgressRuleResource{}
+	_ resource.ResourceWithConfigValidators = &ecsEgressRuleResource{}
+)
+
+var ecsDestinations = []string{"dest_cidr_ip", "ipv6_dest_cidr_ip", "dest_group_id", "dest_prefix_list_id"}
+
+// NewEcsEgressRuleResource is the constructor the provider registers.
+func NewEcsEgressRuleResource() resource.Resource {
+	return &ecsEgressRuleResource{}
+}
+
+type ecsEgressRuleResource struct {
+	resourceBase
+}
+
+type ecsEgressRuleModel struct {
+	ID               types.String   `tfsdk:"id"`
+	RuleID           types.String   `tfsdk:"rule_id"`
+	Region           types.String   `tfsdk:"region"`
+	SecurityGroupID  types.String   `tfsdk:"security_group_id"`
+	IPProtocol       types.String   `tfsdk:"ip_protocol"`
+	PortRange        types.String   `tfsdk:"port_range"`
+	DestCidrIP       types.String   `tfsdk:"dest_cidr_ip"`
+	Ipv6DestCidrIP   types.String   `tfsdk:"ipv6_dest_cidr_ip"`
+	DestGroupID      types.String   `tfsdk:"dest_group_id"`
+	DestPrefixListID types.String   `tfsdk:"dest_prefix_list_id"`
+	NicType          types.String   `tfsdk:"nic_type"`
+	Policy           types.String   `tfsdk:"policy"`
+	Priority         types.Int64    `tfsdk:"priority"`
+	SourcePortRange  types.String   `tfsdk:"source_port_range"`
+	Description      types.String   `tfsdk:"description"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *ecsEgressRuleModel) rule() EgressRule {
+	return EgressRule{
+		GroupID:          m.SecurityGroupID.ValueString(),
+		RuleID:           m.RuleID.ValueString(),
+		Protocol:         m.IPProtocol.ValueString(),
+		PortRange:        m.PortRange.ValueString(),
+		SourcePortRange:  m.SourcePortRange.ValueString(),
+		DestCidrIP:       m.DestCidrIP.ValueString(),
+		Ipv6DestCidrIP:   m.Ipv6DestCidrIP.ValueString(),
+		DestGroupID:      m.DestGroupID.ValueString(),
+		DestPrefixListID: m.DestPrefixListID.ValueString(),
+		NicType:          m.NicType.ValueString(),
+		Policy:           m.Policy.ValueString(),
+		Priority:         m.Priority.ValueInt64(),
+		Description:      m.Description.ValueString(),
+	}
+}
+
+// setFromAPI copies what the cloud says into the model, keeping the
+// configuration's spelling where it means the same.
+func (m *ecsEgressRuleModel) setFromAPI(r *EgressRule, region string) {
+	m.ID = types.StringValue(ecsRuleID(r.GroupID, r.RuleID))
+	m.RuleID = types.StringValue(r.RuleID)
+	m.Region = types.StringValue(region)
+	m.SecurityGroupID = types.StringValue(r.GroupID)
+	m.IPProtocol = keepString(m.IPProtocol, r.Protocol, strings.EqualFold)
+	m.PortRange = keepString(m.PortRange, r.PortRange, equalString)
+	// Unset stays unset: the API may spell that "-1/-1".
+	if !m.SourcePortRange.IsNull() || !samePorts(r.SourcePortRange, "") {
+		m.SourcePortRange = keepString(m.SourcePortRange, r.SourcePortRange, samePorts)
+	}
+	m.DestCidrIP = keepString(m.DestCidrIP, r.DestCidrIP, sameCIDR)
+	m.Ipv6DestCidrIP = keepString(m.Ipv6DestCidrIP, r.Ipv6DestCidrIP, sameCIDR)
+	m.DestGroupID = keepString(m.DestGroupID, r.DestGroupID, equalString)
+	m.DestPrefixListID = keepString(m.DestPrefixListID, r.DestPrefixListID, equalString)
+	if r.NicType != "" {
+		m.NicType = keepString(m.NicType, r.NicType, strings.EqualFold)
+	}
+	m.Policy = keepString(m.Policy, r.Policy, strings.EqualFold)
+	m.Priority = types.Int64Value(r.Priority)
+	m.Description = keepString(m.Description, r.Description, equalString)
+}
+
+func (r *ecsEgressRuleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_alicloud_ecs_egress_rule"
+}
+
+func (r *ecsEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	destination := func(description string, v validator.String) schema.StringAttribute {
+		vs := []validator.String{v}
+		if strings.HasPrefix(description, "IPv4") {
+			// One place reports the rule for all four, at this attribute.
+			vs = append(vs, stringvalidator.ExactlyOneOf(
+				path.MatchRoot("dest_cidr_ip"), path.MatchRoot("ipv6_dest_cidr_ip"),
+				path.MatchRoot("dest_group_id"), path.MatchRoot("dest_prefix_list_id")))
+		}
+		return schema.StringAttribute{
+			MarkdownDescription: description + " Exactly one of `" + strings.Join(ecsDestinations, "`, `") + "` must be set.",
+			Optional:            true,
+			PlanModifiers:       replace,
+			Validators:          vs,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One outbound rule of an Alibaba Cloud ECS security group, added with " +
+			"`AuthorizeSecurityGroupEgress` and revoked on destroy with `RevokeSecurityGroupEgress` by its " +
+			"`SecurityGroupRuleId`, exactly that rule. Other rules of the group, whoever added them, are left alone. " +
+			"`description` changes in place; every other argument replaces the rule. Rules of one group share one " +
+			"`DescribeSecurityGroupAttribute` call per refresh.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<security_group_id>/<rule_id>`, e.g. `sg-bp67acfmxazb4p/sgr-bp1fg655nh68xyz`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"rule_id": schema.StringAttribute{
+				MarkdownDescription: "The rule's `SecurityGroupRuleId`, given by ECS.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region of the security group. Defaults to the provider's `alicloud.region`; changing " +
+					"either replaces the rule.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"security_group_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ECS security group, e.g. `sg-bp67acfmxazb4p`.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{securityGroupIDValidator()},
+			},
+			"ip_protocol": schema.StringAttribute{
+				MarkdownDescription: "Transport protocol, lower case: `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or `all`. " +
+					"`icmpv6` goes with `ipv6_dest_cidr_ip`.",
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.OneOf(append(slicesClone(ensProtocols), "icmpv6")...)},
+			},
+			"port_range":          portRangeAttribute("Destination port range"),
+			"dest_cidr_ip":        destination("IPv4 address or CIDR block of the destination.", cidrValidator{}),
+			"ipv6_dest_cidr_ip":   destination("IPv6 address or CIDR block of the destination.", cidrValidator{v6: true}),
+			"dest_group_id":       destination("Security group whose instances are the destination.", securityGroupIDValidator()),
+			"dest_prefix_list_id": destination("Prefix list of destination CIDR blocks, e.g. `pl-x1j1k5ykzqlixdcy****`.", stringvalidator.RegexMatches(prefixListPattern, "must be a prefix list ID such as pl-x1j1k5ykzqlixdcy")),
+			"nic_type": schema.StringAttribute{
+				MarkdownDescription: "`intranet` (default; the only type in a VPC) or `internet` (classic network public NIC).",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("intranet"),
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.OneOf("internet", "intranet")},
+			},
+			"policy":            policyAttribute(),
+			"priority":          priorityAttribute(),
+			"source_port_range": sourcePortRangeAttribute(),
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the rule, 1 to 512 characters. Changed in place with " +
+					"`ModifySecurityGroupEgressRule`; removing it replaces the rule, as the API cannot clear it.",
+				Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = req.PlanValue.IsNull() && !req.StateValue.IsNull()
+					},
+					"Removing the description replaces the rule.", "Removing the description replaces the rule.")},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+var prefixListPattern = idPattern("pl")
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+func (r *ecsEgressRuleResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{protocolPortsValidator{}, icmpv6Validator{}}
+}
+
+// icmpv6Validator: ICMPv6 is for IPv6 destinations, ICMP for IPv4 ones.
+type icmpv6Validator struct{}
+
+func (icmpv6Validator) Description(context.Context) string {
+	return "ip_protocol icmpv6 goes with ipv6_dest_cidr_ip, and icmp not"
+}
+
+func (v icmpv6Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (icmpv6Validator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var proto, v6 types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ip_protocol"), &proto)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ipv6_dest_cidr_ip"), &v6)...)
+	if resp.Diagnostics.HasError() || proto.IsUnknown() || v6.IsUnknown() {
+		return
+	}
+	switch {
+	case proto.ValueString() == "icmpv6" && v6.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("ip_protocol"), "Invalid Protocol",
+			"Attribute ip_protocol icmpv6 needs an IPv6 destination: set ipv6_dest_cidr_ip, or use icmp for IPv4.")
+	case proto.ValueString() == "icmp" && !v6.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("ip_protocol"), "Invalid Protocol",
+			"Attribute ip_protocol icmp is IPv4 only: use icmpv6 with ipv6_dest_cidr_ip.")
+	}
+}
+
+func (r *ecsEgressRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.planRegion(ctx, req, resp)
+}
+
+func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan ecsEgressRuleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, ruleDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rc := newRuleCall(&r.resourceBase, "ecs", plan.Region.ValueString(), plan.rule(), "Error Creating Alibaba Cloud ECS Egress Rule",
+		"Adding ECS egress rule %s to security group %q", &resp.Diagnostics)
+	if rc == nil {
+		return
+	}
+	defer rc.lock()()
+	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }) {
+		return
+	}
+
+	// The answer carries no rule ID: the group's describe does.
+	var found *EgressRule
+	err := retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
+		rc.c.groups.invalidate(rc.key())
+		f, err := rc.find(ctx)
+		if errors.Is(err, errRuleNotListed) {
+			return false, nil // the group is there, the new rule not listed yet
+		}
+		found = f
+		return err == nil, err
+	})
+	if err != nil {
+		rc.fail(&resp.Diagnostics, fmt.Errorf("the rule was added, but reading its ID failed: %w", err))
+		return
+	}
+	plan.setFromAPI(found, rc.region)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *ecsEgressRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state ecsEgressRuleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, ruleReadTimeout)
+	defer cancel()
+	rc := newRuleCall(&r.resourceBase, "ecs", state.Region.ValueString(), state.rule(), "Error Reading Alibaba Cloud ECS Egress Rule",
+		"Reading ECS egress rule %s of security group %q", &resp.Diagnostics)
+	if rc == nil {
+		return
+	}
+	found, err := rc.find(ctx)
+	if apierr.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Alibaba Cloud ECS Egress Rule Not Found",
+			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		rc.fail(&resp.Diagnostics, err)
+		return
+	}
+	state.setFromAPI(found, rc.region)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update changes the description, the one argument that does not replace
+// the rule (or only the timeouts, in state).
+func (r *ecsEgressRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state ecsEgressRuleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Description.Equal(state.Description) {
+		timeout, diags := plan.Timeouts.Update(ctx, ruleDefaultTimeout)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		rc := newRuleCall(&r.resourceBase, "ecs", state.Region.ValueString(), state.rule(), "Error Updating Alibaba Cloud ECS Egress Rule",
+			"Changing the description of ECS egress rule %s of security group %q", &resp.Diagnostics)
+		if rc == nil {
+			return
+		}
+		defer rc.lock()()
+		err := rc.write(ctx, "ModifySecurityGroupEgressRule", map[string]string{
+			"SecurityGroupId":     rc.rule.GroupID,
+			"SecurityGroupRuleId": rc.rule.RuleID,
+			"Description":         plan.Description.ValueString(),
+			"ClientToken":         clientToken(),
+		}, nil)
+		if err != nil {
+			rc.fail(&resp.Diagnostics, err)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *ecsEgressRuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state ecsEgressRuleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, ruleDefaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rc := newRuleCall(&r.resourceBase, "ecs", state.Region.ValueString(), state.rule(), "Error Deleting Alibaba Cloud ECS Egress Rule",
+		"Revoking ECS egress rule %s of security group %q", &resp.Diagnostics)
+	if rc == nil {
+		return
+	}
+	defer rc.lock()()
+	// The rule ID names exactly this rule; the tuple only when there is none.
+	params := map[string]string{"SecurityGroupId": rc.rule.GroupID, "SecurityGroupRuleId.1": rc.rule.RuleID}
+	if rc.rule.RuleID == "" {
+		params = rc.rule.params("ecs")
+	}
+	if err := rc.revoke(ctx, params); err != nil {
+		rc.fail(&resp.Diagnostics, err)
+	}
+}
+
+func (r *ecsEgressRuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	group, ruleID, ok := strings.Cut(req.ID, "/")
+	if !ok || !idPattern("sg").MatchString(group) || !idPattern("sgr").MatchString(ruleID) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
+			"Expected <security_group_id>/<rule_id>, e.g. sg-bp67acfmxazb4p/sgr-bp1fg655nh68xyz (the rule ID is the "+
+				"SecurityGroupRuleId that DescribeSecurityGroupAttribute lists); got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rule_id"), ruleID)...)
+}
+
+func ecsRuleID(group, ruleID string) string { return group + "/" + ruleID }

@@ -1,0 +1,340 @@
+package alicloud
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
+)
+
+// The machinery both egress rule resources share: the rule tuple and its
+// matching, the describe through the group cache, and the authorize and
+// revoke calls with their error handling. ENS and ECS differ only in the
+// fields they carry, how Describe spells Priority, and ECS's rule IDs and
+// ClientToken.
+
+const (
+	ruleDefaultTimeout = 5 * time.Minute
+	ruleReadTimeout    = 5 * time.Minute
+)
+
+// Codes that mean "this rule already exists" (the ENS doc's, and ECS's older one).
+var duplicateCodes = []string{"SecurityGroupRuleConflict.Duplicated", "InvalidPermission.Duplicate"}
+
+// EgressRule is one outbound rule of an ENS or ECS security group, as both
+// resources and FindEgressRule see it. Protocol and Policy are lower case;
+// empty fields are unset.
+type EgressRule struct {
+	GroupID          string
+	RuleID           string // ECS's SecurityGroupRuleId
+	Protocol         string
+	PortRange        string
+	SourcePortRange  string
+	DestCidrIP       string
+	Ipv6DestCidrIP   string
+	DestGroupID      string
+	DestPrefixListID string
+	NicType          string // ECS
+	Policy           string
+	Priority         int64
+	Description      string
+}
+
+// params is the rule's tuple as RPC parameters. Empty values are never sent
+// (Client.Call drops them), so unset optional fields are simply absent.
+func (r EgressRule) params(svc string) map[string]string {
+	p := map[string]string{
+		"SecurityGroupId": r.GroupID,
+		"IpProtocol":      r.Protocol,
+		"PortRange":       r.PortRange,
+		"SourcePortRange": r.SourcePortRange,
+		"DestCidrIp":      r.DestCidrIP,
+		"Policy":          r.Policy,
+		"Priority":        strconv.FormatInt(r.Priority, 10),
+	}
+	if svc == "ecs" {
+		p["Ipv6DestCidrIp"] = r.Ipv6DestCidrIP
+		p["DestGroupId"] = r.DestGroupID
+		p["DestPrefixListId"] = r.DestPrefixListID
+		p["NicType"] = r.NicType
+	}
+	return p
+}
+
+// sameTuple reports whether o is the same rule as r for the API: Describe
+// echoes protocol and policy in its own case, and may spell an address or a
+// CIDR block differently from the configuration.
+func (r EgressRule) sameTuple(o EgressRule) bool {
+	return strings.EqualFold(r.Protocol, o.Protocol) &&
+		r.PortRange == o.PortRange &&
+		samePorts(r.SourcePortRange, o.SourcePortRange) &&
+		sameCIDR(r.DestCidrIP, o.DestCidrIP) &&
+		sameCIDR(r.Ipv6DestCidrIP, o.Ipv6DestCidrIP) &&
+		r.DestGroupID == o.DestGroupID &&
+		r.DestPrefixListID == o.DestPrefixListID &&
+		strings.EqualFold(r.NicType, o.NicType) &&
+		strings.EqualFold(r.Policy, o.Policy) &&
+		r.Priority == o.Priority
+}
+
+// samePorts: an unset source port range may come back empty or as "-1/-1".
+func samePorts(a, b string) bool {
+	norm := func(s string) string {
+		if s == "-1/-1" {
+			return ""
+		}
+		return s
+	}
+	return norm(a) == norm(b)
+}
+
+// sameCIDR compares addresses and blocks by value: "10.0.0.1" is
+// "10.0.0.1/32", and IPv6 has many spellings of one address.
+func sameCIDR(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pa, oka := parseCIDR(a)
+	pb, okb := parseCIDR(b)
+	return oka && okb && pa == pb
+}
+
+func parseCIDR(s string) (netip.Prefix, bool) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// describeGroup makes one DescribeSecurityGroupAttribute call (following
+// ECS's NextToken pages) and returns the group's egress rules. A missing
+// group is an *apierr.NotFoundError.
+func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) (*groupRules, error) {
+	out := &groupRules{}
+	params := map[string]string{"SecurityGroupId": groupID}
+	for {
+		var resp struct {
+			NextToken   string
+			Permissions struct {
+				Permission []struct {
+					SecurityGroupRuleId, Direction, IpProtocol, PortRange, SourcePortRange string
+					DestCidrIp, Ipv6DestCidrIp, DestGroupId, DestPrefixListId, NicType     string
+					Policy, Description                                                    string
+					// ENS answers a number, ECS a string.
+					Priority json.Number
+				}
+			}
+		}
+		err := c.Call(ctx, svc, region, "DescribeSecurityGroupAttribute", params, &resp)
+		if apierr.IsNotFound(err) {
+			return nil, &apierr.NotFoundError{Message: fmt.Sprintf("%s security group %q was not found", strings.ToUpper(svc), groupID), Err: err}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range resp.Permissions.Permission {
+			out.Total++
+			if !strings.EqualFold(p.Direction, "egress") {
+				continue
+			}
+			prio, _ := strconv.ParseInt(p.Priority.String(), 10, 64)
+			out.Egress = append(out.Egress, EgressRule{
+				GroupID: groupID, RuleID: p.SecurityGroupRuleId,
+				Protocol: strings.ToLower(p.IpProtocol), PortRange: p.PortRange, SourcePortRange: p.SourcePortRange,
+				DestCidrIP: p.DestCidrIp, Ipv6DestCidrIP: p.Ipv6DestCidrIp, DestGroupID: p.DestGroupId, DestPrefixListID: p.DestPrefixListId,
+				NicType: strings.ToLower(p.NicType), Policy: strings.ToLower(p.Policy), Priority: prio, Description: p.Description,
+			})
+		}
+		if resp.NextToken == "" {
+			return out, nil
+		}
+		params["NextToken"] = resp.NextToken
+	}
+}
+
+// FindEgressRule returns the group's egress rule that is want: by its rule ID
+// when want has one (ECS), else by its tuple. It reads the group through the
+// client's cache, so the rules of one group cost one describe. A missing
+// group or rule is an *apierr.NotFoundError. Read, Create and the tests'
+// checks use it.
+func FindEgressRule(ctx context.Context, c *Client, svc, region string, want EgressRule) (*EgressRule, error) {
+	region = c.Region(region)
+	key := groupKey{service: svc, region: region, group: want.GroupID}
+	rules, err := c.groups.get(ctx, key, func(ctx context.Context) (*groupRules, error) {
+		return describeGroup(ctx, c, svc, region, want.GroupID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range rules.Egress {
+		r := rules.Egress[i]
+		if (want.RuleID != "" && r.RuleID == want.RuleID) || (want.RuleID == "" && want.sameTuple(r)) {
+			return &r, nil
+		}
+	}
+	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q has no egress rule %s", want.GroupID, want.describe()), Err: errRuleNotListed}
+}
+
+// errRuleNotListed marks a NotFoundError for a group that exists but does not
+// list the rule, as opposed to a group that is gone.
+var errRuleNotListed = errors.New("the group does not list the rule")
+
+// describe names the rule in messages.
+func (r EgressRule) describe() string {
+	if r.RuleID != "" {
+		return r.RuleID
+	}
+	dest := r.DestCidrIP + r.Ipv6DestCidrIP + r.DestGroupID + r.DestPrefixListID
+	return fmt.Sprintf("%s %s to %s (%s, priority %d)", r.Protocol, r.PortRange, dest, r.Policy, r.Priority)
+}
+
+// ruleCall is one operation on a rule: the client, where the group is, and
+// the words its errors use.
+type ruleCall struct {
+	c             *Client
+	svc, region   string
+	rule          EgressRule
+	summary, what string
+}
+
+// newRuleCall resolves the client; on failure it adds the diagnostic and
+// returns nil. doing is a format taking the rule and the group.
+func newRuleCall(b *resourceBase, svc, region string, rule EgressRule, summary, doing string, diags *diag.Diagnostics) *ruleCall {
+	c := b.client(diags)
+	if c == nil {
+		return nil
+	}
+	rc := &ruleCall{c: c, svc: svc, region: c.Region(region), rule: rule, summary: summary}
+	rc.what = fmt.Sprintf(doing, rule.describe(), rule.GroupID)
+	return rc
+}
+
+func (rc *ruleCall) fail(diags *diag.Diagnostics, err error) {
+	diags.AddError(rc.summary, apierr.Detail(rc.what, err, credentialHint))
+}
+
+func (rc *ruleCall) key() groupKey {
+	return groupKey{service: rc.svc, region: rc.region, group: rc.rule.GroupID}
+}
+
+// lock serializes writes to the group across every resource of the provider;
+// the returned function unlocks.
+func (rc *ruleCall) lock() func() {
+	kind := "security_group"
+	if rc.svc == "ens" {
+		kind = "ens_security_group" // a separate product: its IDs are not ECS's
+	}
+	key := mutexkv.Key(cloudName, kind, rc.rule.GroupID)
+	mutexkv.Global.Lock(key)
+	return func() { mutexkv.Global.Unlock(key) }
+}
+
+func (rc *ruleCall) find(ctx context.Context) (*EgressRule, error) {
+	return FindEgressRule(ctx, rc.c, rc.svc, rc.region, rc.rule)
+}
+
+// write makes one write call to the group, dropping the group's cache entry
+// before (so no read joins a describe that predates the write) and after (so
+// the next read sees it).
+func (rc *ruleCall) write(ctx context.Context, action string, params map[string]string, check func(retry.Attempt, error) error) error {
+	rc.c.groups.invalidate(rc.key())
+	defer rc.c.groups.invalidate(rc.key())
+	return rc.c.CallAttempts(ctx, rc.svc, rc.region, action, params, nil, check)
+}
+
+// authorize adds the rule. importID is the ID to import an existing rule
+// with, given the rule the cloud already has. Errors are added to diags.
+func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) bool {
+	params := rc.rule.params(rc.svc)
+	params["Description"] = rc.rule.Description
+	if rc.svc == "ecs" {
+		// One token for every attempt: ECS answers the retry of a request it
+		// already carried out with that request's success.
+		params["ClientToken"] = clientToken()
+	}
+	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(a retry.Attempt, err error) error {
+		if a.Retry() && apierr.HasCode(err, duplicateCodes...) {
+			// The earlier attempt's answer was lost after the rule was made:
+			// the rule is ours.
+			return nil
+		}
+		return err
+	})
+	switch {
+	case err == nil:
+		return true
+	case apierr.HasCode(err, duplicateCodes...):
+		id := "<id>"
+		if existing, ferr := rc.find(ctx); ferr == nil {
+			id = importID(existing)
+		}
+		diags.AddError(rc.summary, fmt.Sprintf(
+			"%s: security group %q already has this egress rule (%s), created outside this resource. "+
+				"To manage the existing rule, import it:\n\n  terraform import <address> %s\n\nor remove it from the group first.",
+			rc.what, rc.rule.GroupID, err, id))
+	case apierr.HasCode(err, "AuthorizationLimitExceed"):
+		count := "as many rules as it may hold"
+		if rules, derr := rc.c.groups.get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
+			return describeGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID)
+		}); derr == nil {
+			count = fmt.Sprintf("%d rules, its limit", rules.Total)
+		}
+		diags.AddError(rc.summary, fmt.Sprintf(
+			"%s: security group %q already has %s (%s). Remove rules the group no longer needs, merge rules "+
+				"(port ranges, wider CIDR blocks), or put the rule in another group.", rc.what, rc.rule.GroupID, count, err))
+	default:
+		rc.fail(diags, err)
+	}
+	return false
+}
+
+// revoke removes the rule; a rule or group that is already gone is success.
+func (rc *ruleCall) revoke(ctx context.Context, params map[string]string) error {
+	err := rc.write(ctx, "RevokeSecurityGroupEgress", params, nil)
+	if apierr.IsNotFound(err) {
+		// SecurityGroupRule.NotFound, InvalidSecurityGroupRule.RuleNotExist,
+		// InvalidSecurityGroupId.NotFound: also the retry of our own revoke.
+		return nil
+	}
+	return err
+}
+
+// clientToken is an idempotency token: at most 64 ASCII characters.
+func clientToken() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return "tf-" + hex.EncodeToString(b)
+}
+
+// keepString returns the state's value when the API's means the same, so a
+// refresh does not rewrite the user's spelling; the API's otherwise ("" is
+// null).
+func keepString(prior types.String, api string, same func(a, b string) bool) types.String {
+	if !prior.IsNull() && !prior.IsUnknown() && same(prior.ValueString(), api) {
+		return prior
+	}
+	if api == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(api)
+}
+
+func equalString(a, b string) bool { return a == b }

@@ -1,0 +1,145 @@
+package alicloud_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+)
+
+// Helpers both egress rule resources' tests use.
+
+const (
+	ensRuleType = "secgroup_alicloud_ens_egress_rule"
+	ecsRuleType = "secgroup_alicloud_ecs_egress_rule"
+)
+
+func serviceOf(resourceType string) string {
+	if resourceType == ensRuleType {
+		return "ens"
+	}
+	return "ecs"
+}
+
+// ruleFromAttrs is the rule a state entry describes.
+func ruleFromAttrs(attrs map[string]string) alicloud.EgressRule {
+	prio, _ := strconv.ParseInt(attrs["priority"], 10, 64)
+	return alicloud.EgressRule{
+		GroupID: attrs["security_group_id"], RuleID: attrs["rule_id"],
+		Protocol: attrs["ip_protocol"], PortRange: attrs["port_range"], SourcePortRange: attrs["source_port_range"],
+		DestCidrIP: attrs["dest_cidr_ip"], Ipv6DestCidrIP: attrs["ipv6_dest_cidr_ip"],
+		DestGroupID: attrs["dest_group_id"], DestPrefixListID: attrs["dest_prefix_list_id"],
+		NicType: attrs["nic_type"], Policy: attrs["policy"], Priority: prio,
+	}
+}
+
+// findRule asks the cloud through a fresh client, so that no cache of an
+// earlier check answers.
+func findRule(t *testing.T, env *acctest.Env, resourceType string, attrs map[string]string) (*alicloud.EgressRule, error) {
+	return alicloud.FindEgressRule(context.Background(), env.AliCloudClient(t), serviceOf(resourceType), attrs["region"], ruleFromAttrs(attrs))
+}
+
+func testAccCheckEgressRuleExists(t *testing.T, env *acctest.Env, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		_, err := findRule(t, env, rs.Type, rs.Primary.Attributes)
+		return err
+	}
+}
+
+func testAccCheckEgressRulesDestroyed(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for name, rs := range s.RootModule().Resources {
+			if rs.Type != ensRuleType && rs.Type != ecsRuleType {
+				continue
+			}
+			_, err := findRule(t, env, rs.Type, rs.Primary.Attributes)
+			if err == nil {
+				return fmt.Errorf("%s is still in security group %s", name, rs.Primary.Attributes["security_group_id"])
+			}
+			if !apierr.IsNotFound(err) {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// testAccRevokeEgressRule revokes a rule behind terraform's back, through the
+// API: works against a real cloud too.
+func testAccRevokeEgressRule(t *testing.T, env *acctest.Env, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs := s.RootModule().Resources[addr]
+		a := rs.Primary.Attributes
+		params := map[string]string{
+			"SecurityGroupId": a["security_group_id"], "IpProtocol": a["ip_protocol"], "PortRange": a["port_range"],
+			"SourcePortRange": a["source_port_range"], "DestCidrIp": a["dest_cidr_ip"], "Policy": a["policy"], "Priority": a["priority"],
+		}
+		if rs.Type == ecsRuleType {
+			params = map[string]string{"SecurityGroupId": a["security_group_id"], "SecurityGroupRuleId.1": a["rule_id"]}
+		}
+		return env.AliCloudClient(t).Call(context.Background(), serviceOf(rs.Type), a["region"], "RevokeSecurityGroupEgress", params, nil)
+	}
+}
+
+// ruleParams is what a rule call sent besides the protocol's parameters and
+// the RegionId the SDK adds.
+func ruleParams(params map[string]string) map[string]string {
+	out := acctest.RPCOwnParams(params)
+	delete(out, "RegionId")
+	return out
+}
+
+func equalParams(got, want map[string]string) error {
+	if maps.Equal(got, want) {
+		return nil
+	}
+	show := func(m map[string]string) string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k+"="+m[k])
+		}
+		sort.Strings(keys)
+		return strings.Join(keys, " ")
+	}
+	return fmt.Errorf("parameters\n  %s\nwant\n  %s", show(got), show(want))
+}
+
+// describesPerPlan is a plan check counting the DescribeSecurityGroupAttribute
+// calls in the emulator's log since the step's PreConfig reset it: a
+// PlanOnly step runs one refreshing plan, so these are that plan's.
+type describesPerPlan struct {
+	t    *testing.T
+	env  *acctest.Env
+	want map[string]int // service → calls
+}
+
+var _ plancheck.PlanCheck = describesPerPlan{}
+
+func (c describesPerPlan) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	got := map[string]int{}
+	for _, r := range c.env.Requests(c.t, "alicloud", "DescribeSecurityGroupAttribute") {
+		got[r.Service]++
+	}
+	for svc, want := range c.want {
+		if got[svc] > want || got[svc] == 0 {
+			resp.Error = fmt.Errorf("the refresh made %d %s DescribeSecurityGroupAttribute calls, want at least 1 and at most %d (one per group): %v", got[svc], strings.ToUpper(svc), want, got)
+			return
+		}
+		c.t.Logf("refresh: %d %s DescribeSecurityGroupAttribute calls", got[svc], strings.ToUpper(svc))
+	}
+}

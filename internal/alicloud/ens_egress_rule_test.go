@@ -1,0 +1,316 @@
+package alicloud_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+)
+
+const ensRuleAddr = ensRuleType + ".test"
+
+// testAccEnsEgressRuleConfig is one rule; extra holds further arguments.
+func testAccEnsEgressRuleConfig(group, protocol, extra string) string {
+	return fmt.Sprintf(`
+resource "secgroup_alicloud_ens_egress_rule" "test" {
+  security_group_id = %[1]q
+  ip_protocol       = %[2]q
+  dest_cidr_ip      = "10.0.0.0/8"
+  %[3]s
+}
+`, group, protocol, extra)
+}
+
+// TestAccEnsEgressRule_basic creates one rule per protocol, imports each by
+// its documented ID, and checks through the API that destroy revoked them.
+func TestAccEnsEgressRule_basic(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), fmt.Sprintf(`
+resource "secgroup_alicloud_ens_egress_rule" "tcp" {
+  security_group_id = %[1]q
+  ip_protocol       = "tcp"
+  port_range        = "80/443"
+  dest_cidr_ip      = "10.0.0.0/8"
+  description       = "web to the backends"
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "udp" {
+  security_group_id = %[1]q
+  ip_protocol       = "udp"
+  port_range        = "53/53"
+  source_port_range = "1024/65535"
+  dest_cidr_ip      = "192.168.0.10"
+  priority          = 5
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "icmp" {
+  security_group_id = %[1]q
+  ip_protocol       = "icmp"
+  dest_cidr_ip      = "0.0.0.0/0"
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "gre" {
+  security_group_id = %[1]q
+  ip_protocol       = "gre"
+  dest_cidr_ip      = "172.16.0.0/12"
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "all" {
+  security_group_id = %[1]q
+  ip_protocol       = "all"
+  dest_cidr_ip      = "0.0.0.0/0"
+  policy            = "drop"
+  priority          = 100
+}
+`, group))
+	names := []string{"tcp", "udp", "icmp", "gre", "all"}
+	steps := []resource.TestStep{{
+		Config: config,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckEgressRuleExists(t, env, ensRuleType+".tcp"),
+			testAccCheckEgressRuleExists(t, env, ensRuleType+".udp"),
+			testAccCheckEgressRuleExists(t, env, ensRuleType+".icmp"),
+			testAccCheckEgressRuleExists(t, env, ensRuleType+".gre"),
+			testAccCheckEgressRuleExists(t, env, ensRuleType+".all"),
+		),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ensRuleType+".tcp", tfjsonpath.New("id"), knownvalue.StringExact(group+":tcp:80/443:10.0.0.0/8:accept:1")),
+			statecheck.ExpectKnownValue(ensRuleType+".udp", tfjsonpath.New("id"), knownvalue.StringExact(group+":udp:53/53:192.168.0.10:accept:5:1024/65535")),
+			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("port_range"), knownvalue.StringExact("-1/-1")),
+			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
+			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
+			statecheck.ExpectKnownValue(ensRuleType+".all", tfjsonpath.New("id"), knownvalue.StringExact(group+":all:-1/-1:0.0.0.0/0:drop:100")),
+		},
+	}}
+	for _, name := range names {
+		steps = append(steps, resource.TestStep{
+			ResourceName:            ensRuleType + "." + name,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		// Describe answers "TCP" and "Accept": the next plan is still empty.
+		Config:           config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps:                    steps,
+	})
+}
+
+// TestAccEnsEgressRule_disappears: a rule revoked out of band is re-created.
+func TestAccEnsEgressRule_disappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "22/22"`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckEgressRuleExists(t, env, ensRuleAddr),
+					testAccRevokeEgressRule(t, env, ensRuleAddr),
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ensRuleAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: testAccCheckEgressRuleExists(t, env, ensRuleAddr),
+			},
+		},
+	})
+}
+
+// TestAccEnsEgressRule_groupDeleted: a group deleted out of band takes its
+// rules with it; the refresh drops them from the state instead of failing.
+func TestAccEnsEgressRule_groupDeleted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "all", ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) { s.EnsSecurityGroups = nil })
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ensRuleAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccEnsEgressRule_duplicate: a rule someone else made is not adopted:
+// the create fails, says so, and gives the import command.
+func TestAccEnsEgressRule_duplicate(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.EnsSecurityGroups[0].Egress = []aliemu.Permission{{IPProtocol: "tcp", PortRange: "443/443", DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1}}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
+			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)Error Creating Alibaba Cloud ENS Egress Rule.*already has this egress rule.*`+
+				`SecurityGroupRuleConflict\.Duplicated.*terraform import <address> %s:tcp:443/443:10\.0\.0\.0/8:accept:1`, group)),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			// The existing rule survives the failed create.
+			if n := len(env.Ali.State().EnsSecurityGroups[0].Egress); n != 1 {
+				return fmt.Errorf("group has %d rules, want the 1 it had", n)
+			}
+			if n := len(env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")); n != 0 {
+				return fmt.Errorf("%d revokes, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccEnsEgressRule_lostAnswers loses the answers of the first authorize
+// and the first revoke after the cloud carried them out: the retries meet
+// Duplicated and NotFound and take them as their own success.
+func TestAccEnsEgressRule_lostAnswers(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, DropRate: 1, Times: 1},
+		{Cloud: "alicloud", Actions: []string{"RevokeSecurityGroupEgress"}, DropRate: 1, Times: 1},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for action, code := range map[string]string{"AuthorizeSecurityGroupEgress": "SecurityGroupRuleConflict.Duplicated", "RevokeSecurityGroupEgress": "SecurityGroupRule.NotFound"} {
+				calls := env.Requests(t, "alicloud", action)
+				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != code {
+					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's %s", action, calls, code)
+				}
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "udp", `port_range = "123/123"`)),
+			Check:  testAccCheckEgressRuleExists(t, env, ensRuleAddr),
+		}},
+	})
+}
+
+// TestAccEnsEgressRule_limit: a full group gives a clear error with its count.
+func TestAccEnsEgressRule_limit(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		g := &s.EnsSecurityGroups[0]
+		g.RuleLimit = 2
+		g.Egress = []aliemu.Permission{
+			{IPProtocol: "tcp", PortRange: "1/1", DestCidrIP: "10.1.0.0/16", Policy: "accept", Priority: 1},
+			{IPProtocol: "tcp", PortRange: "2/2", DestCidrIP: "10.1.0.0/16", Policy: "accept", Priority: 1},
+		}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "icmp", "")),
+			ExpectError: acctest.ErrorRegexp(`(?s)already has 2 rules, its limit.*AuthorizationLimitExceed.*Remove rules`),
+		}},
+	})
+}
+
+// TestAccEnsEgressRule_wire proves the exact calls: create sends the tuple
+// (defaults included, unset fields absent) and destroy revokes exactly it.
+func TestAccEnsEgressRule_wire(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	want := map[string]string{
+		"SecurityGroupId": group, "IpProtocol": "tcp", "PortRange": "8080/8081", "SourcePortRange": "1/65535",
+		"DestCidrIp": "10.0.0.0/8", "Policy": "drop", "Priority": "7",
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")
+			if len(revokes) != 1 || revokes[0].Service != "ens" {
+				return fmt.Errorf("destroy made %d revokes, want 1 ENS call: %+v", len(revokes), revokes)
+			}
+			if err := equalParams(ruleParams(revokes[0].Params), want); err != nil {
+				return fmt.Errorf("RevokeSecurityGroupEgress %w", err)
+			}
+			authorizes := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
+			withDescription := map[string]string{"Description": "wire"}
+			for k, v := range want {
+				withDescription[k] = v
+			}
+			if len(authorizes) != 1 {
+				return fmt.Errorf("%d authorizes, want 1", len(authorizes))
+			}
+			if err := equalParams(ruleParams(authorizes[0].Params), withDescription); err != nil {
+				return fmt.Errorf("AuthorizeSecurityGroupEgress %w", err)
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `
+  port_range        = "8080/8081"
+  source_port_range = "1/65535"
+  policy            = "drop"
+  priority          = 7
+  description       = "wire"`)),
+		}},
+	})
+}
+
+// TestAccEnsEgressRule_importInvalidID: malformed IDs fail with the format.
+func TestAccEnsEgressRule_importInvalidID(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	for _, id := range []string{
+		group,
+		group + ":tcp:80/80:10.0.0.0/8:accept",
+		group + ":TCP:80/80:10.0.0.0/8:accept:1",
+		group + ":tcp:-1/-1:10.0.0.0/8:accept:1",
+		group + ":tcp:80/80:10.0.0.0/33:accept:1",
+		group + ":tcp:80/80:10.0.0.0/8:allow:1",
+		group + ":tcp:80/80:10.0.0.0/8:accept:101",
+		"not-a-group:tcp:80/80:10.0.0.0/8:accept:1",
+	} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:        acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "80/80"`)),
+				ResourceName:  ensRuleAddr,
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   regexp.MustCompile(`Expected\s+<security_group_id>:<ip_protocol>:<port_range>`),
+			}},
+		})
+	}
+}
