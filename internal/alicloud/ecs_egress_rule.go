@@ -235,7 +235,7 @@ func (icmpv6Validator) ValidateResource(ctx context.Context, req resource.Valida
 }
 
 func (r *ecsEgressRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.planRegion(ctx, req, resp)
+	r.PlanRegion(ctx, req, resp)
 }
 
 func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

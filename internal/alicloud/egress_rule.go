@@ -216,7 +216,7 @@ type ruleCall struct {
 // newRuleCall resolves the client; on failure it adds the diagnostic and
 // returns nil. doing is a format taking the rule and the group.
 func newRuleCall(b *resourceBase, svc, region string, rule EgressRule, summary, doing string, diags *diag.Diagnostics) *ruleCall {
-	c := b.client(diags)
+	c := b.Client(diags)
 	if c == nil {
 		return nil
 	}

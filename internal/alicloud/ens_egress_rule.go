@@ -183,7 +183,7 @@ func (r *ensEgressRuleResource) ConfigValidators(context.Context) []resource.Con
 // ModifyPlan reports a missing Alibaba Cloud configuration at plan time.
 func (r *ensEgressRuleResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.Plan.Raw.IsNull() {
-		r.client(&resp.Diagnostics)
+		r.Client(&resp.Diagnostics)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -188,7 +189,7 @@ func (r *membershipResource[M, P]) ModifyPlan(ctx context.Context, req resource.
 	if r.kind.regionRequired && !req.Plan.Raw.IsNull() && !r.checkRegion(ctx, req, resp) {
 		return
 	}
-	r.planRegion(ctx, req, resp)
+	r.PlanRegion(ctx, req, resp)
 	if resp.Diagnostics.HasError() || req.State.Raw.IsNull() {
 		return
 	}
@@ -219,10 +220,10 @@ func (r *membershipResource[M, P]) ModifyPlan(ctx context.Context, req resource.
 func (r *membershipResource[M, P]) checkRegion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
 	var configured types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &configured)...)
-	if resp.Diagnostics.HasError() || !configured.IsNull() || r.provider == nil {
+	if resp.Diagnostics.HasError() || !configured.IsNull() {
 		return !resp.Diagnostics.HasError()
 	}
-	if _, err := r.provider.AliCloud(); err != nil && strings.Contains(err.Error(), `"region"`) {
+	if _, err := r.Lookup(); cloudclient.IsMissing(err, "region") {
 		resp.Diagnostics.AddAttributeError(path.Root("region"), "Missing Region for Alibaba Cloud ENI Association",
 			"LeaveSecurityGroup needs the ENI's region (RegionId). Set region on this resource, or alicloud.region "+
 				"in the provider block, or the ALICLOUD_REGION environment variable.\n\n"+err.Error())
@@ -237,7 +238,7 @@ func (r *membershipResource[M, P]) checkRegion(ctx context.Context, req resource
 // for the apply to report.
 func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, diags *diag.Diagnostics) {
 	var ignored diag.Diagnostics
-	c := r.client(&ignored)
+	c := r.Client(&ignored)
 	if c == nil {
 		return
 	}
@@ -417,7 +418,7 @@ type membershipCall struct {
 // begin resolves the client and the region. doing is a format taking the
 // member's noun and ID, the group and the region.
 func (r *membershipResource[M, P]) begin(m P, summary, doing string, diags *diag.Diagnostics) *membershipCall {
-	c := r.client(diags)
+	c := r.Client(diags)
 	if c == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ package cloudclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -48,10 +49,25 @@ func (b Base) Do(ctx context.Context, op func(ctx context.Context, a retry.Attem
 	return retry.Do(ctx, b.policy, apierr.ClassOf, op)
 }
 
-// Missing is the error for a required setting of cloud's provider block that
-// neither the block nor the environment variable env gave.
+// MissingError is a required setting of a cloud's provider block that
+// neither the block nor its environment variable gave.
+type MissingError struct {
+	Cloud, Attr, Env string
+}
+
+func (e *MissingError) Error() string {
+	return fmt.Sprintf("the %s provider block is missing %q: set %s { %s = ... } in the provider configuration or the %s environment variable", e.Cloud, e.Attr, e.Cloud, e.Attr, e.Env)
+}
+
+// Missing returns the *MissingError for cloud's attr and its variable env.
 func Missing(cloud, attr, env string) error {
-	return fmt.Errorf("the %s provider block is missing %q: set %s { %s = ... } in the provider configuration or the %s environment variable", cloud, attr, cloud, attr, env)
+	return &MissingError{Cloud: cloud, Attr: attr, Env: env}
+}
+
+// IsMissing reports whether err says that cloud's attr is not configured.
+func IsMissing(err error, attr string) bool {
+	var m *MissingError
+	return errors.As(err, &m) && m.Attr == attr
 }
 
 // CheckService returns an error led by prefix (the cloud's name, say) unless

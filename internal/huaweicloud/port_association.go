@@ -121,7 +121,7 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 func (r *portAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.planRegion(ctx, req, resp)
+	r.PlanRegion(ctx, req, resp)
 }
 
 func (r *portAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -296,7 +296,7 @@ type portAssociationCall struct {
 // begin resolves the port's region and VPC client. doing is a format taking
 // the port and the region. On failure it adds the diagnostic and returns nil.
 func (r *portAssociationResource) begin(ctx context.Context, m *portAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *portAssociationCall {
-	c := r.client(diags)
+	c := r.Client(diags)
 	if c == nil {
 		return nil
 	}

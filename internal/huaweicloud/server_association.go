@@ -123,7 +123,7 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 var groupRefPattern = regexp.MustCompile(`^[^/\s](?:[^/]*[^/\s])?$`)
 
 func (r *serverAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.planRegion(ctx, req, resp)
+	r.PlanRegion(ctx, req, resp)
 }
 
 func (r *serverAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -301,7 +301,7 @@ type serverAssociationCall struct {
 // taking the group, the server and the region. On failure it adds the
 // diagnostic and returns nil.
 func (r *serverAssociationResource) begin(ctx context.Context, m *serverAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *serverAssociationCall {
-	c := r.client(diags)
+	c := r.Client(diags)
 	if c == nil {
 		return nil
 	}

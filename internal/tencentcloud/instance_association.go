@@ -88,7 +88,7 @@ func (r *instanceAssociationResource) Schema(ctx context.Context, _ resource.Sch
 }
 
 func (r *instanceAssociationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.checkConfigured(req, resp)
+	r.CheckConfigured(req, resp)
 }
 
 // associationCall is one operation on an association and the words its
@@ -100,7 +100,7 @@ type associationCall struct {
 }
 
 func (r *instanceAssociationResource) begin(m *instanceAssociationResourceModel, summary, doing string, diags *diag.Diagnostics) *associationCall {
-	c := r.client(diags)
+	c := r.Client(diags)
 	if c == nil {
 		return nil
 	}

@@ -1,13 +1,10 @@
 package tencentcloud
 
 import (
-	"context"
-	"fmt"
 	"regexp"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
 )
@@ -17,53 +14,30 @@ type ClientProvider interface {
 	TencentCloud() (*Client, error)
 }
 
+// cloud tells the shared resource base about Tencent Cloud.
+type cloud struct{}
+
+func (cloud) Name() string { return "Tencent Cloud" }
+
+func (cloud) Client(providerData any) (func() (*Client, error), bool) {
+	p, ok := providerData.(ClientProvider)
+	if !ok {
+		return nil, false
+	}
+	return p.TencentCloud, true
+}
+
+// resourceBase gives every Tencent Cloud resource its Configure, client lookup
+// (Client, Lookup) and plan-time checks (CheckConfigured, PlanRegion).
+type resourceBase struct {
+	resourcebase.Base[*Client, cloud]
+}
+
 // Tencent Cloud object IDs: a prefix and 8 lower-case letters or digits.
 var (
 	securityGroupIDPattern = regexp.MustCompile(`^sg-[0-9a-z]{8}$`)
 	instanceIDPattern      = regexp.MustCompile(`^ins-[0-9a-z]{8}$`)
 )
-
-// resourceBase gives every Tencent Cloud resource its Configure and client lookup.
-type resourceBase struct {
-	provider ClientProvider
-}
-
-func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	p, ok := req.ProviderData.(ClientProvider)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected a provider that offers a Tencent Cloud client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	b.provider = p
-}
-
-// client returns the Tencent Cloud client, or adds one diagnostic saying
-// which provider attribute or environment variable is missing.
-func (b *resourceBase) client(diags *diag.Diagnostics) *Client {
-	if b.provider == nil {
-		diags.AddError("Provider Not Configured", "The secgroup provider was not configured before this resource was used. This is a bug in the provider; please report it.")
-		return nil
-	}
-	c, err := b.provider.TencentCloud()
-	if err != nil {
-		diags.AddError("Tencent Cloud Not Configured", err.Error())
-		return nil
-	}
-	return c
-}
-
-// checkConfigured reports a missing Tencent Cloud configuration at plan time
-// rather than half-way through the apply.
-func (b *resourceBase) checkConfigured(req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy: the state says what to delete
-	}
-	b.client(&resp.Diagnostics)
-}
 
 // lockAll locks the keys in sorted order, so that two writers locking
 // overlapping sets cannot deadlock; the returned function unlocks them.

@@ -135,8 +135,8 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 // what the delete will meet: instances that force_delete will unbind, or that
 // will make it fail.
 func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.checkConfigured(req, resp)
-	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.provider == nil {
+	r.CheckConfigured(req, resp)
+	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
 	var state securityGroupResourceModel
@@ -144,7 +144,7 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c, err := r.provider.TencentCloud()
+	c, err := r.Lookup()
 	if err != nil {
 		return // the delete itself will report it
 	}
@@ -184,7 +184,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, securityGroupDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := r.client(&resp.Diagnostics)
+	c := r.Client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -270,7 +270,7 @@ func findCreatedGroup(ctx context.Context, c *Client, name, description, project
 func (r *securityGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state securityGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
+	c := r.Client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -327,7 +327,7 @@ func (r *securityGroupResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, securityGroupDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := r.client(&resp.Diagnostics)
+	c := r.Client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -394,7 +394,7 @@ func (r *securityGroupResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, securityGroupDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := r.client(&resp.Diagnostics)
+	c := r.Client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}

@@ -213,7 +213,12 @@ func (p staticProvider) TencentCloud() (*Client, error) { return p.c, nil }
 func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.ModifyPlanResponse {
 	t.Helper()
 	ctx := context.Background()
-	r := &securityGroupResource{resourceBase{provider: staticProvider{c}}}
+	r := &securityGroupResource{}
+	var cr resource.ConfigureResponse
+	r.Configure(ctx, resource.ConfigureRequest{ProviderData: staticProvider{c}}, &cr)
+	if cr.Diagnostics.HasError() {
+		t.Fatal(cr.Diagnostics)
+	}
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx)
