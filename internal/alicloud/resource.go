@@ -11,6 +11,8 @@ type ClientProvider interface {
 	AliCloud() (*Client, error)
 }
 
+var _ resourcebase.Cloud[*Client] = cloud{}
+
 // cloud tells the shared resource base about Alibaba Cloud.
 type cloud struct{}
 

@@ -11,6 +11,8 @@ type ClientProvider interface {
 	HuaweiCloud() (*Client, error)
 }
 
+var _ resourcebase.Cloud[*Client] = cloud{}
+
 // cloud tells the shared resource base about Huawei Cloud.
 type cloud struct{}
 

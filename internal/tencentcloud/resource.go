@@ -14,6 +14,8 @@ type ClientProvider interface {
 	TencentCloud() (*Client, error)
 }
 
+var _ resourcebase.Cloud[*Client] = cloud{}
+
 // cloud tells the shared resource base about Tencent Cloud.
 type cloud struct{}
 
