@@ -343,3 +343,48 @@ func testAccCheckInstanceAssociationDestroy(t *testing.T, env *acctest.Env) reso
 		return nil
 	}
 }
+
+// TestAccInstanceAssociation_newGroup: the everyday module shape, a group and
+// its associations in one configuration. The group's ID is unknown at plan
+// time, the second plan is empty, and destroy unbinds before it deletes, so
+// no force_delete is needed.
+func TestAccInstanceAssociation_newGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
+resource "secgroup_tencentcloud_security_group" "app" {
+  name = "acc-new-group-%[2]s"
+}
+
+resource "secgroup_tencentcloud_instance_association" "test" {
+  security_group_id = secgroup_tencentcloud_security_group.app.id
+  instance_id       = %[1]q
+}
+`, f.InstanceID, acctest.UUID()[:8]))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckInstanceAssociationDestroy(t, env),
+			testAccCheckSecurityGroupDestroy(t, env),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(assocAddr, tfjsonpath.New("security_group_id")),
+						plancheck.ExpectResourceAction(assocAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				Check: testAccCheckInstanceAssociationExists(t, env, assocAddr),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
