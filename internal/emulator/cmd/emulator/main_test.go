@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -68,5 +69,34 @@ func TestRunRejectsBadState(t *testing.T) {
 	err := run(t.Context(), "127.0.0.1:0", path, "", io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "unknown project_id") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The demo's fixtures hold every emulated cloud; they must keep loading as
+// the clouds' state formats grow.
+func TestRunLoadsTheDemoFixturesOfEveryCloud(t *testing.T) {
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "127.0.0.1:0", "../../../../examples/demo/fixtures.json", urlFile, io.Discard) }()
+	url := waitForURL(t, urlFile, done)
+	resp, err := http.Get(url + "/_emulator/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]map[string]json.RawMessage
+	err = json.NewDecoder(resp.Body).Decode(&state)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clouds() {
+		if len(state[c.Name()]["credentials"]) < len(`[{}]`) {
+			t.Errorf("the demo fixtures give %s no credentials", c.Name())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
