@@ -148,6 +148,12 @@ func (r *portAssociationResource) Create(ctx context.Context, req resource.Creat
 	all, err := a.reconcile(ctx, planned, nil, plan.Enforce.ValueBool())
 	if err != nil {
 		a.fail(&resp.Diagnostics, err, "")
+		// The insert went through but a removal failed: record the groups
+		// now on the port, or destroy would never take them off again.
+		if all != nil {
+			a.setPartial(ctx, &plan, nil, planned, all, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		}
 		return
 	}
 	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
@@ -225,6 +231,12 @@ func (r *portAssociationResource) Update(ctx context.Context, req resource.Updat
 	all, err := a.reconcile(ctx, planned, subtract(prior, planned), plan.Enforce.ValueBool())
 	if err != nil {
 		a.fail(&resp.Diagnostics, err, "")
+		// The prior state would not list the groups the insert added, and
+		// destroy would leave them behind: record what is on the port now.
+		if all != nil {
+			a.setPartial(ctx, &plan, prior, planned, all, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		}
 		return
 	}
 	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
@@ -336,7 +348,8 @@ func (a *portAssociationCall) find(ctx context.Context) (*model.Port, error) {
 // planned groups the port lacks, then removes the dropped ones (with
 // enforce, every unplanned one) that it still lists. Inserting first keeps
 // the port from being left without a group in between. It returns the port's
-// groups afterwards.
+// groups afterwards; when the insert went through and the removal failed, it
+// returns the groups after the insert along with the error.
 func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []string, enforce bool) ([]string, error) {
 	defer a.lock()()
 	// Read inside the lock: another writer may have changed the port since
@@ -346,10 +359,12 @@ func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []
 		return nil, err
 	}
 	all := port.SecurityGroups
+	inserted := false
 	if add := subtract(planned, all); len(add) > 0 {
 		if all, err = a.insert(ctx, add); err != nil {
 			return nil, err
 		}
+		inserted = true
 	}
 	var drop []string
 	for _, g := range all {
@@ -358,9 +373,14 @@ func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []
 		}
 	}
 	if len(drop) > 0 {
-		if all, err = a.remove(ctx, drop); err != nil {
-			return nil, err
+		after, err := a.remove(ctx, drop)
+		if err != nil {
+			if !inserted {
+				return nil, err // nothing changed
+			}
+			return all, err
 		}
+		all = after
 	}
 	return all, nil
 }
@@ -429,6 +449,18 @@ func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port,
 		port = p
 	}
 	return port.SecurityGroups, nil
+}
+
+// setPartial records a write that stopped half-way: the port lists all, and
+// ours are the prior and planned groups it still lists (with enforce, every
+// group, as Read would have it), so the next plan shows what is left to do.
+func (a *portAssociationCall) setPartial(ctx context.Context, m *portAssociationResourceModel, prior, planned, all []string, diags *diag.Diagnostics) {
+	ours := all
+	if !m.Enforce.ValueBool() {
+		ours = intersect(all, append(slices.Clone(prior), planned...))
+	}
+	m.SecurityGroupIDs = stringSet(ctx, ours, diags)
+	a.setComputed(ctx, m, all, diags)
 }
 
 func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociationResourceModel, all []string, diags *diag.Diagnostics) {

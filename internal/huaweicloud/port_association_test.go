@@ -538,6 +538,95 @@ func TestAccPortAssociation_lostAnswers(t *testing.T) {
 	})
 }
 
+// TestAccPortAssociation_updateFailsHalfWay: the insert of an update goes
+// through, the removal fails. The state must list the inserted group, or
+// destroy would leave it on the port.
+func TestAccPortAssociation_updateFailsHalfWay(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	groups := extraGroups(t, env, 2)
+	x, y := groups[0], groups[1]
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID, x)),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ErrorRate: 1}})
+				},
+				// Insert y, then the removal of the dropped group fails.
+				Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, x, y)),
+				ExpectError: acctest.ErrorRegexp(`(?s)Error Updating Security Groups of Huawei Cloud Port.*RemoveSecurityGroups: HTTP 503 APIGW.0201`),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(nil)
+					if err := testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID, x, y)...)(nil); err != nil {
+						t.Fatalf("after the failed update: %s", err)
+					}
+				},
+				// The state knows y is ours and the dropped group is still on
+				// the port: the plan shows the removal left to do.
+				Config:             acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, x, y)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(portAssocAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("security_group_ids"), setOf(x, y)),
+					},
+				},
+			},
+			{
+				// Giving up on the association takes every group of ours off,
+				// y included. (CheckDestroy does not run when the last step
+				// leaves nothing to destroy.)
+				Config: env.HuaweiProviderConfig(),
+				Check:  testAccCheckPortGroups(t, env, f.PortID, initial...),
+			},
+		},
+	})
+}
+
+// TestAccPortAssociation_createFailsHalfWay: with enforce, the insert of a
+// create goes through and the removal of the other groups fails. The state
+// records the association (tainted), so destroy still takes our group off.
+func TestAccPortAssociation_createFailsHalfWay(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ErrorRate: 1}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationEnforceConfig(f.PortID, f.SecurityGroupID)),
+				ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Security Groups to Huawei Cloud Port.*RemoveSecurityGroups: HTTP 503 APIGW.0201`),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(nil)
+					if err := testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...)(nil); err != nil {
+						t.Fatalf("after the failed create: %s", err)
+					}
+				},
+				Config: env.HuaweiProviderConfig(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(portAssocAddr, plancheck.ResourceActionDestroy)},
+				},
+				// Enforce made every group on the port ours, the port's own
+				// included.
+				Check: testAccCheckPortGroups(t, env, f.PortID),
+			},
+		},
+	})
+}
+
 // TestAccPortAssociation_unknownGroup: the cloud's refusal names the
 // resource, the cloud's code and what to do.
 func TestAccPortAssociation_unknownGroup(t *testing.T) {
