@@ -95,7 +95,7 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"enforce": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, the port gets exactly `security_group_ids`: every other group is removed " +
 					"on apply, a group added by another writer shows as a difference, and destroy removes every group " +
-					"the port lists at that time. Defaults to `false`.",
+					"the port listed when it was last read. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),

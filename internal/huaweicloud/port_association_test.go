@@ -104,7 +104,7 @@ func TestAccPortAssociation_basic(t *testing.T) {
 				ImportState:             true,
 				ImportStateId:           f.PortID,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "security_group_ids"},
+				ImportStateVerifyIgnore: []string{"security_group_ids"},
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					if len(states) != 1 {
 						return fmt.Errorf("imported %d states, want 1", len(states))
@@ -627,6 +627,89 @@ func TestAccPortAssociation_createFailsHalfWay(t *testing.T) {
 	})
 }
 
+// TestAccPortAssociation_unknownAtPlan: the port and the groups come from
+// another resource, so they are unknown at plan time: the validators and
+// ModifyPlan let them through, and the apply uses the values they get.
+func TestAccPortAssociation_unknownAtPlan(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f, initial := portFixtures(t, env)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "terraform_data" "ids" {
+  input = {
+    port   = %[1]q
+    groups = [%[2]q]
+  }
+}
+
+resource "secgroup_huaweicloud_port_association" "test" {
+  port_id            = terraform_data.ids.output.port
+  security_group_ids = terraform_data.ids.output.groups
+}
+`, f.PortID, f.SecurityGroupID))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckPortAssociationDestroy(t, env),
+			testAccCheckPortGroups(t, env, f.PortID, initial...),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(portAssocAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(portAssocAddr, tfjsonpath.New("port_id")),
+						plancheck.ExpectUnknownValue(portAssocAddr, tfjsonpath.New("security_group_ids")),
+						plancheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("region"), knownvalue.NotNull()),
+					},
+				},
+				Check: testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(f.PortID)),
+					statecheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("security_group_ids"), setOf(f.SecurityGroupID)),
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPortAssociation_throttled: throttled reads and writes are retried
+// and the apply succeeds.
+func TestAccPortAssociation_throttled(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", Actions: []string{"ShowPort"}, ThrottleRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups"}, ThrottleRate: 1, Times: 2},
+		{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ThrottleRate: 1, Times: 2},
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, action := range []string{"AddSecurityGroups", "RemoveSecurityGroups"} {
+				calls := env.Requests(t, "huaweicloud", action)
+				if len(calls) != 3 || calls[0].Status != 429 || calls[1].Status != 429 || calls[2].Status != 200 {
+					return fmt.Errorf("%s calls %+v, want two throttled, then a 200", action, calls)
+				}
+			}
+			return testAccCheckPortGroups(t, env, f.PortID, initial...)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID)),
+			Check:  testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...),
+		}},
+	})
+}
+
 // TestAccPortAssociation_unknownGroup: the cloud's refusal names the
 // resource, the cloud's code and what to do.
 func TestAccPortAssociation_unknownGroup(t *testing.T) {
@@ -639,8 +722,27 @@ func TestAccPortAssociation_unknownGroup(t *testing.T) {
 			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID, acctest.UUID())),
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(
 				`(?s)Error Adding Security Groups to Huawei Cloud Port.*AddSecurityGroups: HTTP 404 VPC\.0603.*check the IDs and the region`, " ", `\s+`)),
-		}},
-		CheckDestroy: testAccCheckPortGroups(t, env, f.PortID, initial...),
+		}, checkAfterFailure(env, testAccCheckPortGroups(t, env, f.PortID, initial...))},
+	})
+}
+
+// TestAccPortAssociation_unknownPort: a port that does not exist fails the
+// create with the cloud's code and what to check, and nothing is written.
+func TestAccPortAssociation_unknownPort(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(acctest.UUID(), f.SecurityGroupID)),
+			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Security Groups to Huawei Cloud Port.*was not found: .*ShowPort: HTTP 404 VPC\.2502.*check the IDs and the region`),
+		}, checkAfterFailure(env, func(*terraform.State) error {
+			if reqs := env.Requests(t, "huaweicloud", "AddSecurityGroups", "RemoveSecurityGroups"); len(reqs) != 0 {
+				return fmt.Errorf("%d writes for a missing port, want 0: %+v", len(reqs), reqs)
+			}
+			return nil
+		})},
 	})
 }
 
@@ -671,16 +773,16 @@ resource "secgroup_huaweicloud_port_association" "test" {
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(c.want), " ", `\s+`)),
 		})
 	}
+	// Validation happens before any API call.
+	steps = append(steps, checkAfterFailure(env, func(*terraform.State) error {
+		if reqs := env.Requests(t, "huaweicloud"); len(reqs) != 0 {
+			return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
+		}
+		return nil
+	}))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			// Validation happens before any API call.
-			if reqs := env.Requests(t, "huaweicloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
-			}
-			return nil
-		},
 	})
 }
 
@@ -700,6 +802,13 @@ func TestAccPortAssociation_importInvalidID(t *testing.T) {
 			}},
 		})
 	}
+}
+
+// checkAfterFailure is a last step that runs check with nothing configured:
+// a test whose failing steps leave the state empty never gets to
+// CheckDestroy, which terraform-plugin-testing skips for an empty state.
+func checkAfterFailure(env *acctest.Env, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{Config: env.HuaweiProviderConfig(), Check: check}
 }
 
 func testAccPortAssociationConfig(portID string, groups ...string) string {
