@@ -52,7 +52,6 @@ func TestAccEniAssociation_basic(t *testing.T) {
 				ImportState:             true,
 				ImportStateId:           id,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
 				Config: config,

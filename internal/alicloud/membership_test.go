@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -142,6 +143,61 @@ func TestModifyPlan_warnsAboutLastGroup(t *testing.T) {
 		case tc.want != "" && !tc.keep && !strings.Contains(warnings[0].Detail(), "create_before_destroy"):
 			t.Errorf("%s: the warning does not say what to do: %s", tc.member, warnings[0].Detail())
 		}
+	}
+}
+
+// TestModifyPlan_warnsAboutReplacement: a replacement that takes away the
+// last group is in the plan too, worded for what create_before_destroy does;
+// an in-place update says nothing.
+func TestModifyPlan_warnsAboutReplacement(t *testing.T) {
+	_, _, c := startCloud(t, seedMembers)
+	ctx := context.Background()
+	cases := []struct {
+		name         string
+		member, keep string // the state's member; keep = "keep" for keep_last_group
+		planMember   string // "" = unknown
+		planGroup    string
+		planKeep     bool
+		want         string // "" = no warning
+		detail       string
+	}{
+		{"in-place update", "i-one", "", "i-one", "sg-only", true, "", ""},
+		{"group changes", "i-one", "", "i-one", "sg-other", false, "May Leave the Alibaba Cloud Instance in No Security Group", "create_before_destroy the new group is joined first"},
+		{"group changes, keep", "i-one", "keep", "i-one", "sg-other", true, "May Leave the Alibaba Cloud Instance in Two Security Groups", "no longer managed by Terraform"},
+		{"member changes", "i-one", "", "i-two", "sg-only", false, "Replacing This Association Would Leave the Alibaba Cloud Instance in No Security Group", "create_before_destroy"},
+		{"member unknown", "i-one", "", "", "sg-only", false, "Replacing This Association Would Leave", "keep_last_group = true"},
+		{"not the last group", "i-two", "", "i-two", "sg-other", false, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newResource(InstanceMember, c)
+			st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
+			planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
+			member := types.StringUnknown()
+			if tc.planMember != "" {
+				member = types.StringValue(tc.planMember)
+			}
+			if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := resource.ModifyPlanRequest{
+				State:  st,
+				Config: tfsdk.Config{Schema: st.Schema, Raw: planned.Raw},
+				Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
+			}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := resp.Diagnostics.Warnings()
+			switch {
+			case tc.want == "" && len(warnings) != 0:
+				t.Errorf("unexpected warnings %v", warnings)
+			case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
+				t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
+			}
+		})
 	}
 }
 
