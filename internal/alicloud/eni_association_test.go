@@ -48,10 +48,10 @@ func TestAccEniAssociation_basic(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            eniAssocAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
+				ResourceName:      eniAssocAddr,
+				ImportState:       true,
+				ImportStateId:     id,
+				ImportStateVerify: true,
 			},
 			{
 				Config: config,

@@ -52,10 +52,10 @@ func TestAccInstanceAssociation_basic(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            instanceAssocAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
+				ResourceName:      instanceAssocAddr,
+				ImportState:       true,
+				ImportStateId:     id,
+				ImportStateVerify: true,
 			},
 			{
 				Config: config,
