@@ -274,3 +274,39 @@ resource "secgroup_alicloud_eni_association" "test" {
 }
 `, eniID, group, extra)
 }
+
+// TestAccEniAssociation_otherRegion: an ENI outside the provider's region is
+// managed with region, and imported with <region>/<group>/<eni>.
+func TestAccEniAssociation_otherRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	const region = "cn-shanghai"
+	eni, group, home := acctest.AliID("eni"), acctest.AliID("sg"), acctest.AliID("sg")
+	env.AliSeed(t, func(s *aliemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups,
+			aliemu.SecurityGroup{ID: home, RegionID: region}, aliemu.SecurityGroup{ID: group, RegionID: region})
+		s.NetworkInterfaces = append(s.NetworkInterfaces, aliemu.NetworkInterface{
+			ID: eni, RegionID: region, Type: "Secondary", Status: "Available", SecurityGroupIDs: []string{home},
+		})
+	})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q", region)))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckMembershipExists(t, env, eniAssocAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("region"), knownvalue.StringExact(region)),
+				},
+			},
+			{
+				ResourceName:      eniAssocAddr,
+				ImportState:       true,
+				ImportStateId:     region + "/" + group + "/" + eni,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}

@@ -419,7 +419,7 @@ func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
-	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/"} {
+	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/", "/" + f.SecurityGroupID + "/" + f.InstanceID, "a/b/" + f.SecurityGroupID + "/" + f.InstanceID} {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{

@@ -433,17 +433,29 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 	}
 }
 
+// ImportState takes the resource's ID, <security_group_id>/<member_id>, in
+// the provider's region, or <region>/<security_group_id>/<member_id> for a
+// member elsewhere: Read can only find it in the right region.
 func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	k := r.kind
-	group, member, ok := strings.Cut(req.ID, "/")
-	if !ok || !idPattern("sg").MatchString(group) || !idPattern(k.idPrefix).MatchString(member) {
+	parts := strings.Split(req.ID, "/")
+	var region string
+	if len(parts) == 3 && parts[0] != "" {
+		region, parts = parts[0], parts[1:]
+	}
+	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern(k.idPrefix).MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
-			"Expected <security_group_id>/<%s>, such as sg-bp67acfmxazb4p0000/%s-bp67acfmxazb4p0000; got %q.", k.attr, k.idPrefix, req.ID))
+			"Expected <security_group_id>/<%[1]s>, such as sg-bp67acfmxazb4p0000/%[2]s-bp67acfmxazb4p0000, or "+
+				"<region>/<security_group_id>/<%[1]s> for a %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	group, member := parts[0], parts[1]
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), group+"/"+member)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(k.attr), member)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // membershipCall is one operation on an association: the client, the IDs,
