@@ -227,11 +227,20 @@ provider "secgroup" {
 `, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
-			PlanOnly:    true,
-			ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
+			},
+			{
+				// The provider builds its client for a default region: the
+				// resource's own region does not replace it (as documented).
+				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion)),
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*ALICLOUD_REGION`),
+			},
+		},
 		CheckDestroy: func(*terraform.State) error {
 			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
 				return fmt.Errorf("%d API calls, want 0", len(reqs))
