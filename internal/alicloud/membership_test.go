@@ -287,7 +287,7 @@ func TestCreate_codes(t *testing.T) {
 			r := newResource(tc.kind, c)
 			st := stateOf(t, r, tc.member, "sg-other", false)
 			resp := resource.CreateResponse{State: tfsdk.State{Schema: st.Schema, Raw: tftypes.NewValue(st.Schema.Type().TerraformType(context.Background()), nil)}}
-			r.Create(context.Background(), resource.CreateRequest{Plan: tfsdk.Plan{Schema: st.Schema, Raw: st.Raw}}, &resp)
+			r.Create(context.Background(), resource.CreateRequest{Plan: tfsdk.Plan(st)}, &resp)
 			var joins []emulator.Record
 			for _, rq := range srv.Requests() {
 				if rq.Action == "JoinSecurityGroup" {
