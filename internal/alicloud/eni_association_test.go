@@ -48,11 +48,10 @@ func TestAccEniAssociation_basic(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            eniAssocAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ResourceName:      eniAssocAddr,
+				ImportState:       true,
+				ImportStateId:     id,
+				ImportStateVerify: true,
 			},
 			{
 				Config: config,
@@ -228,11 +227,20 @@ provider "secgroup" {
 `, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
-			PlanOnly:    true,
-			ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
+			},
+			{
+				// The provider builds its client for a default region: the
+				// resource's own region does not replace it (as documented).
+				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion)),
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*ALICLOUD_REGION`),
+			},
+		},
 		CheckDestroy: func(*terraform.State) error {
 			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
 				return fmt.Errorf("%d API calls, want 0", len(reqs))
@@ -274,4 +282,40 @@ resource "secgroup_alicloud_eni_association" "test" {
   %[3]s
 }
 `, eniID, group, extra)
+}
+
+// TestAccEniAssociation_otherRegion: an ENI outside the provider's region is
+// managed with region, and imported with <region>/<group>/<eni>.
+func TestAccEniAssociation_otherRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	const region = "cn-shanghai"
+	eni, group, home := acctest.AliID("eni"), acctest.AliID("sg"), acctest.AliID("sg")
+	env.AliSeed(t, func(s *aliemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups,
+			aliemu.SecurityGroup{ID: home, RegionID: region}, aliemu.SecurityGroup{ID: group, RegionID: region})
+		s.NetworkInterfaces = append(s.NetworkInterfaces, aliemu.NetworkInterface{
+			ID: eni, RegionID: region, Type: "Secondary", Status: "Available", SecurityGroupIDs: []string{home},
+		})
+	})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q", region)))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckMembershipExists(t, env, eniAssocAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("region"), knownvalue.StringExact(region)),
+				},
+			},
+			{
+				ResourceName:      eniAssocAddr,
+				ImportState:       true,
+				ImportStateId:     region + "/" + group + "/" + eni,
+				ImportStateVerify: true,
+			},
+		},
+	})
 }

@@ -52,11 +52,10 @@ func TestAccInstanceAssociation_basic(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            instanceAssocAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ResourceName:      instanceAssocAddr,
+				ImportState:       true,
+				ImportStateId:     id,
+				ImportStateVerify: true,
 			},
 			{
 				Config: config,
@@ -420,7 +419,7 @@ func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
-	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/"} {
+	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/", "/" + f.SecurityGroupID + "/" + f.InstanceID, "a/b/" + f.SecurityGroupID + "/" + f.InstanceID} {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
@@ -544,4 +543,123 @@ func addGroup(s *aliemu.State, id, group string) {
 			s.NetworkInterfaces[i].SecurityGroupIDs = append(s.NetworkInterfaces[i].SecurityGroupIDs, group)
 		}
 	}
+}
+
+// TestAccInstanceAssociation_replaceLastGroup: moving an instance from its
+// only group to another fails at apply without create_before_destroy (the old
+// membership is left first), and succeeds with it, as the docs recommend.
+func TestAccInstanceAssociation_replaceLastGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	next := acctest.AliID("sg")
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: next, RegionID: acctest.AliRegion})
+	})
+	const cbd = "lifecycle {\n    create_before_destroy = true\n  }"
+	config := func(group, extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, group, extra))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config(f.SecurityGroupID, ""),
+				Check:  testAccLeaveOutOfBand(t, env, "InstanceId", f.InstanceID, f.DefaultGroupID),
+			},
+			{
+				Config: config(next, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(instanceAssocAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectUnknownValue(instanceAssocAddr, tfjsonpath.New("id")),
+					},
+				},
+				ExpectError: acctest.ErrorRegexp(`(?s)InstanceLastSecurityGroup.*last group of instance ` + f.InstanceID),
+			},
+			{
+				Config: config(next, cbd),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(instanceAssocAddr, plancheck.ResourceActionCreateBeforeDestroy)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(instanceAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(next+"/"+f.InstanceID)),
+				},
+				Check: func(*terraform.State) error {
+					if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{next}) {
+						return fmt.Errorf("instance groups %v, want only %s", got, next)
+					}
+					return nil
+				},
+			},
+			{
+				// Give the instance another group again so the final destroy can leave this one.
+				PreConfig: func() { env.Ali.Mutate(func(s *aliemu.State) { addGroup(s, f.InstanceID, f.DefaultGroupID) }) },
+				Config:    config(next, cbd),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_unknownAtPlan: IDs and the region that come from
+// another resource are unknown at plan time; validators and ModifyPlan let
+// them through, and the apply and the next plan are clean.
+func TestAccInstanceAssociation_unknownAtPlan(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), fmt.Sprintf(`
+resource "terraform_data" "ids" {
+  input = {
+    instance = %[1]q
+    eni      = %[2]q
+    group    = %[3]q
+    region   = %[4]q
+  }
+}
+
+resource "secgroup_alicloud_instance_association" "test" {
+  instance_id       = terraform_data.ids.output.instance
+  security_group_id = terraform_data.ids.output.group
+  region            = terraform_data.ids.output.region
+}
+
+resource "secgroup_alicloud_eni_association" "test" {
+  network_interface_id = terraform_data.ids.output.eni
+  security_group_id    = terraform_data.ids.output.group
+  region               = terraform_data.ids.output.region
+}
+`, f.InstanceID, f.ENIID, f.SecurityGroupID, acctest.AliRegion))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(instanceAssocAddr, tfjsonpath.New("instance_id")),
+						plancheck.ExpectUnknownValue(eniAssocAddr, tfjsonpath.New("network_interface_id")),
+						plancheck.ExpectUnknownValue(eniAssocAddr, tfjsonpath.New("region")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckMembershipExists(t, env, instanceAssocAddr),
+					testAccCheckMembershipExists(t, env, eniAssocAddr),
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
 }

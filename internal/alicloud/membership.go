@@ -138,7 +138,8 @@ func (r *membershipResource[M, P]) Schema(ctx context.Context, _ resource.Schema
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	regionDoc := "Region of the " + k.noun + " and the group. Defaults to the provider's `alicloud.region`; changing either replaces the association."
 	if k.regionRequired {
-		regionDoc += " LeaveSecurityGroup requires the region for an ENI, so planning fails when neither is set."
+		regionDoc += " LeaveSecurityGroup requires the region for an ENI, so planning fails on this attribute when the " +
+			"provider has no region (the provider needs `alicloud.region` for every Alibaba Cloud resource, even when this is set)."
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Adds an Alibaba Cloud ECS %s to one security group with `JoinSecurityGroup`, and "+
@@ -205,15 +206,31 @@ func (r *membershipResource[M, P]) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 		p, s := P(&plan), P(&state)
-		replacing := len(resp.RequiresReplace) > 0 ||
-			!p.member().Equal(*s.member()) || !p.fields().SecurityGroupID.Equal(s.fields().SecurityGroupID) ||
-			(!p.fields().Region.IsUnknown() && !p.fields().Region.Equal(s.fields().Region))
-		if !replacing {
+		sameMember := p.member().Equal(*s.member()) && p.fields().Region.Equal(s.fields().Region)
+		sameGroup := p.fields().SecurityGroupID.Equal(s.fields().SecurityGroupID)
+		switch {
+		case len(resp.RequiresReplace) == 0 && sameMember && sameGroup:
+			return // an in-place update (keep_last_group, timeouts) leaves no group
+		case sameMember && !p.fields().SecurityGroupID.IsUnknown():
+			// Only the group changes: create_before_destroy joins the new
+			// group before the old one is left, so the member keeps one.
+			r.warnLastGroup(ctx, P(&state), planReplaceGroup, &resp.Diagnostics)
 			return
 		}
+		r.warnLastGroup(ctx, P(&state), planReplace, &resp.Diagnostics)
+		return
 	}
-	r.warnLastGroup(ctx, P(&state), &resp.Diagnostics)
+	r.warnLastGroup(ctx, P(&state), planDestroy, &resp.Diagnostics)
 }
+
+// planKind is what the plan does to the association's current membership.
+type planKind int
+
+const (
+	planDestroy      planKind = iota
+	planReplace               // the member (or its region) changes, or is not known yet
+	planReplaceGroup          // the same member moves to another group
+)
 
 // checkRegion turns a missing region of an ENI association into an error on
 // its region attribute: the API cannot find an ENI without it.
@@ -225,18 +242,20 @@ func (r *membershipResource[M, P]) checkRegion(ctx context.Context, req resource
 	}
 	if _, err := r.Lookup(); cloudclient.IsMissing(err, "region") {
 		resp.Diagnostics.AddAttributeError(path.Root("region"), "Missing Region for Alibaba Cloud ENI Association",
-			"LeaveSecurityGroup needs the ENI's region (RegionId). Set region on this resource, or alicloud.region "+
-				"in the provider block, or the ALICLOUD_REGION environment variable.\n\n"+err.Error())
+			"LeaveSecurityGroup needs the ENI's region (RegionId), and the provider builds its Alibaba Cloud client "+
+				"for a default region: set alicloud.region in the provider block or the ALICLOUD_REGION environment "+
+				"variable. region on this resource then overrides it for this ENI.\n\n"+err.Error())
 		return false
 	}
 	return true
 }
 
-// warnLastGroup says in the plan when destroying the association would take
-// away the member's last group, so the failure is not a surprise half-way
-// through the apply. It reads the member's current groups; any error is left
-// for the apply to report.
-func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, diags *diag.Diagnostics) {
+// warnLastGroup says in the plan when destroying or replacing the
+// association would take away the member's last group, so the failure (or,
+// with keep_last_group, the membership left behind) is not a surprise
+// half-way through the apply. It reads the member's current groups; any error
+// is left for the apply to report.
+func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, kind planKind, diags *diag.Diagnostics) {
 	var ignored diag.Diagnostics
 	c := r.Client(&ignored)
 	if c == nil {
@@ -250,14 +269,32 @@ func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, diags
 	if err != nil || len(groups) != 1 || groups[0] != group {
 		return
 	}
-	if f.KeepLastGroup.ValueBool() {
+	keep := f.KeepLastGroup.ValueBool()
+	switch {
+	case kind == planReplaceGroup && keep:
+		diags.AddWarning(fmt.Sprintf("Replacing This Association May Leave the Alibaba Cloud %s in Two Security Groups", k.title),
+			fmt.Sprintf("Security group %[1]s is the last group of %[2]s %[3]s, and keep_last_group is true: unless this "+
+				"resource has lifecycle { create_before_destroy = true }, Terraform removes the old association first, "+
+				"which then leaves the %[2]s in %[1]s (no longer managed by Terraform) and the replacement adds the new "+
+				"group next to it. Add create_before_destroy to move the %[2]s from one group to the other.", group, k.noun, id))
+	case kind == planReplaceGroup:
+		diags.AddWarning(fmt.Sprintf("Replacing This Association May Leave the Alibaba Cloud %s in No Security Group", k.title),
+			fmt.Sprintf("Security group %[1]s is the last group of %[2]s %[3]s, and Alibaba Cloud keeps every %[2]s in at "+
+				"least one group. Unless this resource has lifecycle { create_before_destroy = true }, Terraform removes "+
+				"the old association before adding the new one, and the apply will fail with InstanceLastSecurityGroup / "+
+				"InvalidOperation.AtLeastInOneGroup. With create_before_destroy the new group is joined first and the "+
+				"replacement succeeds.", group, k.noun, id))
+	case keep:
 		diags.AddWarning(fmt.Sprintf("Alibaba Cloud %s Keeps Its Last Security Group", k.title),
 			fmt.Sprintf("Security group %s is the last group of %s %s, and keep_last_group is true: destroying the "+
 				"association leaves the membership in place, and it ends when the %s is deleted.", group, k.noun, id, k.noun))
-		return
+	default:
+		summary := "Destroying This Association Would Leave the Alibaba Cloud %s in No Security Group"
+		if kind == planReplace {
+			summary = "Replacing This Association Would Leave the Alibaba Cloud %s in No Security Group"
+		}
+		diags.AddWarning(fmt.Sprintf(summary, k.title), lastGroupAdvice(k, group, id)+" The apply will fail unless that changes first.")
 	}
-	diags.AddWarning(fmt.Sprintf("Destroying This Association Would Leave the Alibaba Cloud %s in No Security Group", k.title),
-		lastGroupAdvice(k, group, id)+" The apply will fail unless that changes first.")
 }
 
 func lastGroupAdvice(k *MemberKind, group, id string) string {
@@ -351,6 +388,9 @@ func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRe
 func (r *membershipResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -393,17 +433,29 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 	}
 }
 
+// ImportState takes the resource's ID, <security_group_id>/<member_id>, in
+// the provider's region, or <region>/<security_group_id>/<member_id> for a
+// member elsewhere: Read can only find it in the right region.
 func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	k := r.kind
-	group, member, ok := strings.Cut(req.ID, "/")
-	if !ok || !idPattern("sg").MatchString(group) || !idPattern(k.idPrefix).MatchString(member) {
+	parts := strings.Split(req.ID, "/")
+	var region string
+	if len(parts) == 3 && parts[0] != "" {
+		region, parts = parts[0], parts[1:]
+	}
+	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern(k.idPrefix).MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
-			"Expected <security_group_id>/<%s>, such as sg-bp67acfmxazb4p0000/%s-bp67acfmxazb4p0000; got %q.", k.attr, k.idPrefix, req.ID))
+			"Expected <security_group_id>/<%[1]s>, such as sg-bp67acfmxazb4p0000/%[2]s-bp67acfmxazb4p0000, or "+
+				"<region>/<security_group_id>/<%[1]s> for a %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	group, member := parts[0], parts[1]
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), group+"/"+member)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(k.attr), member)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // membershipCall is one operation on an association: the client, the IDs,

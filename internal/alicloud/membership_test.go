@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -145,6 +147,61 @@ func TestModifyPlan_warnsAboutLastGroup(t *testing.T) {
 	}
 }
 
+// TestModifyPlan_warnsAboutReplacement: a replacement that takes away the
+// last group is in the plan too, worded for what create_before_destroy does;
+// an in-place update says nothing.
+func TestModifyPlan_warnsAboutReplacement(t *testing.T) {
+	_, _, c := startCloud(t, seedMembers)
+	ctx := context.Background()
+	cases := []struct {
+		name         string
+		member, keep string // the state's member; keep = "keep" for keep_last_group
+		planMember   string // "" = unknown
+		planGroup    string
+		planKeep     bool
+		want         string // "" = no warning
+		detail       string
+	}{
+		{"in-place update", "i-one", "", "i-one", "sg-only", true, "", ""},
+		{"group changes", "i-one", "", "i-one", "sg-other", false, "May Leave the Alibaba Cloud Instance in No Security Group", "create_before_destroy the new group is joined first"},
+		{"group changes, keep", "i-one", "keep", "i-one", "sg-other", true, "May Leave the Alibaba Cloud Instance in Two Security Groups", "no longer managed by Terraform"},
+		{"member changes", "i-one", "", "i-two", "sg-only", false, "Replacing This Association Would Leave the Alibaba Cloud Instance in No Security Group", "create_before_destroy"},
+		{"member unknown", "i-one", "", "", "sg-only", false, "Replacing This Association Would Leave", "keep_last_group = true"},
+		{"not the last group", "i-two", "", "i-two", "sg-other", false, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newResource(InstanceMember, c)
+			st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
+			planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
+			member := types.StringUnknown()
+			if tc.planMember != "" {
+				member = types.StringValue(tc.planMember)
+			}
+			if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := resource.ModifyPlanRequest{
+				State:  st,
+				Config: tfsdk.Config{Schema: st.Schema, Raw: planned.Raw},
+				Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
+			}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := resp.Diagnostics.Warnings()
+			switch {
+			case tc.want == "" && len(warnings) != 0:
+				t.Errorf("unexpected warnings %v", warnings)
+			case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
+				t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
+			}
+		})
+	}
+}
+
 // TestDelete_codes: each code LeaveSecurityGroup can answer is handled on
 // purpose: gone is success, refusals are errors with their code and advice.
 func TestDelete_codes(t *testing.T) {
@@ -165,6 +222,9 @@ func TestDelete_codes(t *testing.T) {
 		{"service-managed ENI", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].ServiceManaged = true }, "InvalidOperation.EniServiceManaged"},
 		{"last group", InstanceMember, "i-one", "sg-only", nil, "InstanceLastSecurityGroup"},
 		{"ENI last group", ENIMember, "eni-one", "sg-only", nil, "InvalidOperation.AtLeastInOneGroup"},
+		{"ENI type", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].Type = "Trunk" }, "InvalidOperation.InvalidEniType"},
+		{"ENI state", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].Status = "Attaching" }, "InvalidOperation.InvalidEniState"},
+		{"malformed instance ID", InstanceMember, "i-BAD", "sg-only", nil, "InvalidInstanceId.Malformed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,6 +250,68 @@ func TestDelete_codes(t *testing.T) {
 			}
 			if n := len(srv.Requests()); n != 1 {
 				t.Errorf("%d requests, want 1: a refusal is not retried", n)
+			}
+		})
+	}
+}
+
+// TestCreate_codes: JoinSecurityGroup's refusals surface at once with their
+// code and nothing in the state; an instance that is Starting is waited for.
+func TestCreate_codes(t *testing.T) {
+	cases := []struct {
+		name   string
+		kind   *MemberKind
+		member string
+		mutate func(*aliemu.State)
+		want   string // "" = success
+		joins  int
+	}{
+		{"locked", InstanceMember, "i-one", func(s *aliemu.State) { s.Instances[0].LockedForSecurity = true }, "InstanceLockedForSecurity", 1},
+		{"managed group", InstanceMember, "i-one", func(s *aliemu.State) { s.SecurityGroups[1].ManagedByCloudProduct = true }, "ResourceManagedByCloudProduct", 1},
+		{"service-managed ENI", ENIMember, "eni-one", func(s *aliemu.State) { s.NetworkInterfaces[0].ServiceManaged = true }, "InvalidOperation.EniServiceManaged", 1},
+		{"ENI type", ENIMember, "eni-one", func(s *aliemu.State) { s.NetworkInterfaces[0].Type = "Trunk" }, "InvalidOperation.InvalidEniType", 1},
+		{"other VPC", InstanceMember, "i-one", func(s *aliemu.State) { s.Instances[0].VpcID, s.SecurityGroups[1].VpcID = "vpc-a", "vpc-b" }, "InvalidInstanceId.MismatchSecurityGroup", 1},
+		{"instance gone", InstanceMember, "i-gone", nil, "instance i-gone was not found", 0},
+		{"starting", InstanceMember, "i-one", func(s *aliemu.State) {
+			s.Instances[0].Status, s.Instances[0].NextStatus, s.Instances[0].NextStatusAfter = "Starting", "Running", 3
+		}, "", 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, cloud, c := startCloud(t, func(s *aliemu.State) {
+				seedMembers(s)
+				if tc.mutate != nil {
+					tc.mutate(s)
+				}
+			})
+			r := newResource(tc.kind, c)
+			st := stateOf(t, r, tc.member, "sg-other", false)
+			resp := resource.CreateResponse{State: tfsdk.State{Schema: st.Schema, Raw: tftypes.NewValue(st.Schema.Type().TerraformType(context.Background()), nil)}}
+			r.Create(context.Background(), resource.CreateRequest{Plan: tfsdk.Plan(st)}, &resp)
+			var joins []emulator.Record
+			for _, rq := range srv.Requests() {
+				if rq.Action == "JoinSecurityGroup" {
+					joins = append(joins, rq)
+				}
+			}
+			if len(joins) != tc.joins {
+				t.Errorf("%d JoinSecurityGroup calls, want %d: %+v", len(joins), tc.joins, joins)
+			}
+			if tc.want == "" {
+				if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
+					t.Fatalf("want success, got %v", resp.Diagnostics)
+				}
+				if s := cloud.State(); !slices.Contains(s.Instances[0].SecurityGroupIDs, "sg-other") {
+					t.Errorf("instance groups %v, want sg-other among them", s.Instances[0].SecurityGroupIDs)
+				}
+				return
+			}
+			errs := resp.Diagnostics.Errors()
+			if len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.want) || !strings.Contains(errs[0].Summary(), "Adding") {
+				t.Fatalf("want one error with %s, got %v", tc.want, resp.Diagnostics)
+			}
+			if !resp.State.Raw.IsNull() {
+				t.Error("a failed create left the association in the state")
 			}
 		})
 	}
