@@ -47,9 +47,6 @@ const (
 	// deleteRounds bounds unbind-then-delete when instances keep being bound
 	// to the group while it is being deleted.
 	deleteRounds = 3
-	// createdSkew allows for the difference between our clock and the
-	// cloud's when matching a group created by a lost attempt.
-	createdSkew = time.Minute
 )
 
 // NewSecurityGroupResource is the constructor the provider registers.
@@ -89,14 +86,15 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, 1 to 60 characters. Updated in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 60)},
+				// The API counts characters, not bytes: a 60-character Chinese name is valid.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 60)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description, at most 100 characters. Default `\"\"`. Updated in place.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(100)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(100)},
 			},
 			"project_id": schema.Int64Attribute{
 				MarkdownDescription: "Project ID. Default `0`, the default project. Changing it replaces the group.",
@@ -205,14 +203,23 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 		params["Tags"] = apiTags
 	}
 
-	// CreateSecurityGroup has no idempotency token: before retrying, look
-	// for the group a lost attempt may have created, or a retry would leave
-	// a duplicate behind.
-	started := time.Now()
+	// CreateSecurityGroup has no idempotency token: a retry must first look
+	// for the group a lost attempt may have created, or it would leave a
+	// duplicate behind. Only a group that did not exist before our first
+	// attempt can be that one, so note the groups that already carry the
+	// name; and create same-named groups of this process one at a time, so
+	// a sibling resource's new group (count = 2) is never taken for ours.
+	defer lockAll(createLockKey(name, project))()
+	existing, err := groupsNamed(ctx, c, name, project)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Creating Tencent Cloud Security Group",
+			apierr.Detail(fmt.Sprintf("Creating security group %q in %s: listing the groups already named so", name, c.Region("")), err, credentialHint))
+		return
+	}
 	var id string
-	err := c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err = c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		if attempt.Retry() {
-			found, err := findCreatedGroup(ctx, c, name, description, project, tags, started)
+			found, err := findCreatedGroup(ctx, c, name, description, project, tags, existing)
 			if err != nil {
 				return err
 			}
@@ -237,29 +244,46 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// findCreatedGroup returns the ID of the newest group with these attributes
-// created since started (less the clock skew), or "" when there is none. One
-// attempt: the caller's retry loop retries it.
-func findCreatedGroup(ctx context.Context, c *Client, name, description, project string, tags map[string]string, started time.Time) (string, error) {
-	var out struct {
-		SecurityGroupSet []SecurityGroup
+// groupsNamed lists, paged to the end, the groups of a project with this
+// name. One attempt per page: the callers' retry loops retry it.
+func groupsNamed(ctx context.Context, c *Client, name, project string) ([]SecurityGroup, error) {
+	var all []SecurityGroup
+	for offset := 0; ; offset += vpcPageSize {
+		var out struct {
+			SecurityGroupSet []SecurityGroup
+			TotalCount       int
+		}
+		err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
+			"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
+			"Offset":  strconv.Itoa(offset), // strings in VPC, unlike CVM
+			"Limit":   strconv.Itoa(vpcPageSize),
+		}, &out)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, out.SecurityGroupSet...)
+		if len(out.SecurityGroupSet) < vpcPageSize || offset+len(out.SecurityGroupSet) >= out.TotalCount {
+			return all, nil
+		}
 	}
-	err := c.Send(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
-		"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
-		"Offset":  "0",
-		"Limit":   "100",
-	}, &out)
+}
+
+// findCreatedGroup returns the ID of the newest group with these attributes
+// that is not among existing (the groups listed before the first attempt),
+// or "" when there is none.
+func findCreatedGroup(ctx context.Context, c *Client, name, description, project string, tags map[string]string, existing []SecurityGroup) (string, error) {
+	groups, err := groupsNamed(ctx, c, name, project)
 	if err != nil {
 		return "", err
 	}
 	var best string
 	var bestAt time.Time
-	for _, g := range out.SecurityGroupSet {
-		at, ok := parseAPITime(g.CreatedTime)
-		if !ok || g.SecurityGroupName != name || g.SecurityGroupDesc != description || at.Before(started.Add(-createdSkew)) ||
-			!maps.Equal(tagsOf(g), tags) {
+	for _, g := range groups {
+		if slices.ContainsFunc(existing, func(e SecurityGroup) bool { return e.SecurityGroupId == g.SecurityGroupId }) ||
+			g.SecurityGroupName != name || g.SecurityGroupDesc != description || !maps.Equal(tagsOf(g), tags) {
 			continue
 		}
+		at, _ := parseAPITime(g.CreatedTime)
 		if best == "" || at.After(bestAt) {
 			best, bestAt = g.SecurityGroupId, at
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -398,14 +399,76 @@ func TestAccSecurityGroup_lostCreateAnswer(t *testing.T) {
 	})
 }
 
+// TestAccSecurityGroup_lostCreateAnswerSameName loses one CreateSecurityGroup
+// answer while another group of the account already has the same name,
+// description and project (created moments ago, as by an earlier run), and a
+// sibling resource (count = 2) creates one more: the retry keeps the group its
+// lost attempt made, never the other two, so no group is shared or left behind.
+func TestAccSecurityGroup_lostCreateAnswerSameName(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("s")
+	other := acctest.TencentID("sg")
+	env.TC.Mutate(func(s *tcemu.State) {
+		// Stamped a little ahead (the cloud's clock need not agree with
+		// ours): by its creation time alone it looks like the newest candidate.
+		s.SecurityGroups = append(s.SecurityGroups, tcemu.SecurityGroup{
+			ID: other, Name: name, Description: "d", Region: acctest.TCRegion, CreatedTime: time.Now().Add(5 * time.Second),
+		})
+	})
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Actions: []string{"CreateSecurityGroup"}, DropRate: 1, Times: 1}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckSecurityGroupDestroy(t, env)(s); err != nil {
+				return err
+			}
+			if groupIDOf(env, name) != other {
+				return fmt.Errorf("destroy left a group named %s other than %s", name, other)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
+resource "secgroup_tencentcloud_security_group" "test" {
+  count       = 2
+  name        = %[1]q
+  description = "d"
+}
+`, name)),
+			Check: func(s *terraform.State) error {
+				if n := len(env.Requests(t, "tencentcloud", "CreateSecurityGroup")); n != 2 {
+					return fmt.Errorf("%d CreateSecurityGroup calls, want 2 (one of them lost)", n)
+				}
+				inState := []string{s.RootModule().Resources[sgAddr+".0"].Primary.ID, s.RootModule().Resources[sgAddr+".1"].Primary.ID}
+				var named []string
+				for _, g := range env.TC.State().SecurityGroups {
+					if g.Name == name && g.ID != other {
+						named = append(named, g.ID)
+					}
+				}
+				slices.Sort(inState)
+				slices.Sort(named)
+				if !slices.Equal(inState, named) || inState[0] == inState[1] {
+					return fmt.Errorf("the state holds %v, the cloud has %v besides %s: want the same two distinct groups", inState, named, other)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 func TestAccSecurityGroup_validation(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	env.Tencent(t)
 	cases := []struct{ name, extra, want string }{
-		{"", "", `Attribute name string length must be between 1 and 60`},
-		{strings.Repeat("n", 61), "", `Attribute name string length must be between 1 and 60`},
-		{"ok", `description = "` + strings.Repeat("d", 101) + `"`, `Attribute description string length must be at most 100`},
+		{"", "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{strings.Repeat("n", 61), "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{strings.Repeat("网", 61), "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{"ok", `description = "` + strings.Repeat("d", 101) + `"`, `Attribute description UTF-8 character count must be at most 100`},
 		{"ok", `project_id = -1`, `Attribute project_id value must be at least 0`},
 		{"ok", `tags = { "" = "x" }`, `string length must be between 1 and 127`},
 	}
@@ -425,6 +488,33 @@ func TestAccSecurityGroup_validation(t *testing.T) {
 				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
 			}
 			return nil
+		},
+	})
+}
+
+// TestAccSecurityGroup_unicodeText: the API counts characters, so a name of
+// 60 Chinese characters (180 bytes) and a description of 100 are accepted at
+// plan time and by the cloud, and plan again as empty.
+func TestAccSecurityGroup_unicodeText(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(),
+		testAccSecurityGroupConfig(strings.Repeat("网", 52)+acctest.TencentID("u")[2:], strings.Repeat("描", 100), ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckSecurityGroupExists(t, env, sgAddr),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
 		},
 	})
 }
