@@ -129,18 +129,33 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// ModifyPlan reports a missing configuration at plan time and, on destroy,
-// what the delete will meet: instances that force_delete will unbind, or that
-// will make it fail.
+// ModifyPlan reports a missing configuration at plan time and, when the plan
+// deletes the group (destroy, or a replacement for a new project_id), what
+// the delete will meet: instances that force_delete will unbind, or that will
+// make it fail.
 func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.CheckConfigured(req, resp)
-	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.State.Raw.IsNull() {
 		return
 	}
 	var state securityGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	action, deleting := "Destroy", "destroying it"
+	fix := "Set force_delete = true and apply before destroying to have the provider unbind them, or unbind them first."
+	if !req.Plan.Raw.IsNull() {
+		var project types.Int64
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("project_id"), &project)...)
+		if resp.Diagnostics.HasError() || project.Equal(state.ProjectID) {
+			return // updated in place: nothing is deleted
+		}
+		// The old group's delete sees the force_delete already in the
+		// state, not the one in this configuration.
+		action, deleting = "Replacement", "replacing it (project_id changes)"
+		fix = "Set force_delete = true alone and apply first (the replacement deletes the old group "+
+			"with the force_delete already in the state), or unbind them first."
 	}
 	c, err := r.Lookup()
 	if err != nil {
@@ -163,15 +178,15 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 		ids[i] = in.InstanceId
 	}
 	if state.ForceDelete.ValueBool() {
-		resp.Diagnostics.AddWarning("Destroy Will Unbind Instances from the Security Group",
-			fmt.Sprintf("Security group %s is bound to %s (%s). Because force_delete = true, destroying it first removes "+
+		resp.Diagnostics.AddWarning(action+" Will Unbind Instances from the Security Group",
+			fmt.Sprintf("Security group %s is bound to %s (%s). Because force_delete = true, %s first removes "+
 				"the group from each of them (they keep their other security groups), then deletes the group.",
-				id, countInstances(total), sampleList(ids, total)))
+				id, countInstances(total), sampleList(ids, total), deleting))
 		return
 	}
-	resp.Diagnostics.AddWarning("Destroy Will Fail: Instances Still Use the Security Group",
-		fmt.Sprintf("Security group %s is bound to %s (%s), so deleting it will fail. Set force_delete = true and apply "+
-			"before destroying to have the provider unbind them, or unbind them first.", id, countInstances(total), sampleList(ids, total)))
+	resp.Diagnostics.AddWarning(action+" Will Fail: Instances Still Use the Security Group",
+		fmt.Sprintf("Security group %s is bound to %s (%s), so %s will fail when it deletes the group. %s",
+			id, countInstances(total), sampleList(ids, total), deleting, fix))
 }
 
 func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -212,6 +212,22 @@ func (p staticProvider) TencentCloud() (*Client, error) { return p.c, nil }
 
 func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.ModifyPlanResponse {
 	t.Helper()
+	return planChange(t, c, groupModel(id, force, 0), nil)
+}
+
+func groupModel(id string, force bool, project int64) *securityGroupResourceModel {
+	return &securityGroupResourceModel{
+		ID: types.StringValue(id), Name: types.StringValue("g"), Description: types.StringValue(""),
+		ProjectID: types.Int64Value(project), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+		})},
+	}
+}
+
+// planChange runs ModifyPlan from state to planned (nil: a destroy).
+func planChange(t *testing.T, c *Client, state, planned *securityGroupResourceModel) *resource.ModifyPlanResponse {
+	t.Helper()
 	ctx := context.Background()
 	r := &securityGroupResource{}
 	var cr resource.ConfigureResponse
@@ -222,21 +238,66 @@ func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.Modif
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx)
-	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
-	diags := state.Set(ctx, &securityGroupResourceModel{
-		ID: types.StringValue(id), Name: types.StringValue("g"), Description: types.StringValue(""),
-		ProjectID: types.Int64Value(0), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})},
-	})
-	if diags.HasError() {
+	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+	if diags := st.Set(ctx, state); diags.HasError() {
 		t.Fatal(diags)
 	}
 	plan := tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+	if planned != nil {
+		if diags := plan.Set(ctx, planned); diags.HasError() {
+			t.Fatal(diags)
+		}
+	}
 	resp := &resource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: state, Plan: plan}, resp)
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: st, Plan: plan}, resp)
 	return resp
+}
+
+// TestModifyPlanReplaceWarnings: a new project_id replaces the group, so its
+// plan warns like a destroy plan, with the force_delete the delete will use
+// (the state's); an in-place update of a bound group warns of nothing.
+func TestModifyPlanReplaceWarnings(t *testing.T) {
+	_, _, c := newEmulated(t, 7, map[string]ratelimit.Limit{})
+	for _, tc := range []struct {
+		name        string
+		state, plan *securityGroupResourceModel
+		want        []string
+	}{
+		{"force", groupModel(emuGroup, true, 0), groupModel(emuGroup, true, 1001),
+			[]string{"Replacement Will Unbind Instances", "is bound to 7 CVM instances (ins-00000000, ins-00000001, ins-00000002, ins-00000003, ins-00000004 and 2 more)", "replacing it"}},
+		{"no force", groupModel(emuGroup, false, 0), groupModel(emuGroup, false, 1001),
+			[]string{"Replacement Will Fail", "is bound to 7 CVM instances", "Set force_delete = true alone and apply first"}},
+		// Turning force_delete on in the same change does not help: the
+		// delete reads the state.
+		{"force set with the replacement", groupModel(emuGroup, false, 0), groupModel(emuGroup, true, 1001),
+			[]string{"Replacement Will Fail", "with the force_delete already in the state"}},
+		{"unknown project", groupModel(emuGroup, false, 0), func() *securityGroupResourceModel {
+			m := groupModel(emuGroup, false, 0)
+			m.ProjectID = types.Int64Unknown()
+			return m
+		}(), []string{"Replacement Will Fail"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := planChange(t, c, tc.state, tc.plan)
+			if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
+			}
+			w := resp.Diagnostics.Warnings()[0]
+			text := w.Summary() + ": " + w.Detail()
+			for _, s := range tc.want {
+				if !strings.Contains(text, s) {
+					t.Errorf("warning %q does not contain %q", text, s)
+				}
+			}
+		})
+	}
+	t.Run("in place", func(t *testing.T) {
+		planned := groupModel(emuGroup, true, 0)
+		planned.Name = types.StringValue("renamed")
+		if resp := planChange(t, c, groupModel(emuGroup, false, 0), planned); len(resp.Diagnostics) != 0 {
+			t.Fatalf("an in-place update got %v", resp.Diagnostics)
+		}
+	})
 }
 
 // BenchmarkForceDelete250 measures a forced delete of a group bound to 250

@@ -138,6 +138,140 @@ func TestAccSecurityGroup_disappears(t *testing.T) {
 	})
 }
 
+// TestAccSecurityGroup_drift: name, description and tags changed out of band
+// (a tag's value changed, one removed, one added) show up in the next plan as
+// an in-place update, which puts the configuration back.
+func TestAccSecurityGroup_drift(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("g")
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "first", `tags = { env = "test", team = "a" }`))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					// Out of band, through the cloud API: works against a real cloud too.
+					c, id := env.TencentClient(t), s.RootModule().Resources[sgAddr].Primary.ID
+					err := c.Call(context.Background(), "vpc", "", "ModifySecurityGroupAttribute", map[string]any{
+						"SecurityGroupId": id, "GroupName": name + "-x", "GroupDescription": "changed",
+					}, nil)
+					if err != nil {
+						return err
+					}
+					return c.Call(context.Background(), "tag", "", "ModifyResourceTags", map[string]any{
+						"Resource":    fmt.Sprintf("qcs::cvm:%s:uin/:sg/%s", c.Region(""), id),
+						"ReplaceTags": []map[string]string{{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "extra", "TagValue": "x"}},
+						"DeleteTags":  []map[string]string{{"TagKey": "team"}},
+					}, nil)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sgAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckSecurityGroupExists(t, env, sgAddr),
+					func(s *terraform.State) error {
+						g, err := findSecurityGroup(t, env, s.RootModule().Resources[sgAddr].Primary.ID)
+						if err != nil {
+							return err
+						}
+						if got := fmt.Sprint(g.TagSet); got != "[{env test} {team a}]" {
+							return fmt.Errorf("cloud tags %s after the apply, want env=test and team=a only", got)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccSecurityGroup_projectReplace: a new project_id replaces the group (a
+// new ID in the new project, the old group deleted), then plans empty. The
+// import in between reads everything back but force_delete, which the cloud
+// does not know: it imports as false.
+func TestAccSecurityGroup_projectReplace(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("p")
+	var firstID string
+	config := func(project int) string {
+		return acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", fmt.Sprintf("project_id = %d\nforce_delete = true", project)))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config(0),
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[sgAddr].Primary.ID
+					return nil
+				},
+			},
+			{
+				ResourceName:      sgAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The cloud has no force_delete to read back: it imports as false.
+				ImportStateVerifyIgnore: []string{"timeouts", "force_delete"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["force_delete"] != "false" {
+						return fmt.Errorf("imported %d states, force_delete %q; want one, false", len(states), states[0].Attributes["force_delete"])
+					}
+					return nil
+				},
+			},
+			{
+				Config: config(1001),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(sgAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(1001)),
+				},
+				Check: func(s *terraform.State) error {
+					id := s.RootModule().Resources[sgAddr].Primary.ID
+					if id == firstID {
+						return fmt.Errorf("the group kept its ID %s", id)
+					}
+					g, err := findSecurityGroup(t, env, id)
+					if err != nil {
+						return err
+					}
+					if g.ProjectId != "1001" {
+						return fmt.Errorf("the new group is in project %s, want 1001", g.ProjectId)
+					}
+					if _, err := findSecurityGroup(t, env, firstID); !apierr.IsNotFound(err) {
+						return fmt.Errorf("the replaced group %s: %v, want it gone", firstID, err)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config(1001),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // TestAccSecurityGroup_deleteRefusedWhenBound: without force_delete, destroying
 // a group that instances still use fails at once with one clear error, and
 // makes no write; with force_delete it then goes.
