@@ -154,7 +154,7 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 		// The old group's delete sees the force_delete already in the
 		// state, not the one in this configuration.
 		action, deleting = "Replacement", "replacing it (project_id changes)"
-		fix = "Set force_delete = true alone and apply first (the replacement deletes the old group "+
+		fix = "Set force_delete = true alone and apply first (the replacement deletes the old group " +
 			"with the force_delete already in the state), or unbind them first."
 	}
 	c, err := r.Lookup()
