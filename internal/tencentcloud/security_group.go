@@ -498,8 +498,11 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 				"again: the provider will unbind them first (each keeps its other security groups). Or unbind them yourself.",
 				id, countInstances(len(bound)), sampleList(bound, len(bound)))}
 		}
-		if err := unbindAll(ctx, c, id, bound); err != nil {
-			return detail(fmt.Sprintf(": unbinding %s", countInstances(len(bound))), err)
+		if done, err := unbindAll(ctx, c, id, bound); err != nil {
+			// The group stays in the state: a new destroy lists what is
+			// still bound and carries on.
+			return detail(fmt.Sprintf(": unbinding %s (%d done; the group is still bound to the others and was not deleted; "+
+				"run the destroy again to finish)", countInstances(len(bound)), done), err)
 		}
 		err = c.Call(ctx, "vpc", "", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": id}, nil)
 		switch {
@@ -516,8 +519,10 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 // unbindAll removes the group from the instances, at most 100 per
 // DisassociateSecurityGroups call; the call removes only this group, so each
 // instance keeps its others. Each batch holds its instances' locks, so an
-// association resource never writes one of them at the same time.
-func unbindAll(ctx context.Context, c *Client, groupID string, instances []string) error {
+// association resource never writes one of them at the same time. It returns
+// how many instances it unbound before an error.
+func unbindAll(ctx context.Context, c *Client, groupID string, instances []string) (int, error) {
+	done := 0
 	for batch := range slices.Chunk(instances, cvmPageSize) {
 		keys := make([]string, len(batch))
 		for i, id := range batch {
@@ -531,10 +536,13 @@ func unbindAll(ctx context.Context, c *Client, groupID string, instances []strin
 		// An instance terminated since the listing fails the whole batch with
 		// InvalidInstanceId.NotFound; the caller's next round lists again.
 		if err != nil && !apierr.HasCode(err, "InvalidInstanceId.NotFound") {
-			return err
+			return done, err
+		}
+		if err == nil {
+			done += len(batch)
 		}
 	}
-	return nil
+	return done, nil
 }
 
 func (r *securityGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

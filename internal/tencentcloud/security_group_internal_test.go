@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,6 +35,12 @@ const (
 // also in emuOther) and returns it with a client whose limits are limits.
 func newEmulated(t testing.TB, n int, limits map[string]ratelimit.Limit) (*emulator.Server, *tcemu.Cloud, *Client) {
 	t.Helper()
+	return newEmulatedWith(t, n, limits, func(h http.Handler) http.Handler { return h })
+}
+
+// newEmulatedWith is newEmulated with the emulator's handler wrapped by wrap.
+func newEmulatedWith(t testing.TB, n int, limits map[string]ratelimit.Limit, wrap func(http.Handler) http.Handler) (*emulator.Server, *tcemu.Cloud, *Client) {
+	t.Helper()
 	cloud := tcemu.New()
 	state := tcemu.State{
 		Credentials: []tcemu.Credential{{SecretID: emuSecretID, SecretKey: emuKey}},
@@ -55,7 +63,7 @@ func newEmulated(t testing.TB, n int, limits map[string]ratelimit.Limit) (*emula
 		t.Fatal(err)
 	}
 	srv := emulator.New(cloud)
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
 	c, err := NewClient(Config{
 		Region: emuRegion, SecretID: emuSecretID, SecretKey: emuKey,
@@ -158,7 +166,7 @@ func TestDeleteSecurityGroupInstanceTerminated(t *testing.T) {
 		t.Fatalf("bound = %v, %v", bound, err)
 	}
 	cloud.Mutate(func(s *tcemu.State) { s.Instances = s.Instances[1:] })
-	if err := unbindAll(context.Background(), c, emuGroup, bound); err != nil {
+	if _, err := unbindAll(context.Background(), c, emuGroup, bound); err != nil {
 		t.Fatalf("unbindAll with a terminated instance: %v", err)
 	}
 	if err := deleteSecurityGroup(context.Background(), c, emuGroup, true); err != nil {
@@ -171,6 +179,70 @@ func TestDeleteSecurityGroupInstanceTerminated(t *testing.T) {
 		if g.ID == emuGroup {
 			t.Fatal("the group was not deleted")
 		}
+	}
+}
+
+// TestDeleteSecurityGroupFailsHalfWay: the second unbinding batch fails with
+// an error that is not retried. The error names the cloud's code, how far the
+// unbinding got and what to do; the group is not deleted; the first batch
+// stays unbound; and a second run finishes the job from where it stopped.
+func TestDeleteSecurityGroupFailsHalfWay(t *testing.T) {
+	srv, cloud, c := newEmulatedWith(t, 250, map[string]ratelimit.Limit{}, func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		unbinds := 0
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-TC-Action") == "DisassociateSecurityGroups" {
+				mu.Lock()
+				unbinds++
+				n := unbinds
+				mu.Unlock()
+				if n == 2 {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = w.Write([]byte(`{"Response":{"Error":{"Code":"UnauthorizedOperation","Message":"not allowed"},"RequestId":"r-2"}}`))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	err := deleteSecurityGroup(context.Background(), c, emuGroup, true)
+	if err == nil {
+		t.Fatal("the delete succeeded although an unbinding batch failed")
+	}
+	for _, want := range []string{emuGroup, "UnauthorizedOperation", "unbinding 250 CVM instances (100 done", "run the destroy again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	still := 0
+	for _, in := range cloud.State().Instances {
+		if slices.Contains(in.SecurityGroupIDs, emuGroup) {
+			still++
+		}
+	}
+	if still != 150 {
+		t.Fatalf("%d instances still bound after the failure, want 150", still)
+	}
+	srv.ResetRequests()
+	if err := deleteSecurityGroup(context.Background(), c, emuGroup, true); err != nil {
+		t.Fatalf("the second run: %v", err)
+	}
+	unbinds := 0
+	for _, r := range srv.Requests() {
+		if r.Action == "DisassociateSecurityGroups" {
+			unbinds++
+		}
+	}
+	if unbinds != 2 {
+		t.Errorf("the second run made %d unbinding calls, want 2 (for the 150 left)", unbinds)
+	}
+	for _, in := range cloud.State().Instances {
+		if !slices.Equal(in.SecurityGroupIDs, []string{emuOther}) {
+			t.Fatalf("instance %s is in %v, want only %s", in.ID, in.SecurityGroupIDs, emuOther)
+		}
+	}
+	if slices.ContainsFunc(cloud.State().SecurityGroups, func(g tcemu.SecurityGroup) bool { return g.ID == emuGroup }) {
+		t.Fatal("the group was not deleted by the second run")
 	}
 }
 
