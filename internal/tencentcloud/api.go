@@ -44,6 +44,9 @@ type Instance struct {
 // (Dis)AssociateSecurityGroups call takes.
 const cvmPageSize = 100
 
+// vpcPageSize is VPC DescribeSecurityGroups' largest Limit.
+const vpcPageSize = 100
+
 // FindSecurityGroupByID returns the group, or an *apierr.NotFoundError when
 // it does not exist. Read, Delete and the tests' checks all use it.
 func FindSecurityGroupByID(ctx context.Context, c *Client, id string) (*SecurityGroup, error) {

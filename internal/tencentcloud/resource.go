@@ -59,3 +59,8 @@ func lockAll(keys ...string) func() {
 
 func groupLockKey(id string) string    { return mutexkv.Key(cloudName, "security_group", id) }
 func instanceLockKey(id string) string { return mutexkv.Key(cloudName, "instance", id) }
+
+// createLockKey serializes the creates of same-named groups of one project.
+func createLockKey(name, project string) string {
+	return mutexkv.Key(cloudName, "security_group_create", project+"/"+name)
+}

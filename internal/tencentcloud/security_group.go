@@ -47,9 +47,6 @@ const (
 	// deleteRounds bounds unbind-then-delete when instances keep being bound
 	// to the group while it is being deleted.
 	deleteRounds = 3
-	// createdSkew allows for the difference between our clock and the
-	// cloud's when matching a group created by a lost attempt.
-	createdSkew = time.Minute
 )
 
 // NewSecurityGroupResource is the constructor the provider registers.
@@ -89,14 +86,15 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, 1 to 60 characters. Updated in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 60)},
+				// The API counts characters, not bytes: a 60-character Chinese name is valid.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 60)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description, at most 100 characters. Default `\"\"`. Updated in place.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(100)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(100)},
 			},
 			"project_id": schema.Int64Attribute{
 				MarkdownDescription: "Project ID. Default `0`, the default project. Changing it replaces the group.",
@@ -131,18 +129,33 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// ModifyPlan reports a missing configuration at plan time and, on destroy,
-// what the delete will meet: instances that force_delete will unbind, or that
-// will make it fail.
+// ModifyPlan reports a missing configuration at plan time and, when the plan
+// deletes the group (destroy, or a replacement for a new project_id), what
+// the delete will meet: instances that force_delete will unbind, or that will
+// make it fail.
 func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.CheckConfigured(req, resp)
-	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.State.Raw.IsNull() {
 		return
 	}
 	var state securityGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	action, deleting := "Destroy", "destroying it"
+	fix := "Set force_delete = true and apply before destroying to have the provider unbind them, or unbind them first."
+	if !req.Plan.Raw.IsNull() {
+		var project types.Int64
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("project_id"), &project)...)
+		if resp.Diagnostics.HasError() || project.Equal(state.ProjectID) {
+			return // updated in place: nothing is deleted
+		}
+		// The old group's delete sees the force_delete already in the
+		// state, not the one in this configuration.
+		action, deleting = "Replacement", "replacing it (project_id changes)"
+		fix = "Set force_delete = true alone and apply first (the replacement deletes the old group " +
+			"with the force_delete already in the state), or unbind them first."
 	}
 	c, err := r.Lookup()
 	if err != nil {
@@ -165,15 +178,15 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 		ids[i] = in.InstanceId
 	}
 	if state.ForceDelete.ValueBool() {
-		resp.Diagnostics.AddWarning("Destroy Will Unbind Instances from the Security Group",
-			fmt.Sprintf("Security group %s is bound to %s (%s). Because force_delete = true, destroying it first removes "+
+		resp.Diagnostics.AddWarning(action+" Will Unbind Instances from the Security Group",
+			fmt.Sprintf("Security group %s is bound to %s (%s). Because force_delete = true, %s first removes "+
 				"the group from each of them (they keep their other security groups), then deletes the group.",
-				id, countInstances(total), sampleList(ids, total)))
+				id, countInstances(total), sampleList(ids, total), deleting))
 		return
 	}
-	resp.Diagnostics.AddWarning("Destroy Will Fail: Instances Still Use the Security Group",
-		fmt.Sprintf("Security group %s is bound to %s (%s), so deleting it will fail. Set force_delete = true and apply "+
-			"before destroying to have the provider unbind them, or unbind them first.", id, countInstances(total), sampleList(ids, total)))
+	resp.Diagnostics.AddWarning(action+" Will Fail: Instances Still Use the Security Group",
+		fmt.Sprintf("Security group %s is bound to %s (%s), so %s will fail when it deletes the group. %s",
+			id, countInstances(total), sampleList(ids, total), deleting, fix))
 }
 
 func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -205,14 +218,23 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 		params["Tags"] = apiTags
 	}
 
-	// CreateSecurityGroup has no idempotency token: before retrying, look
-	// for the group a lost attempt may have created, or a retry would leave
-	// a duplicate behind.
-	started := time.Now()
+	// CreateSecurityGroup has no idempotency token: a retry must first look
+	// for the group a lost attempt may have created, or it would leave a
+	// duplicate behind. Only a group that did not exist before our first
+	// attempt can be that one, so note the groups that already carry the
+	// name; and create same-named groups of this process one at a time, so
+	// a sibling resource's new group (count = 2) is never taken for ours.
+	defer lockAll(createLockKey(name, project))()
+	existing, err := groupsNamed(ctx, c, name, project)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Creating Tencent Cloud Security Group",
+			apierr.Detail(fmt.Sprintf("Creating security group %q in %s: listing the groups already named so", name, c.Region("")), err, credentialHint))
+		return
+	}
 	var id string
-	err := c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err = c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		if attempt.Retry() {
-			found, err := findCreatedGroup(ctx, c, name, description, project, tags, started)
+			found, err := findCreatedGroup(ctx, c, name, description, project, tags, existing)
 			if err != nil {
 				return err
 			}
@@ -237,29 +259,46 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// findCreatedGroup returns the ID of the newest group with these attributes
-// created since started (less the clock skew), or "" when there is none. One
-// attempt: the caller's retry loop retries it.
-func findCreatedGroup(ctx context.Context, c *Client, name, description, project string, tags map[string]string, started time.Time) (string, error) {
-	var out struct {
-		SecurityGroupSet []SecurityGroup
+// groupsNamed lists, paged to the end, the groups of a project with this
+// name. One attempt per page: the callers' retry loops retry it.
+func groupsNamed(ctx context.Context, c *Client, name, project string) ([]SecurityGroup, error) {
+	var all []SecurityGroup
+	for offset := 0; ; offset += vpcPageSize {
+		var out struct {
+			SecurityGroupSet []SecurityGroup
+			TotalCount       int
+		}
+		err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
+			"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
+			"Offset":  strconv.Itoa(offset), // strings in VPC, unlike CVM
+			"Limit":   strconv.Itoa(vpcPageSize),
+		}, &out)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, out.SecurityGroupSet...)
+		if len(out.SecurityGroupSet) < vpcPageSize || offset+len(out.SecurityGroupSet) >= out.TotalCount {
+			return all, nil
+		}
 	}
-	err := c.Send(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
-		"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
-		"Offset":  "0",
-		"Limit":   "100",
-	}, &out)
+}
+
+// findCreatedGroup returns the ID of the newest group with these attributes
+// that is not among existing (the groups listed before the first attempt),
+// or "" when there is none.
+func findCreatedGroup(ctx context.Context, c *Client, name, description, project string, tags map[string]string, existing []SecurityGroup) (string, error) {
+	groups, err := groupsNamed(ctx, c, name, project)
 	if err != nil {
 		return "", err
 	}
 	var best string
 	var bestAt time.Time
-	for _, g := range out.SecurityGroupSet {
-		at, ok := parseAPITime(g.CreatedTime)
-		if !ok || g.SecurityGroupName != name || g.SecurityGroupDesc != description || at.Before(started.Add(-createdSkew)) ||
-			!maps.Equal(tagsOf(g), tags) {
+	for _, g := range groups {
+		if slices.ContainsFunc(existing, func(e SecurityGroup) bool { return e.SecurityGroupId == g.SecurityGroupId }) ||
+			g.SecurityGroupName != name || g.SecurityGroupDesc != description || !maps.Equal(tagsOf(g), tags) {
 			continue
 		}
+		at, _ := parseAPITime(g.CreatedTime)
 		if best == "" || at.After(bestAt) {
 			best, bestAt = g.SecurityGroupId, at
 		}
@@ -459,8 +498,11 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 				"again: the provider will unbind them first (each keeps its other security groups). Or unbind them yourself.",
 				id, countInstances(len(bound)), sampleList(bound, len(bound)))}
 		}
-		if err := unbindAll(ctx, c, id, bound); err != nil {
-			return detail(fmt.Sprintf(": unbinding %s", countInstances(len(bound))), err)
+		if done, err := unbindAll(ctx, c, id, bound); err != nil {
+			// The group stays in the state: a new destroy lists what is
+			// still bound and carries on.
+			return detail(fmt.Sprintf(": unbinding %s (%d done; the group is still bound to the others and was not deleted; "+
+				"run the destroy again to finish)", countInstances(len(bound)), done), err)
 		}
 		err = c.Call(ctx, "vpc", "", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": id}, nil)
 		switch {
@@ -477,8 +519,10 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 // unbindAll removes the group from the instances, at most 100 per
 // DisassociateSecurityGroups call; the call removes only this group, so each
 // instance keeps its others. Each batch holds its instances' locks, so an
-// association resource never writes one of them at the same time.
-func unbindAll(ctx context.Context, c *Client, groupID string, instances []string) error {
+// association resource never writes one of them at the same time. It returns
+// how many instances it unbound before an error.
+func unbindAll(ctx context.Context, c *Client, groupID string, instances []string) (int, error) {
+	done := 0
 	for batch := range slices.Chunk(instances, cvmPageSize) {
 		keys := make([]string, len(batch))
 		for i, id := range batch {
@@ -492,10 +536,13 @@ func unbindAll(ctx context.Context, c *Client, groupID string, instances []strin
 		// An instance terminated since the listing fails the whole batch with
 		// InvalidInstanceId.NotFound; the caller's next round lists again.
 		if err != nil && !apierr.HasCode(err, "InvalidInstanceId.NotFound") {
-			return err
+			return done, err
+		}
+		if err == nil {
+			done += len(batch)
 		}
 	}
-	return nil
+	return done, nil
 }
 
 func (r *securityGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,6 +35,12 @@ const (
 // also in emuOther) and returns it with a client whose limits are limits.
 func newEmulated(t testing.TB, n int, limits map[string]ratelimit.Limit) (*emulator.Server, *tcemu.Cloud, *Client) {
 	t.Helper()
+	return newEmulatedWith(t, n, limits, func(h http.Handler) http.Handler { return h })
+}
+
+// newEmulatedWith is newEmulated with the emulator's handler wrapped by wrap.
+func newEmulatedWith(t testing.TB, n int, limits map[string]ratelimit.Limit, wrap func(http.Handler) http.Handler) (*emulator.Server, *tcemu.Cloud, *Client) {
+	t.Helper()
 	cloud := tcemu.New()
 	state := tcemu.State{
 		Credentials: []tcemu.Credential{{SecretID: emuSecretID, SecretKey: emuKey}},
@@ -55,7 +63,7 @@ func newEmulated(t testing.TB, n int, limits map[string]ratelimit.Limit) (*emula
 		t.Fatal(err)
 	}
 	srv := emulator.New(cloud)
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
 	c, err := NewClient(Config{
 		Region: emuRegion, SecretID: emuSecretID, SecretKey: emuKey,
@@ -158,7 +166,7 @@ func TestDeleteSecurityGroupInstanceTerminated(t *testing.T) {
 		t.Fatalf("bound = %v, %v", bound, err)
 	}
 	cloud.Mutate(func(s *tcemu.State) { s.Instances = s.Instances[1:] })
-	if err := unbindAll(context.Background(), c, emuGroup, bound); err != nil {
+	if _, err := unbindAll(context.Background(), c, emuGroup, bound); err != nil {
 		t.Fatalf("unbindAll with a terminated instance: %v", err)
 	}
 	if err := deleteSecurityGroup(context.Background(), c, emuGroup, true); err != nil {
@@ -171,6 +179,70 @@ func TestDeleteSecurityGroupInstanceTerminated(t *testing.T) {
 		if g.ID == emuGroup {
 			t.Fatal("the group was not deleted")
 		}
+	}
+}
+
+// TestDeleteSecurityGroupFailsHalfWay: the second unbinding batch fails with
+// an error that is not retried. The error names the cloud's code, how far the
+// unbinding got and what to do; the group is not deleted; the first batch
+// stays unbound; and a second run finishes the job from where it stopped.
+func TestDeleteSecurityGroupFailsHalfWay(t *testing.T) {
+	srv, cloud, c := newEmulatedWith(t, 250, map[string]ratelimit.Limit{}, func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		unbinds := 0
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-TC-Action") == "DisassociateSecurityGroups" {
+				mu.Lock()
+				unbinds++
+				n := unbinds
+				mu.Unlock()
+				if n == 2 {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = w.Write([]byte(`{"Response":{"Error":{"Code":"UnauthorizedOperation","Message":"not allowed"},"RequestId":"r-2"}}`))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	err := deleteSecurityGroup(context.Background(), c, emuGroup, true)
+	if err == nil {
+		t.Fatal("the delete succeeded although an unbinding batch failed")
+	}
+	for _, want := range []string{emuGroup, "UnauthorizedOperation", "unbinding 250 CVM instances (100 done", "run the destroy again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	still := 0
+	for _, in := range cloud.State().Instances {
+		if slices.Contains(in.SecurityGroupIDs, emuGroup) {
+			still++
+		}
+	}
+	if still != 150 {
+		t.Fatalf("%d instances still bound after the failure, want 150", still)
+	}
+	srv.ResetRequests()
+	if err := deleteSecurityGroup(context.Background(), c, emuGroup, true); err != nil {
+		t.Fatalf("the second run: %v", err)
+	}
+	unbinds := 0
+	for _, r := range srv.Requests() {
+		if r.Action == "DisassociateSecurityGroups" {
+			unbinds++
+		}
+	}
+	if unbinds != 2 {
+		t.Errorf("the second run made %d unbinding calls, want 2 (for the 150 left)", unbinds)
+	}
+	for _, in := range cloud.State().Instances {
+		if !slices.Equal(in.SecurityGroupIDs, []string{emuOther}) {
+			t.Fatalf("instance %s is in %v, want only %s", in.ID, in.SecurityGroupIDs, emuOther)
+		}
+	}
+	if slices.ContainsFunc(cloud.State().SecurityGroups, func(g tcemu.SecurityGroup) bool { return g.ID == emuGroup }) {
+		t.Fatal("the group was not deleted by the second run")
 	}
 }
 
@@ -212,6 +284,22 @@ func (p staticProvider) TencentCloud() (*Client, error) { return p.c, nil }
 
 func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.ModifyPlanResponse {
 	t.Helper()
+	return planChange(t, c, groupModel(id, force, 0), nil)
+}
+
+func groupModel(id string, force bool, project int64) *securityGroupResourceModel {
+	return &securityGroupResourceModel{
+		ID: types.StringValue(id), Name: types.StringValue("g"), Description: types.StringValue(""),
+		ProjectID: types.Int64Value(project), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+		})},
+	}
+}
+
+// planChange runs ModifyPlan from state to planned (nil: a destroy).
+func planChange(t *testing.T, c *Client, state, planned *securityGroupResourceModel) *resource.ModifyPlanResponse {
+	t.Helper()
 	ctx := context.Background()
 	r := &securityGroupResource{}
 	var cr resource.ConfigureResponse
@@ -222,21 +310,66 @@ func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.Modif
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx)
-	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
-	diags := state.Set(ctx, &securityGroupResourceModel{
-		ID: types.StringValue(id), Name: types.StringValue("g"), Description: types.StringValue(""),
-		ProjectID: types.Int64Value(0), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})},
-	})
-	if diags.HasError() {
+	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+	if diags := st.Set(ctx, state); diags.HasError() {
 		t.Fatal(diags)
 	}
 	plan := tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+	if planned != nil {
+		if diags := plan.Set(ctx, planned); diags.HasError() {
+			t.Fatal(diags)
+		}
+	}
 	resp := &resource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: state, Plan: plan}, resp)
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: st, Plan: plan}, resp)
 	return resp
+}
+
+// TestModifyPlanReplaceWarnings: a new project_id replaces the group, so its
+// plan warns like a destroy plan, with the force_delete the delete will use
+// (the state's); an in-place update of a bound group warns of nothing.
+func TestModifyPlanReplaceWarnings(t *testing.T) {
+	_, _, c := newEmulated(t, 7, map[string]ratelimit.Limit{})
+	for _, tc := range []struct {
+		name        string
+		state, plan *securityGroupResourceModel
+		want        []string
+	}{
+		{"force", groupModel(emuGroup, true, 0), groupModel(emuGroup, true, 1001),
+			[]string{"Replacement Will Unbind Instances", "is bound to 7 CVM instances (ins-00000000, ins-00000001, ins-00000002, ins-00000003, ins-00000004 and 2 more)", "replacing it"}},
+		{"no force", groupModel(emuGroup, false, 0), groupModel(emuGroup, false, 1001),
+			[]string{"Replacement Will Fail", "is bound to 7 CVM instances", "Set force_delete = true alone and apply first"}},
+		// Turning force_delete on in the same change does not help: the
+		// delete reads the state.
+		{"force set with the replacement", groupModel(emuGroup, false, 0), groupModel(emuGroup, true, 1001),
+			[]string{"Replacement Will Fail", "with the force_delete already in the state"}},
+		{"unknown project", groupModel(emuGroup, false, 0), func() *securityGroupResourceModel {
+			m := groupModel(emuGroup, false, 0)
+			m.ProjectID = types.Int64Unknown()
+			return m
+		}(), []string{"Replacement Will Fail"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := planChange(t, c, tc.state, tc.plan)
+			if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
+			}
+			w := resp.Diagnostics.Warnings()[0]
+			text := w.Summary() + ": " + w.Detail()
+			for _, s := range tc.want {
+				if !strings.Contains(text, s) {
+					t.Errorf("warning %q does not contain %q", text, s)
+				}
+			}
+		})
+	}
+	t.Run("in place", func(t *testing.T) {
+		planned := groupModel(emuGroup, true, 0)
+		planned.Name = types.StringValue("renamed")
+		if resp := planChange(t, c, groupModel(emuGroup, false, 0), planned); len(resp.Diagnostics) != 0 {
+			t.Fatalf("an in-place update got %v", resp.Diagnostics)
+		}
+	})
 }
 
 // BenchmarkForceDelete250 measures a forced delete of a group bound to 250

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -132,6 +133,140 @@ func TestAccSecurityGroup_disappears(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sgAddr, plancheck.ResourceActionCreate)},
 				},
 				Check: testAccCheckSecurityGroupExists(t, env, sgAddr),
+			},
+		},
+	})
+}
+
+// TestAccSecurityGroup_drift: name, description and tags changed out of band
+// (a tag's value changed, one removed, one added) show up in the next plan as
+// an in-place update, which puts the configuration back.
+func TestAccSecurityGroup_drift(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("g")
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "first", `tags = { env = "test", team = "a" }`))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					// Out of band, through the cloud API: works against a real cloud too.
+					c, id := env.TencentClient(t), s.RootModule().Resources[sgAddr].Primary.ID
+					err := c.Call(context.Background(), "vpc", "", "ModifySecurityGroupAttribute", map[string]any{
+						"SecurityGroupId": id, "GroupName": name + "-x", "GroupDescription": "changed",
+					}, nil)
+					if err != nil {
+						return err
+					}
+					return c.Call(context.Background(), "tag", "", "ModifyResourceTags", map[string]any{
+						"Resource":    fmt.Sprintf("qcs::cvm:%s:uin/:sg/%s", c.Region(""), id),
+						"ReplaceTags": []map[string]string{{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "extra", "TagValue": "x"}},
+						"DeleteTags":  []map[string]string{{"TagKey": "team"}},
+					}, nil)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sgAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckSecurityGroupExists(t, env, sgAddr),
+					func(s *terraform.State) error {
+						g, err := findSecurityGroup(t, env, s.RootModule().Resources[sgAddr].Primary.ID)
+						if err != nil {
+							return err
+						}
+						if got := fmt.Sprint(g.TagSet); got != "[{env test} {team a}]" {
+							return fmt.Errorf("cloud tags %s after the apply, want env=test and team=a only", got)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccSecurityGroup_projectReplace: a new project_id replaces the group (a
+// new ID in the new project, the old group deleted), then plans empty. The
+// import in between reads everything back but force_delete, which the cloud
+// does not know: it imports as false.
+func TestAccSecurityGroup_projectReplace(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("p")
+	var firstID string
+	config := func(project int) string {
+		return acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", fmt.Sprintf("project_id = %d\nforce_delete = true", project)))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config(0),
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[sgAddr].Primary.ID
+					return nil
+				},
+			},
+			{
+				ResourceName:      sgAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The cloud has no force_delete to read back: it imports as false.
+				ImportStateVerifyIgnore: []string{"timeouts", "force_delete"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["force_delete"] != "false" {
+						return fmt.Errorf("imported %d states, force_delete %q; want one, false", len(states), states[0].Attributes["force_delete"])
+					}
+					return nil
+				},
+			},
+			{
+				Config: config(1001),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(sgAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(1001)),
+				},
+				Check: func(s *terraform.State) error {
+					id := s.RootModule().Resources[sgAddr].Primary.ID
+					if id == firstID {
+						return fmt.Errorf("the group kept its ID %s", id)
+					}
+					g, err := findSecurityGroup(t, env, id)
+					if err != nil {
+						return err
+					}
+					if g.ProjectId != "1001" {
+						return fmt.Errorf("the new group is in project %s, want 1001", g.ProjectId)
+					}
+					if _, err := findSecurityGroup(t, env, firstID); !apierr.IsNotFound(err) {
+						return fmt.Errorf("the replaced group %s: %v, want it gone", firstID, err)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config(1001),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 			},
 		},
 	})
@@ -398,14 +533,76 @@ func TestAccSecurityGroup_lostCreateAnswer(t *testing.T) {
 	})
 }
 
+// TestAccSecurityGroup_lostCreateAnswerSameName loses one CreateSecurityGroup
+// answer while another group of the account already has the same name,
+// description and project (created moments ago, as by an earlier run), and a
+// sibling resource (count = 2) creates one more: the retry keeps the group its
+// lost attempt made, never the other two, so no group is shared or left behind.
+func TestAccSecurityGroup_lostCreateAnswerSameName(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("s")
+	other := acctest.TencentID("sg")
+	env.TC.Mutate(func(s *tcemu.State) {
+		// Stamped a little ahead (the cloud's clock need not agree with
+		// ours): by its creation time alone it looks like the newest candidate.
+		s.SecurityGroups = append(s.SecurityGroups, tcemu.SecurityGroup{
+			ID: other, Name: name, Description: "d", Region: acctest.TCRegion, CreatedTime: time.Now().Add(5 * time.Second),
+		})
+	})
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Actions: []string{"CreateSecurityGroup"}, DropRate: 1, Times: 1}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckSecurityGroupDestroy(t, env)(s); err != nil {
+				return err
+			}
+			if groupIDOf(env, name) != other {
+				return fmt.Errorf("destroy left a group named %s other than %s", name, other)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
+resource "secgroup_tencentcloud_security_group" "test" {
+  count       = 2
+  name        = %[1]q
+  description = "d"
+}
+`, name)),
+			Check: func(s *terraform.State) error {
+				if n := len(env.Requests(t, "tencentcloud", "CreateSecurityGroup")); n != 2 {
+					return fmt.Errorf("%d CreateSecurityGroup calls, want 2 (one of them lost)", n)
+				}
+				inState := []string{s.RootModule().Resources[sgAddr+".0"].Primary.ID, s.RootModule().Resources[sgAddr+".1"].Primary.ID}
+				var named []string
+				for _, g := range env.TC.State().SecurityGroups {
+					if g.Name == name && g.ID != other {
+						named = append(named, g.ID)
+					}
+				}
+				slices.Sort(inState)
+				slices.Sort(named)
+				if !slices.Equal(inState, named) || inState[0] == inState[1] {
+					return fmt.Errorf("the state holds %v, the cloud has %v besides %s: want the same two distinct groups", inState, named, other)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 func TestAccSecurityGroup_validation(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	env.Tencent(t)
 	cases := []struct{ name, extra, want string }{
-		{"", "", `Attribute name string length must be between 1 and 60`},
-		{strings.Repeat("n", 61), "", `Attribute name string length must be between 1 and 60`},
-		{"ok", `description = "` + strings.Repeat("d", 101) + `"`, `Attribute description string length must be at most 100`},
+		{"", "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{strings.Repeat("n", 61), "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{strings.Repeat("网", 61), "", `Attribute name UTF-8 character count must be between 1 and 60`},
+		{"ok", `description = "` + strings.Repeat("d", 101) + `"`, `Attribute description UTF-8 character count must be at most 100`},
 		{"ok", `project_id = -1`, `Attribute project_id value must be at least 0`},
 		{"ok", `tags = { "" = "x" }`, `string length must be between 1 and 127`},
 	}
@@ -425,6 +622,33 @@ func TestAccSecurityGroup_validation(t *testing.T) {
 				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
 			}
 			return nil
+		},
+	})
+}
+
+// TestAccSecurityGroup_unicodeText: the API counts characters, so a name of
+// 60 Chinese characters (180 bytes) and a description of 100 are accepted at
+// plan time and by the cloud, and plan again as empty.
+func TestAccSecurityGroup_unicodeText(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(),
+		testAccSecurityGroupConfig(strings.Repeat("网", 52)+acctest.TencentID("u")[2:], strings.Repeat("描", 100), ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  testAccCheckSecurityGroupExists(t, env, sgAddr),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
 		},
 	})
 }
