@@ -17,6 +17,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
@@ -125,4 +127,38 @@ func mustJSON(v any) []byte {
 // run of whitespace: terraform wraps long error lines wherever it likes.
 func ErrorRegexp(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// ParallelTest is resource.ParallelTest that always runs CheckDestroy.
+// terraform-plugin-testing skips CheckDestroy when the final state is empty,
+// which it is whenever every step was expected to fail, so the checks such a
+// test keeps there ("no API call was made", "the port kept its groups") would
+// never run. Here they run against an empty state instead.
+func ParallelTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	t.Parallel()
+	Test(t, tc)
+}
+
+// Test is resource.Test that always runs CheckDestroy; see ParallelTest.
+func Test(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	check := tc.CheckDestroy
+	if check == nil {
+		resource.Test(t, tc)
+		return
+	}
+	ran := false
+	tc.CheckDestroy = func(s *terraform.State) error {
+		ran = true
+		return check(s)
+	}
+	defer func() {
+		if !ran && !t.Failed() && !t.Skipped() {
+			if err := check(terraform.NewState()); err != nil {
+				t.Errorf("CheckDestroy, run after the steps left an empty state: %s", err)
+			}
+		}
+	}()
+	resource.Test(t, tc)
 }

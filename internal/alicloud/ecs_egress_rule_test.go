@@ -111,7 +111,7 @@ resource "secgroup_alicloud_ecs_egress_rule" "gre" {
 		Config:           config,
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps:                    steps,
@@ -130,7 +130,7 @@ func TestAccEcsEgressRule_description(t *testing.T) {
   `+extra))
 	}
 	var firstID string
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -181,7 +181,7 @@ func TestAccEcsEgressRule_disappears(t *testing.T) {
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "udp", `
   port_range   = "514/514"
   dest_cidr_ip = "10.9.0.0/16"`))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -206,7 +206,7 @@ func TestAccEcsEgressRule_groupDeleted(t *testing.T) {
 	env.RequireEmulator(t)
 	group := env.AliEcsGroup(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "all", `dest_cidr_ip = "0.0.0.0/0"`))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -232,7 +232,7 @@ func TestAccEcsEgressRule_duplicate(t *testing.T) {
 	env.Ali.Mutate(func(s *aliemu.State) {
 		s.SecurityGroups[0].Egress = []aliemu.Permission{{RuleID: "sgr-existing01", IPProtocol: "tcp", PortRange: "443/443", DestCidrIP: "10.0.0.0/8", NicType: "intranet", Policy: "accept", Priority: 1}}
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
@@ -258,7 +258,7 @@ func TestAccEcsEgressRule_lostAnswer(t *testing.T) {
 		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, DropRate: 1, Times: 1},
 		{Cloud: "alicloud", Actions: []string{"RevokeSecurityGroupEgress"}, DropRate: 1, Times: 1},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			auth := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
@@ -296,7 +296,7 @@ func TestAccEcsEgressRule_wire(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEcsGroup(t)
 	var ruleID string
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")
@@ -335,7 +335,7 @@ func TestAccEcsEgressRule_importInvalidID(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEcsGroup(t)
 	for _, id := range []string{group, group + "/", "sgr-abc123/" + group, group + "/sgr-abc123/x"} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "all", `dest_cidr_ip = "0.0.0.0/0"`)),

@@ -68,7 +68,7 @@ func TestAccEgressRule_validation(t *testing.T) {
 			ExpectError: regexp.MustCompile(pattern),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {

@@ -29,7 +29,7 @@ func TestAccEniAssociation_basic(t *testing.T) {
 	id := f.SecurityGroupID + "/" + f.ENIID
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -69,7 +69,7 @@ func TestAccEniAssociation_disappears(t *testing.T) {
 	f.RequireENI(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -98,7 +98,7 @@ func TestAccEniAssociation_eniDeleted(t *testing.T) {
 	f := env.AliMembership(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -128,7 +128,7 @@ func TestAccEniAssociation_wire(t *testing.T) {
 	f := env.AliMembership(t)
 	const region = acctest.AliRegion
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			want := map[string]string{"SecurityGroupId": f.SecurityGroupID, "NetworkInterfaceId": f.ENIID, "RegionId": region}
@@ -156,7 +156,7 @@ func TestAccEniAssociation_lastGroup(t *testing.T) {
 		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, extra))
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if got := memberGroups(env, f.ENIID); !slices.Equal(got, []string{f.SecurityGroupID}) {
@@ -194,7 +194,7 @@ func TestAccEniAssociation_serviceManaged(t *testing.T) {
 			s.NetworkInterfaces[i].ServiceManaged = true
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
@@ -225,7 +225,7 @@ provider "secgroup" {
   }
 }
 `, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
-	resource.Test(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -262,7 +262,7 @@ func TestAccEniAssociation_validation(t *testing.T) {
 			ExpectError: acctest.ErrorRegexp(regexp.QuoteMeta(`Attribute network_interface_id must be an ENI ID`)),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -299,7 +299,7 @@ func TestAccEniAssociation_otherRegion(t *testing.T) {
 	})
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q", region)))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{

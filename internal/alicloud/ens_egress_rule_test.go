@@ -106,7 +106,7 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 		Config:           config,
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps:                    steps,
@@ -118,7 +118,7 @@ func TestAccEnsEgressRule_disappears(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEnsGroup(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "22/22"`))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -148,7 +148,7 @@ func TestAccEnsEgressRule_groupDeleted(t *testing.T) {
 	env.RequireEmulator(t)
 	group := env.AliEnsGroup(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "all", ""))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -176,7 +176,7 @@ func TestAccEnsEgressRule_duplicate(t *testing.T) {
 	env.Ali.Mutate(func(s *aliemu.State) {
 		s.EnsSecurityGroups[0].Egress = []aliemu.Permission{{IPProtocol: "tcp", PortRange: "443/443", DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1}}
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
@@ -206,7 +206,7 @@ func TestAccEnsEgressRule_lostAnswers(t *testing.T) {
 		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, DropRate: 1, Times: 1},
 		{Cloud: "alicloud", Actions: []string{"RevokeSecurityGroupEgress"}, DropRate: 1, Times: 1},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for action, code := range map[string]string{"AuthorizeSecurityGroupEgress": "SecurityGroupRuleConflict.Duplicated", "RevokeSecurityGroupEgress": "SecurityGroupRule.NotFound"} {
@@ -236,7 +236,7 @@ func TestAccEnsEgressRule_limit(t *testing.T) {
 			{IPProtocol: "tcp", PortRange: "2/2", DestCidrIP: "10.1.0.0/16", Policy: "accept", Priority: 1},
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "icmp", "")),
@@ -254,7 +254,7 @@ func TestAccEnsEgressRule_wire(t *testing.T) {
 		"SecurityGroupId": group, "IpProtocol": "tcp", "PortRange": "8080/8081", "SourcePortRange": "1/65535",
 		"DestCidrIp": "10.0.0.0/8", "Policy": "drop", "Priority": "7",
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")
@@ -302,7 +302,7 @@ func TestAccEnsEgressRule_importInvalidID(t *testing.T) {
 		group + ":tcp:80/80:10.0.0.0/8:accept:101",
 		"not-a-group:tcp:80/80:10.0.0.0/8:accept:1",
 	} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "80/80"`)),

@@ -33,7 +33,7 @@ func TestAccInstanceAssociation_basic(t *testing.T) {
 	id := f.SecurityGroupID + "/" + f.InstanceID
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -72,7 +72,7 @@ func TestAccInstanceAssociation_disappears(t *testing.T) {
 	f := env.AliMembership(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -105,7 +105,7 @@ func TestAccInstanceAssociation_instanceDeleted(t *testing.T) {
 	f := env.AliMembership(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -143,7 +143,7 @@ func TestAccInstanceAssociation_wire(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			want := map[string]string{"SecurityGroupId": f.SecurityGroupID, "InstanceId": f.InstanceID, "RegionId": acctest.AliRegion}
@@ -170,7 +170,7 @@ func TestAccInstanceAssociation_lastGroup(t *testing.T) {
 	f := env.AliMembership(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -201,7 +201,7 @@ func TestAccInstanceAssociation_keepLastGroup(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			// The first Leave is the test's own, out of band.
@@ -234,7 +234,7 @@ func TestAccInstanceAssociation_waitsForStarting(t *testing.T) {
 	f := env.AliMembership(t)
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			var answers []string
@@ -279,7 +279,7 @@ func TestAccInstanceAssociation_lostAnswers(t *testing.T) {
 		{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, DropRate: 1, Times: 1},
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyInSecurityGroup", "LeaveSecurityGroup": "InstanceNotInSecurityGroup"} {
@@ -307,7 +307,7 @@ func TestAccInstanceAssociation_throttled(t *testing.T) {
 		{Cloud: "alicloud", Actions: []string{"JoinSecurityGroup"}, ThrottleRate: 1, Times: 1},
 		{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, ErrorRate: 1, Times: 1},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for action, fault := range map[string]emulator.FaultKind{"JoinSecurityGroup": emulator.FaultThrottle, "LeaveSecurityGroup": emulator.FaultServerError} {
@@ -351,7 +351,7 @@ func TestAccInstanceAssociation_refusals(t *testing.T) {
 			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Alibaba Cloud Instance to Security Group.*HTTP 403 InstanceLockedForSecurity.*locked the instance for security reasons`),
 		},
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -367,7 +367,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.DefaultGroupID, "")),
@@ -403,7 +403,7 @@ func TestAccInstanceAssociation_validation(t *testing.T) {
 			ExpectError: acctest.ErrorRegexp(regexp.QuoteMeta(c.want)),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -420,7 +420,7 @@ func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
 	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/", "/" + f.SecurityGroupID + "/" + f.InstanceID, "a/b/" + f.SecurityGroupID + "/" + f.InstanceID} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
@@ -561,7 +561,7 @@ func TestAccInstanceAssociation_replaceLastGroup(t *testing.T) {
 		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, group, extra))
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -636,7 +636,7 @@ resource "secgroup_alicloud_eni_association" "test" {
 }
 `, f.InstanceID, f.ENIID, f.SecurityGroupID, acctest.AliRegion))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{

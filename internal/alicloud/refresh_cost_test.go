@@ -53,7 +53,7 @@ func TestAccEgressRule_refreshCost(t *testing.T) {
 	const groups, rules = 4, 200
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(),
 		rulesConfig(env.AliEnsGroups(t, groups), env.AliEcsGroups(t, groups), rules))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{

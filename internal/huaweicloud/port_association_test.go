@@ -73,7 +73,7 @@ func TestAccPortAssociation_basic(t *testing.T) {
 	f, initial := portFixtures(t, env)
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			testAccCheckPortAssociationDestroy(t, env),
@@ -133,7 +133,7 @@ func TestAccPortAssociation_updateAddRemove(t *testing.T) {
 	f, initial := portFixtures(t, env)
 	extra := extraGroups(t, env, 1)[0]
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			testAccCheckPortAssociationDestroy(t, env),
@@ -181,7 +181,7 @@ func TestAccPortAssociation_enforce(t *testing.T) {
 	t.Cleanup(func() { restorePortGroups(t, env, f.PortID, initial) })
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationEnforceConfig(f.PortID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckPortAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -234,7 +234,7 @@ func TestAccPortAssociation_foreignGroupIgnored(t *testing.T) {
 	foreign, ours := groups[0], groups[1]
 	t.Cleanup(func() { removePortGroupsIfPresent(t, env, f.PortID, foreign) })
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			testAccCheckPortAssociationDestroy(t, env),
@@ -275,7 +275,7 @@ func TestAccPortAssociation_outOfBandRemoval(t *testing.T) {
 	f, initial := portFixtures(t, env)
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckPortAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -310,7 +310,7 @@ func TestAccPortAssociation_portDeleted(t *testing.T) {
 	f, _ := portFixtures(t, env)
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.Requests(t, "huaweicloud", "RemoveSecurityGroups")); n != 0 {
@@ -342,7 +342,7 @@ func TestAccPortAssociation_groupsGoneBeforeDestroy(t *testing.T) {
 	env.RequireEmulator(t)
 	f, initial := portFixtures(t, env)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if reqs := env.Requests(t, "huaweicloud", "RemoveSecurityGroups"); len(reqs) != 0 {
@@ -402,7 +402,7 @@ func TestAccPortAssociation_wire(t *testing.T) {
 		}
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			// Of ours, only y is still on the port; the foreign group is
@@ -481,7 +481,7 @@ resource "secgroup_huaweicloud_port_association" "p%[1]d" {
 	// Slow writes make any overlap between two writers of one port visible.
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups", "RemoveSecurityGroups"}, LatencyMS: 100}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if err := testAccCheckPortGroups(t, env, f.PortID, f.DefaultGroupID)(nil); err != nil {
@@ -520,7 +520,7 @@ func TestAccPortAssociation_lostAnswers(t *testing.T) {
 		{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, DropRate: 1, Times: 1},
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, action := range []string{"AddSecurityGroups", "RemoveSecurityGroups"} {
@@ -548,7 +548,7 @@ func TestAccPortAssociation_updateFailsHalfWay(t *testing.T) {
 	groups := extraGroups(t, env, 2)
 	x, y := groups[0], groups[1]
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -601,7 +601,7 @@ func TestAccPortAssociation_createFailsHalfWay(t *testing.T) {
 	f, initial := portFixtures(t, env)
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ErrorRate: 1}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -647,7 +647,7 @@ resource "secgroup_huaweicloud_port_association" "test" {
 }
 `, f.PortID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			testAccCheckPortAssociationDestroy(t, env),
@@ -692,7 +692,7 @@ func TestAccPortAssociation_throttled(t *testing.T) {
 		{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ThrottleRate: 1, Times: 2},
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, action := range []string{"AddSecurityGroups", "RemoveSecurityGroups"} {
@@ -716,7 +716,7 @@ func TestAccPortAssociation_unknownGroup(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f, initial := portFixtures(t, env)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID, acctest.UUID())),
@@ -732,7 +732,7 @@ func TestAccPortAssociation_unknownPort(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(acctest.UUID(), f.SecurityGroupID)),
@@ -780,7 +780,7 @@ resource "secgroup_huaweicloud_port_association" "test" {
 		}
 		return nil
 	}))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
@@ -791,7 +791,7 @@ func TestAccPortAssociation_importInvalidID(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
 	for _, id := range []string{"port-1", f.PortID + "/" + f.SecurityGroupID} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID)),

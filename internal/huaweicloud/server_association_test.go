@@ -31,7 +31,7 @@ func TestAccServerAssociation_basic(t *testing.T) {
 	f := env.Huawei(t)
 	id := f.ServerID + "/" + f.SecurityGroupID
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -71,7 +71,7 @@ func TestAccServerAssociation_disappears(t *testing.T) {
 	f := env.Huawei(t)
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -101,7 +101,7 @@ func TestAccServerAssociation_serverDeleted(t *testing.T) {
 	f := env.Huawei(t)
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -131,7 +131,7 @@ func TestAccServerAssociation_byName(t *testing.T) {
 	}
 	id := f.ServerID + "/" + f.SecurityGroupName
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -163,7 +163,7 @@ func TestAccServerAssociation_wire(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			removes := env.Requests(t, "huaweicloud", "removeSecurityGroup")
@@ -219,7 +219,7 @@ resource "secgroup_huaweicloud_server_association" "p%[1]d" {
 	// Slow writes make any overlap between two writers of one server visible.
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "removeSecurityGroup"}, LatencyMS: 100}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			got := serverGroups(env, f.ServerID)
@@ -280,7 +280,7 @@ resource "secgroup_huaweicloud_server_association" "south" {
 `, otherServer, otherRegion))
 	movedProvider := strings.Replace(config, fmt.Sprintf("region     = %q", acctest.HWRegion), fmt.Sprintf("region     = %q", otherRegion), 1)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -329,7 +329,7 @@ func TestAccServerAssociation_lostAnswers(t *testing.T) {
 		{Cloud: "huaweicloud", Actions: []string{"removeSecurityGroup"}, DropRate: 1, Times: 1},
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, action := range []string{"addSecurityGroup", "removeSecurityGroup"} {
@@ -358,7 +358,7 @@ func TestAccServerAssociation_throttledAndFlaky(t *testing.T) {
 		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "NovaListServerSecurityGroups"}, ErrorRate: 1, Times: 1},
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{{
@@ -388,7 +388,7 @@ func TestAccServerAssociation_retriesExhausted(t *testing.T) {
 	f := env.Huawei(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup"}, ThrottleRate: 1}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
@@ -410,7 +410,7 @@ func TestAccServerAssociation_alreadyMember(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -459,7 +459,7 @@ resource "secgroup_huaweicloud_server_association" "test" {
 			ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -477,7 +477,7 @@ func TestAccServerAssociation_importInvalidID(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
 	for _, id := range []string{"no-slash", "not-a-uuid/" + f.SecurityGroupID, f.ServerID + "/"} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
@@ -494,7 +494,7 @@ func TestAccServerAssociation_wrongCredentials(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.HuaweiProviderConfigWithSecret("wrong-secret"), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
@@ -508,7 +508,7 @@ func TestAccServerAssociation_unconfiguredCloud(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", t.TempDir()+"/none")
-	resource.Test(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

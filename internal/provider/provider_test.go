@@ -35,7 +35,7 @@ func TestAccProvider_HuaweiEnvironmentFallback(t *testing.T) {
 	t.Setenv("HW_SECRET_KEY", acctest.HWSecretKey)
 	t.Setenv("HW_PROJECT_ID", acctest.HWProjectID)
 	u := env.Emulator.URL()
-	resource.Test(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`

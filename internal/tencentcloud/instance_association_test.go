@@ -27,7 +27,7 @@ func TestAccInstanceAssociation_basic(t *testing.T) {
 	f := env.Tencent(t)
 	id := f.SecurityGroupID + "/" + f.InstanceID
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -65,7 +65,7 @@ func TestAccInstanceAssociation_disappears(t *testing.T) {
 	f := env.Tencent(t)
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -102,7 +102,7 @@ func TestAccInstanceAssociation_instanceDeleted(t *testing.T) {
 	f := env.Tencent(t)
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -131,7 +131,7 @@ func TestAccInstanceAssociation_wire(t *testing.T) {
 	f := env.Tencent(t)
 	body := fmt.Sprintf(`{"SecurityGroupIds":[%q],"InstanceIds":[%q]}`, f.SecurityGroupID, f.InstanceID)
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, action := range []string{"AssociateSecurityGroups", "DisassociateSecurityGroups"} {
@@ -169,7 +169,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Tencent(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.DefaultGroupID, f.InstanceID)),
@@ -206,7 +206,7 @@ resource "secgroup_tencentcloud_instance_association" "p%[1]d" {
 }
 `, i, g, f.InstanceID)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
@@ -253,7 +253,7 @@ func TestAccInstanceAssociation_validation(t *testing.T) {
 			ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -270,7 +270,7 @@ func TestAccInstanceAssociation_importInvalidID(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Tencent(t)
 	for _, id := range []string{"no-slash", f.InstanceID + "/" + f.SecurityGroupID, f.SecurityGroupID + "/"} {
-		resource.Test(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:        acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
@@ -288,7 +288,7 @@ func TestAccInstanceAssociation_unconfiguredCloud(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	t.Setenv("HOME", t.TempDir()) // no profile file
-	resource.Test(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -362,7 +362,7 @@ resource "secgroup_tencentcloud_instance_association" "test" {
 }
 `, f.InstanceID, acctest.UUID()[:8]))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			testAccCheckInstanceAssociationDestroy(t, env),

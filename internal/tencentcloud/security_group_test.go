@@ -31,7 +31,7 @@ func TestAccSecurityGroup_basic(t *testing.T) {
 	env.Tencent(t)
 	name := "acc-" + acctest.TencentID("t")
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -111,7 +111,7 @@ func TestAccSecurityGroup_disappears(t *testing.T) {
 	env.Tencent(t)
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig("acc-"+acctest.TencentID("d"), "", ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -147,7 +147,7 @@ func TestAccSecurityGroup_drift(t *testing.T) {
 	name := "acc-" + acctest.TencentID("g")
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "first", `tags = { env = "test", team = "a" }`))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -212,7 +212,7 @@ func TestAccSecurityGroup_projectReplace(t *testing.T) {
 		return acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", fmt.Sprintf("project_id = %d\nforce_delete = true", project)))
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -282,7 +282,7 @@ func TestAccSecurityGroup_deleteRefusedWhenBound(t *testing.T) {
 	name := "acc-" + acctest.TencentID("r")
 	var bound []string
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -335,7 +335,7 @@ func TestAccSecurityGroup_forceDelete250(t *testing.T) {
 	// The documented limit, enforced per action as the cloud does.
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Service: "cvm", RateLimitQPS: 10}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			if err := testAccCheckSecurityGroupDestroy(t, env)(s); err != nil {
@@ -409,7 +409,7 @@ func TestAccSecurityGroup_referenced(t *testing.T) {
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", "force_delete = true"))
 	var bound []string
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -459,7 +459,7 @@ func TestAccSecurityGroup_wire(t *testing.T) {
 	name := "acc-" + acctest.TencentID("w")
 	var id string
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			want := []struct{ action, body string }{
@@ -508,7 +508,7 @@ func TestAccSecurityGroup_lostCreateAnswer(t *testing.T) {
 	name := "acc-" + acctest.TencentID("l")
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Actions: []string{"CreateSecurityGroup"}, DropRate: 1, Times: 1}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{{
@@ -553,7 +553,7 @@ func TestAccSecurityGroup_lostCreateAnswerSameName(t *testing.T) {
 	})
 	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Actions: []string{"CreateSecurityGroup"}, DropRate: 1, Times: 1}})
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			if err := testAccCheckSecurityGroupDestroy(t, env)(s); err != nil {
@@ -614,7 +614,7 @@ func TestAccSecurityGroup_validation(t *testing.T) {
 			ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
@@ -635,7 +635,7 @@ func TestAccSecurityGroup_unicodeText(t *testing.T) {
 	config := acctest.ConfigCompose(env.TencentProviderConfig(),
 		testAccSecurityGroupConfig(strings.Repeat("网", 52)+acctest.TencentID("u")[2:], strings.Repeat("描", 100), ""))
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
 		Steps: []resource.TestStep{
@@ -657,7 +657,7 @@ func TestAccSecurityGroup_importInvalidID(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	env.Tencent(t)
-	resource.Test(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:        acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig("x", "", "")),
@@ -674,7 +674,7 @@ func TestAccSecurityGroup_wrongCredentials(t *testing.T) {
 	env.RequireEmulator(t)
 	env.Tencent(t)
 	config := strings.Replace(env.TencentProviderConfig(), acctest.TCSecretKey, "wrong-key", 1)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(config, testAccSecurityGroupConfig("x", "", "")),
