@@ -155,10 +155,20 @@ func Test(t *testing.T, tc resource.TestCase) {
 	}
 	defer func() {
 		if !ran && !t.Failed() && !t.Skipped() {
-			if err := check(terraform.NewState()); err != nil {
+			if err := check(emptyState()); err != nil {
 				t.Errorf("CheckDestroy, run after the steps left an empty state: %s", err)
 			}
 		}
 	}()
 	resource.Test(t, tc)
+}
+
+// emptyState is a state with an empty root module, as terraform leaves it
+// when nothing was created.
+func emptyState() *terraform.State {
+	return &terraform.State{Modules: []*terraform.ModuleState{{
+		Path:      []string{"root"},
+		Outputs:   map[string]*terraform.OutputState{},
+		Resources: map[string]*terraform.ResourceState{},
+	}}}
 }
