@@ -268,11 +268,17 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 		// already carried out with that request's success.
 		params["ClientToken"] = clientToken()
 	}
-	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(a retry.Attempt, err error) error {
-		if a.Retry() && apierr.HasCode(err, duplicateCodes...) {
-			// The earlier attempt's answer was lost after the rule was made:
-			// the rule is ours.
+	// Only an attempt whose answer was lost (a network error or a 5xx) may
+	// have made the rule; a throttled or refused one did not. A later
+	// Duplicated is our own rule only after such an attempt: after a mere
+	// throttle it is someone else's, and adopting it would revoke it on destroy.
+	mayHaveMade := false
+	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(_ retry.Attempt, err error) error {
+		if mayHaveMade && apierr.HasCode(err, duplicateCodes...) {
 			return nil
+		}
+		if err != nil && apierr.ClassOf(err) == retry.Transient {
+			mayHaveMade = true
 		}
 		return err
 	})

@@ -196,6 +196,40 @@ func TestAccEnsEgressRule_duplicate(t *testing.T) {
 	})
 }
 
+// TestAccEnsEgressRule_duplicateAfterThrottle: a throttled first attempt made
+// nothing, so the retry's Duplicated is someone else's rule, not an echo of
+// ours: the create fails and the rule is neither adopted nor revoked.
+func TestAccEnsEgressRule_duplicateAfterThrottle(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.EnsSecurityGroups[0].Egress = []aliemu.Permission{{IPProtocol: "tcp", PortRange: "443/443", DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1}}
+	})
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, ThrottleRate: 1, Times: 1},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
+			ExpectError: acctest.ErrorRegexp(`(?s)already has this egress rule.*SecurityGroupRuleConflict\.Duplicated`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			calls := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
+			if len(calls) != 2 || calls[0].Fault != emulator.FaultThrottle || calls[1].ErrorCode != "SecurityGroupRuleConflict.Duplicated" {
+				return fmt.Errorf("authorize calls %+v, want a throttled one, then Duplicated", calls)
+			}
+			if n := len(env.Ali.State().EnsSecurityGroups[0].Egress); n != 1 {
+				return fmt.Errorf("group has %d rules, want the 1 it had", n)
+			}
+			if n := len(env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")); n != 0 {
+				return fmt.Errorf("%d revokes of a rule that is not ours, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
 // TestAccEnsEgressRule_lostAnswers loses the answers of the first authorize
 // and the first revoke after the cloud carried them out: the retries meet
 // Duplicated and NotFound and take them as their own success.
