@@ -262,8 +262,10 @@ func (rc *ruleCall) write(ctx context.Context, action string, params map[string]
 // with, given the rule the cloud already has. Errors are added to diags.
 func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) bool {
 	params := rc.rule.params(rc.svc)
-	params["Description"] = rc.rule.Description
 	if rc.svc == "ecs" {
+		// ENS's AuthorizeSecurityGroupEgress takes no description (the doc
+		// and the SDK's request have none): there it stays in the state.
+		params["Description"] = rc.rule.Description
 		// One token for every attempt: ECS answers the retry of a request it
 		// already carried out with that request's success.
 		params["ClientToken"] = clientToken()

@@ -94,11 +94,16 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 		},
 	}}
 	for _, name := range names {
+		ignore := []string{"timeouts"}
+		if name == "tcp" {
+			// ENS keeps no description: it lives in the state, not the cloud.
+			ignore = append(ignore, "description")
+		}
 		steps = append(steps, resource.TestStep{
 			ResourceName:            ensRuleType + "." + name,
 			ImportState:             true,
 			ImportStateVerify:       true,
-			ImportStateVerifyIgnore: []string{"timeouts"},
+			ImportStateVerifyIgnore: ignore,
 		})
 	}
 	steps = append(steps, resource.TestStep{
@@ -110,6 +115,53 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps:                    steps,
+	})
+}
+
+// TestAccEnsEgressRule_description: ENS keeps no description, so changing or
+// removing it is an in-place update of the state that makes no API call,
+// never a replacement of the rule; and one set in the console is not read.
+func TestAccEnsEgressRule_description(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	cfg := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "22/22"`+"\n"+extra))
+	}
+	writes := func() int {
+		return len(env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"))
+	}
+	inPlace := func(description knownvalue.Check) resource.TestStep {
+		return resource.TestStep{
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ensRuleAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(ensRuleAddr, tfjsonpath.New("description"), description)},
+			Check: func(*terraform.State) error {
+				if n := writes(); n != 1 {
+					return fmt.Errorf("%d authorize and revoke calls, want only the first authorize", n)
+				}
+				return nil
+			},
+		}
+	}
+	second, removed := inPlace(knownvalue.StringExact("second")), inPlace(knownvalue.Null())
+	second.Config, removed.Config = cfg(`description = "second"`), cfg("")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: cfg(`description = "first"`)},
+			second,
+			removed,
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) { s.EnsSecurityGroups[0].Egress[0].Description = "set in the console" })
+				},
+				Config:           cfg(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
 	})
 }
 
@@ -280,7 +332,8 @@ func TestAccEnsEgressRule_limit(t *testing.T) {
 }
 
 // TestAccEnsEgressRule_wire proves the exact calls: create sends the tuple
-// (defaults included, unset fields absent) and destroy revokes exactly it.
+// (defaults included, unset fields and the description absent) and destroy
+// revokes exactly it.
 func TestAccEnsEgressRule_wire(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEnsGroup(t)
@@ -298,15 +351,12 @@ func TestAccEnsEgressRule_wire(t *testing.T) {
 			if err := equalParams(ruleParams(revokes[0].Params), want); err != nil {
 				return fmt.Errorf("RevokeSecurityGroupEgress %w", err)
 			}
+			// The same tuple, and no Description: ENS's authorize has none.
 			authorizes := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
-			withDescription := map[string]string{"Description": "wire"}
-			for k, v := range want {
-				withDescription[k] = v
-			}
 			if len(authorizes) != 1 {
 				return fmt.Errorf("%d authorizes, want 1", len(authorizes))
 			}
-			if err := equalParams(ruleParams(authorizes[0].Params), withDescription); err != nil {
+			if err := equalParams(ruleParams(authorizes[0].Params), want); err != nil {
 				return fmt.Errorf("AuthorizeSecurityGroupEgress %w", err)
 			}
 			return testAccCheckEgressRulesDestroyed(t, env)(s)
