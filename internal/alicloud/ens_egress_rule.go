@@ -303,10 +303,12 @@ func (r *ensEgressRuleResource) ImportState(ctx context.Context, req resource.Im
 }
 
 // ensRuleID is the rule's documented composite ID. ":" cannot occur in any
-// field of an ENS rule (IPv4 only), while "/" does.
+// field of an ENS rule (IPv4 only), while "/" does. A source port range is in
+// it whenever set, "-1/-1" too, so that an import gives the configuration's
+// value back.
 func ensRuleID(r EgressRule) string {
 	id := strings.Join([]string{r.GroupID, r.Protocol, r.PortRange, r.DestCidrIP, r.Policy, strconv.FormatInt(r.Priority, 10)}, ":")
-	if r.SourcePortRange != "" && !isAllPorts(r.SourcePortRange) {
+	if r.SourcePortRange != "" {
 		id += ":" + r.SourcePortRange
 	}
 	return id

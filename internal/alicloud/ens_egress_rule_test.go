@@ -63,6 +63,7 @@ resource "secgroup_alicloud_ens_egress_rule" "icmp" {
 resource "secgroup_alicloud_ens_egress_rule" "gre" {
   security_group_id = %[1]q
   ip_protocol       = "gre"
+  source_port_range = "-1/-1"
   dest_cidr_ip      = "172.16.0.0/12"
 }
 
@@ -90,6 +91,8 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("port_range"), knownvalue.StringExact("-1/-1")),
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
+			// An explicit "-1/-1" is in the ID, so the import gives it back.
+			statecheck.ExpectKnownValue(ensRuleType+".gre", tfjsonpath.New("id"), knownvalue.StringExact(group+":gre:-1/-1:172.16.0.0/12:accept:1:-1/-1")),
 			statecheck.ExpectKnownValue(ensRuleType+".all", tfjsonpath.New("id"), knownvalue.StringExact(group+":all:-1/-1:0.0.0.0/0:drop:100")),
 		},
 	}}
