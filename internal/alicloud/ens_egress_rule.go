@@ -87,7 +87,7 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The rule's tuple, `<security_group_id>:<ip_protocol>:<port_range>:<dest_cidr_ip>:<policy>:<priority>`, " +
-					"followed by `:<source_port_range>` when that is set, e.g. `sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1`. " +
+					"followed by `:<source_port_range>` when that is set (`-1/-1` included), e.g. `sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1`. " +
 					"ENS rules have no ID of their own.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
