@@ -78,7 +78,9 @@ func TestRunLoadsTheDemoFixturesOfEveryCloud(t *testing.T) {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, "127.0.0.1:0", "../../../../examples/demo/fixtures.json", urlFile, io.Discard) }()
+	go func() {
+		done <- run(ctx, "127.0.0.1:0", "../../../../examples/demo/fixtures.json", urlFile, io.Discard)
+	}()
 	url := waitForURL(t, urlFile, done)
 	resp, err := http.Get(url + "/_emulator/state")
 	if err != nil {
