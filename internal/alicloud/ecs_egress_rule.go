@@ -1,6 +1,7 @@
 package alicloud
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -98,9 +99,9 @@ func (m *ecsEgressRuleModel) setFromAPI(r *EgressRule, region string) {
 	m.Ipv6DestCidrIP = keepString(m.Ipv6DestCidrIP, r.Ipv6DestCidrIP, sameCIDR)
 	m.DestGroupID = keepString(m.DestGroupID, r.DestGroupID, equalString)
 	m.DestPrefixListID = keepString(m.DestPrefixListID, r.DestPrefixListID, equalString)
-	if r.NicType != "" {
-		m.NicType = keepString(m.NicType, r.NicType, strings.EqualFold)
-	}
+	// An empty NicType is ECS's default, intranet: an import must not leave
+	// it null, or the attribute's default would plan a replacement.
+	m.NicType = keepString(m.NicType, cmp.Or(r.NicType, "intranet"), strings.EqualFold)
 	m.Policy = keepString(m.Policy, r.Policy, strings.EqualFold)
 	m.Priority = types.Int64Value(r.Priority)
 	m.Description = keepString(m.Description, r.Description, equalString)

@@ -174,6 +174,43 @@ func TestAccEcsEgressRule_description(t *testing.T) {
 	})
 }
 
+// TestAccEcsEgressRule_importExisting imports a rule made outside Terraform,
+// whose Describe entry has an empty NicType, and the configuration that
+// describes it then plans nothing.
+func TestAccEcsEgressRule_importExisting(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEcsGroup(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.SecurityGroups[0].Egress = []aliemu.Permission{{RuleID: "sgr-seeded01", IPProtocol: "tcp", PortRange: "22/22",
+			DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1, Description: "made by hand"}}
+	})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
+  port_range   = "22/22"
+  dest_cidr_ip = "10.0.0.0/8"
+  description  = "made by hand"`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       ecsRuleAddr,
+				ImportState:        true,
+				ImportStateId:      group + "/sgr-seeded01",
+				ImportStatePersist: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("nic_type"), knownvalue.StringExact("intranet")),
+					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
+				},
+			},
+		},
+	})
+}
+
 // TestAccEcsEgressRule_disappears: a rule revoked out of band is re-created.
 func TestAccEcsEgressRule_disappears(t *testing.T) {
 	env := acctest.NewEnv(t)

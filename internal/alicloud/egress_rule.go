@@ -262,17 +262,25 @@ func (rc *ruleCall) write(ctx context.Context, action string, params map[string]
 // with, given the rule the cloud already has. Errors are added to diags.
 func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) bool {
 	params := rc.rule.params(rc.svc)
-	params["Description"] = rc.rule.Description
 	if rc.svc == "ecs" {
+		// ENS's AuthorizeSecurityGroupEgress takes no description (the doc
+		// and the SDK's request have none): there it stays in the state.
+		params["Description"] = rc.rule.Description
 		// One token for every attempt: ECS answers the retry of a request it
 		// already carried out with that request's success.
 		params["ClientToken"] = clientToken()
 	}
-	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(a retry.Attempt, err error) error {
-		if a.Retry() && apierr.HasCode(err, duplicateCodes...) {
-			// The earlier attempt's answer was lost after the rule was made:
-			// the rule is ours.
+	// Only an attempt whose answer was lost (a network error or a 5xx) may
+	// have made the rule; a throttled or refused one did not. A later
+	// Duplicated is our own rule only after such an attempt: after a mere
+	// throttle it is someone else's, and adopting it would revoke it on destroy.
+	mayHaveMade := false
+	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(_ retry.Attempt, err error) error {
+		if mayHaveMade && apierr.HasCode(err, duplicateCodes...) {
 			return nil
+		}
+		if err != nil && apierr.ClassOf(err) == retry.Transient {
+			mayHaveMade = true
 		}
 		return err
 	})

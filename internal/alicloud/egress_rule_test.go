@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
@@ -142,4 +143,60 @@ func (c describesPerPlan) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequ
 		}
 		c.t.Logf("refresh: %d %s DescribeSecurityGroupAttribute calls", got[svc], strings.ToUpper(svc))
 	}
+}
+
+// TestAccEgressRule_unknownAtPlan: the group, the destination and the ports
+// come from other resources and are unknown at plan time; the validators,
+// the config validators and ModifyPlan let them through, the apply creates
+// both rules, and the next plan is empty.
+func TestAccEgressRule_unknownAtPlan(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ensGroup, ecsGroup := env.AliEnsGroup(t), env.AliEcsGroup(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), fmt.Sprintf(`
+resource "terraform_data" "from_elsewhere" {
+  input = {
+    ens_group = %[1]q
+    ecs_group = %[2]q
+    cidr      = "10.20.0.0/16"
+    ports     = "8443/8443"
+  }
+}
+
+resource "secgroup_alicloud_ens_egress_rule" "test" {
+  security_group_id = terraform_data.from_elsewhere.output.ens_group
+  ip_protocol       = "tcp"
+  port_range        = terraform_data.from_elsewhere.output.ports
+  dest_cidr_ip      = terraform_data.from_elsewhere.output.cidr
+}
+
+resource "secgroup_alicloud_ecs_egress_rule" "test" {
+  security_group_id = terraform_data.from_elsewhere.output.ecs_group
+  ip_protocol       = "tcp"
+  port_range        = terraform_data.from_elsewhere.output.ports
+  dest_cidr_ip      = terraform_data.from_elsewhere.output.cidr
+}
+`, ensGroup, ecsGroup))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(ensRuleType+".test", tfjsonpath.New("security_group_id")),
+					plancheck.ExpectUnknownValue(ecsRuleType+".test", tfjsonpath.New("dest_cidr_ip")),
+					plancheck.ExpectResourceAction(ensRuleType+".test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(ecsRuleType+".test", plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckEgressRuleExists(t, env, ensRuleType+".test"),
+					testAccCheckEgressRuleExists(t, env, ecsRuleType+".test"),
+				),
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }

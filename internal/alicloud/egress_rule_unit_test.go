@@ -134,6 +134,7 @@ func TestEnsRuleIDRoundTrip(t *testing.T) {
 		{GroupID: "sg-abc123", Protocol: "tcp", PortRange: "1/200", DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1},
 		{GroupID: "sg-abc123", Protocol: "udp", PortRange: "53/53", SourcePortRange: "1024/65535", DestCidrIP: "192.168.0.1", Policy: "drop", Priority: 100},
 		{GroupID: "sg-abc123", Protocol: "all", PortRange: "-1/-1", DestCidrIP: "0.0.0.0/0", Policy: "accept", Priority: 7},
+		{GroupID: "sg-abc123", Protocol: "icmp", PortRange: "-1/-1", SourcePortRange: "-1/-1", DestCidrIP: "0.0.0.0/0", Policy: "accept", Priority: 1},
 	} {
 		got, err := parseEnsRuleID(ensRuleID(r))
 		if err != nil || got != r {

@@ -81,12 +81,13 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One outbound rule of an Alibaba Cloud ENS (Edge Node Service) security group, added with " +
 			"`AuthorizeSecurityGroupEgress` and revoked on destroy with `RevokeSecurityGroupEgress`, exactly that rule. " +
-			"Other rules of the group, whoever added them, are left alone. Every argument replaces the rule. " +
+			"Other rules of the group, whoever added them, are left alone. Every argument but `description` (kept in " +
+			"the state only) replaces the rule. " +
 			"Rules of one group share one `DescribeSecurityGroupAttribute` call per refresh.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The rule's tuple, `<security_group_id>:<ip_protocol>:<port_range>:<dest_cidr_ip>:<policy>:<priority>`, " +
-					"followed by `:<source_port_range>` when that is set, e.g. `sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1`. " +
+					"followed by `:<source_port_range>` when that is set (`-1/-1` included), e.g. `sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1`. " +
 					"ENS rules have no ID of their own.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -114,11 +115,12 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"priority":          priorityAttribute(),
 			"source_port_range": sourcePortRangeAttribute(),
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the rule, 1 to 512 characters. Sent with the rule; when the ENS API " +
-					"does not keep it, it is kept in the state only.",
-				Optional:      true,
-				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 512)},
+				MarkdownDescription: "A note about the rule, 1 to 512 characters, kept in the Terraform state only: ENS " +
+					"`AuthorizeSecurityGroupEgress` takes no description, so it is never sent, and a description set " +
+					"elsewhere (the console) is not read. Changing it updates the state without an API call and never " +
+					"replaces the rule; an import leaves it unset.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -226,7 +228,7 @@ func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 	if rc == nil {
 		return
 	}
-	found, err := rc.find(ctx)
+	_, err := rc.find(ctx)
 	if apierr.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Alibaba Cloud ENS Egress Rule Not Found",
 			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
@@ -237,17 +239,15 @@ func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 		rc.fail(&resp.Diagnostics, err)
 		return
 	}
-	// The tuple matched, so only the description can differ; an API that did
-	// not keep it leaves the state's.
-	if found.Description != "" {
-		state.Description = types.StringValue(found.Description)
-	}
+	// The tuple matched, so nothing the API keeps can differ. The description
+	// is the state's own: ENS cannot set it, so taking a console-set one
+	// would be a diff no apply could ever settle.
 	state.ID = types.StringValue(ensRuleID(rc.rule))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// Update is never called for an argument: every one replaces the rule. The
-// timeouts block alone can change, and only in state.
+// Update changes only what lives in the state alone: the description (ENS
+// keeps none) and the timeouts. Every other argument replaces the rule.
 func (r *ensEgressRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan ensEgressRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -303,10 +303,12 @@ func (r *ensEgressRuleResource) ImportState(ctx context.Context, req resource.Im
 }
 
 // ensRuleID is the rule's documented composite ID. ":" cannot occur in any
-// field of an ENS rule (IPv4 only), while "/" does.
+// field of an ENS rule (IPv4 only), while "/" does. A source port range is in
+// it whenever set, "-1/-1" too, so that an import gives the configuration's
+// value back.
 func ensRuleID(r EgressRule) string {
 	id := strings.Join([]string{r.GroupID, r.Protocol, r.PortRange, r.DestCidrIP, r.Policy, strconv.FormatInt(r.Priority, 10)}, ":")
-	if r.SourcePortRange != "" && !isAllPorts(r.SourcePortRange) {
+	if r.SourcePortRange != "" {
 		id += ":" + r.SourcePortRange
 	}
 	return id

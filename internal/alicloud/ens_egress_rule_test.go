@@ -63,6 +63,7 @@ resource "secgroup_alicloud_ens_egress_rule" "icmp" {
 resource "secgroup_alicloud_ens_egress_rule" "gre" {
   security_group_id = %[1]q
   ip_protocol       = "gre"
+  source_port_range = "-1/-1"
   dest_cidr_ip      = "172.16.0.0/12"
 }
 
@@ -90,15 +91,22 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("port_range"), knownvalue.StringExact("-1/-1")),
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
 			statecheck.ExpectKnownValue(ensRuleType+".icmp", tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
+			// An explicit "-1/-1" is in the ID, so the import gives it back.
+			statecheck.ExpectKnownValue(ensRuleType+".gre", tfjsonpath.New("id"), knownvalue.StringExact(group+":gre:-1/-1:172.16.0.0/12:accept:1:-1/-1")),
 			statecheck.ExpectKnownValue(ensRuleType+".all", tfjsonpath.New("id"), knownvalue.StringExact(group+":all:-1/-1:0.0.0.0/0:drop:100")),
 		},
 	}}
 	for _, name := range names {
+		ignore := []string{"timeouts"}
+		if name == "tcp" {
+			// ENS keeps no description: it lives in the state, not the cloud.
+			ignore = append(ignore, "description")
+		}
 		steps = append(steps, resource.TestStep{
 			ResourceName:            ensRuleType + "." + name,
 			ImportState:             true,
 			ImportStateVerify:       true,
-			ImportStateVerifyIgnore: []string{"timeouts"},
+			ImportStateVerifyIgnore: ignore,
 		})
 	}
 	steps = append(steps, resource.TestStep{
@@ -110,6 +118,53 @@ resource "secgroup_alicloud_ens_egress_rule" "all" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps:                    steps,
+	})
+}
+
+// TestAccEnsEgressRule_description: ENS keeps no description, so changing or
+// removing it is an in-place update of the state that makes no API call,
+// never a replacement of the rule; and one set in the console is not read.
+func TestAccEnsEgressRule_description(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	cfg := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "22/22"`+"\n"+extra))
+	}
+	writes := func() int {
+		return len(env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"))
+	}
+	inPlace := func(description knownvalue.Check) resource.TestStep {
+		return resource.TestStep{
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ensRuleAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(ensRuleAddr, tfjsonpath.New("description"), description)},
+			Check: func(*terraform.State) error {
+				if n := writes(); n != 1 {
+					return fmt.Errorf("%d authorize and revoke calls, want only the first authorize", n)
+				}
+				return nil
+			},
+		}
+	}
+	second, removed := inPlace(knownvalue.StringExact("second")), inPlace(knownvalue.Null())
+	second.Config, removed.Config = cfg(`description = "second"`), cfg("")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: cfg(`description = "first"`)},
+			second,
+			removed,
+			{
+				PreConfig: func() {
+					env.Ali.Mutate(func(s *aliemu.State) { s.EnsSecurityGroups[0].Egress[0].Description = "set in the console" })
+				},
+				Config:           cfg(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
 	})
 }
 
@@ -196,6 +251,40 @@ func TestAccEnsEgressRule_duplicate(t *testing.T) {
 	})
 }
 
+// TestAccEnsEgressRule_duplicateAfterThrottle: a throttled first attempt made
+// nothing, so the retry's Duplicated is someone else's rule, not an echo of
+// ours: the create fails and the rule is neither adopted nor revoked.
+func TestAccEnsEgressRule_duplicateAfterThrottle(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	env.Ali.Mutate(func(s *aliemu.State) {
+		s.EnsSecurityGroups[0].Egress = []aliemu.Permission{{IPProtocol: "tcp", PortRange: "443/443", DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1}}
+	})
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, ThrottleRate: 1, Times: 1},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
+			ExpectError: acctest.ErrorRegexp(`(?s)already has this egress rule.*SecurityGroupRuleConflict\.Duplicated`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			calls := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
+			if len(calls) != 2 || calls[0].Fault != emulator.FaultThrottle || calls[1].ErrorCode != "SecurityGroupRuleConflict.Duplicated" {
+				return fmt.Errorf("authorize calls %+v, want a throttled one, then Duplicated", calls)
+			}
+			if n := len(env.Ali.State().EnsSecurityGroups[0].Egress); n != 1 {
+				return fmt.Errorf("group has %d rules, want the 1 it had", n)
+			}
+			if n := len(env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")); n != 0 {
+				return fmt.Errorf("%d revokes of a rule that is not ours, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
 // TestAccEnsEgressRule_lostAnswers loses the answers of the first authorize
 // and the first revoke after the cloud carried them out: the retries meet
 // Duplicated and NotFound and take them as their own success.
@@ -246,7 +335,8 @@ func TestAccEnsEgressRule_limit(t *testing.T) {
 }
 
 // TestAccEnsEgressRule_wire proves the exact calls: create sends the tuple
-// (defaults included, unset fields absent) and destroy revokes exactly it.
+// (defaults included, unset fields and the description absent) and destroy
+// revokes exactly it.
 func TestAccEnsEgressRule_wire(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEnsGroup(t)
@@ -264,15 +354,12 @@ func TestAccEnsEgressRule_wire(t *testing.T) {
 			if err := equalParams(ruleParams(revokes[0].Params), want); err != nil {
 				return fmt.Errorf("RevokeSecurityGroupEgress %w", err)
 			}
+			// The same tuple, and no Description: ENS's authorize has none.
 			authorizes := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress")
-			withDescription := map[string]string{"Description": "wire"}
-			for k, v := range want {
-				withDescription[k] = v
-			}
 			if len(authorizes) != 1 {
 				return fmt.Errorf("%d authorizes, want 1", len(authorizes))
 			}
-			if err := equalParams(ruleParams(authorizes[0].Params), withDescription); err != nil {
+			if err := equalParams(ruleParams(authorizes[0].Params), want); err != nil {
 				return fmt.Errorf("AuthorizeSecurityGroupEgress %w", err)
 			}
 			return testAccCheckEgressRulesDestroyed(t, env)(s)

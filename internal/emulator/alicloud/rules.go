@@ -147,9 +147,11 @@ func permissionFrom(rq *Request) (*Permission, *Error) {
 		SourcePortRange: rq.Get("SourcePortRange"),
 		DestCidrIP:      rq.Get("DestCidrIp"),
 		Policy:          rq.Get("Policy"),
-		Description:     rq.Get("Description"),
 	}
 	if rq.Service == "ecs" {
+		// ENS AuthorizeSecurityGroupEgress has no Description parameter (doc
+		// and SDK): like any unknown parameter, it is ignored there.
+		p.Description = rq.Get("Description")
 		p.Ipv6DestCidrIP = rq.Get("Ipv6DestCidrIp")
 		p.DestGroupID = rq.Get("DestGroupId")
 		p.DestPrefixListID = rq.Get("DestPrefixListId")
