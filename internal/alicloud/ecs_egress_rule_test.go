@@ -188,7 +188,7 @@ func TestAccEcsEgressRule_importExisting(t *testing.T) {
   port_range   = "22/22"
   dest_cidr_ip = "10.0.0.0/8"
   description  = "made by hand"`))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{

@@ -176,7 +176,7 @@ resource "secgroup_alicloud_ecs_egress_rule" "test" {
   dest_cidr_ip      = terraform_data.from_elsewhere.output.cidr
 }
 `, ensGroup, ecsGroup))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{

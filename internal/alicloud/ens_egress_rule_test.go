@@ -150,7 +150,7 @@ func TestAccEnsEgressRule_description(t *testing.T) {
 	}
 	second, removed := inPlace(knownvalue.StringExact("second")), inPlace(knownvalue.Null())
 	second.Config, removed.Config = cfg(`description = "second"`), cfg("")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
 		Steps: []resource.TestStep{
@@ -263,7 +263,7 @@ func TestAccEnsEgressRule_duplicateAfterThrottle(t *testing.T) {
 	env.Emulator.SetFaults([]emulator.FaultRule{
 		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, ThrottleRate: 1, Times: 1},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
