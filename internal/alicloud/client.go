@@ -81,9 +81,9 @@ func NewClient(cfg Config) (*Client, error) {
 			cred = c
 		}
 	}
+	// No region is fine here: a resource may name its own; RPC refuses a
+	// call that has neither.
 	switch {
-	case cfg.Region == "":
-		return nil, cloudclient.Missing(cloudName, "region", "ALICLOUD_REGION")
 	case cred == nil && cfg.AccessKey == "":
 		return nil, cloudclient.Missing(cloudName, "access_key", "ALICLOUD_ACCESS_KEY")
 	case cred == nil && cfg.SecretKey == "":
@@ -146,6 +146,9 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 		return nil, err
 	}
 	region = c.Region(region)
+	if region == "" {
+		return nil, cloudclient.Missing(cloudName, "region", "ALICLOUD_REGION")
+	}
 	scheme, host := c.endpoint(svc, region)
 	config := sdk.NewConfig()
 	config.AutoRetry = false // c.Do is the one retry policy

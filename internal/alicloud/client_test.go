@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -107,7 +108,6 @@ func TestNewClientMissing(t *testing.T) {
 		cfg       Config
 		attr, env string
 	}{
-		{Config{AccessKey: "ak", SecretKey: "sk"}, "region", "ALICLOUD_REGION"},
 		{Config{Region: "cn-hangzhou"}, "access_key", "ALICLOUD_ACCESS_KEY"},
 		{Config{Region: "cn-hangzhou", SecretKey: "sk"}, "access_key", "ALICLOUD_ACCESS_KEY"},
 		{Config{Region: "cn-hangzhou", AccessKey: "ak"}, "secret_key", "ALICLOUD_SECRET_KEY"},
@@ -119,6 +119,20 @@ func TestNewClientMissing(t *testing.T) {
 				t.Fatalf("NewClient(%+v) error = %v, want %q", tc.cfg, err, want)
 			}
 		})
+	}
+}
+
+// A client without a region serves resources that name their own; a call
+// with neither fails with the missing-setting error, before any request.
+func TestCallWithoutAnyRegion(t *testing.T) {
+	isolateEnv(t)
+	c, err := NewClient(Config{AccessKey: "ak", SecretKey: "sk", Retry: retry.DefaultPolicy})
+	if err != nil {
+		t.Fatalf("NewClient without a region: %v", err)
+	}
+	err = c.Call(context.Background(), "ecs", "", "DescribeRegions", nil, nil)
+	if !cloudclient.IsMissing(err, "region") || !strings.Contains(err.Error(), "ALICLOUD_REGION") {
+		t.Fatalf("Call without a region: %v", err)
 	}
 }
 

@@ -225,27 +225,30 @@ provider "secgroup" {
   }
 }
 `, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
+	withRegion := provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion))
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
 		Steps: []resource.TestStep{
 			{
 				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""),
 				PlanOnly:    true,
-				ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*ALICLOUD_REGION`),
+				ExpectError: acctest.ErrorRegexp(`(?s)Missing Region for Alibaba Cloud ENI Association.*set region on this resource.*ALICLOUD_REGION`),
 			},
 			{
-				// The provider builds its client for a default region: the
-				// resource's own region does not replace it (as documented).
-				Config:      provider + testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion)),
-				PlanOnly:    true,
-				ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*ALICLOUD_REGION`),
+				// The resource's own region is enough, without the provider's.
+				PreConfig: func() {
+					if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+						t.Errorf("the refused plan made %d API calls, want 0", len(reqs))
+					}
+				},
+				Config: withRegion,
+				Check:  testAccCheckMembershipExists(t, env, eniAssocAddr),
 			},
-		},
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-				return fmt.Errorf("%d API calls, want 0", len(reqs))
-			}
-			return nil
+			{
+				Config:           withRegion,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
 		},
 	})
 }

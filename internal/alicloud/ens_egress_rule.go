@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -182,10 +184,14 @@ func (r *ensEgressRuleResource) ConfigValidators(context.Context) []resource.Con
 	return []resource.ConfigValidator{protocolPortsValidator{}}
 }
 
-// ModifyPlan reports a missing Alibaba Cloud configuration at plan time.
+// ModifyPlan reports a missing Alibaba Cloud configuration at plan time. ENS
+// rules have no region of their own, so the provider's is required.
 func (r *ensEgressRuleResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		r.Client(&resp.Diagnostics)
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if c := r.Client(&resp.Diagnostics); c != nil && c.Region("") == "" {
+		resp.Diagnostics.AddError("Alibaba Cloud Not Configured", cloudclient.Missing(cloudName, "region", "ALICLOUD_REGION").Error())
 	}
 }
 

@@ -401,3 +401,35 @@ func TestAccEnsEgressRule_importInvalidID(t *testing.T) {
 		})
 	}
 }
+
+// ENS rules have no region of their own: without the provider's, the plan
+// fails on the provider setting, before any API call.
+func TestAccEnsEgressRule_missingRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	t.Setenv("ALICLOUD_REGION", "")
+	provider := fmt.Sprintf(`
+provider "secgroup" {
+  alicloud {
+    access_key = %[1]q
+    secret_key = %[2]q
+    endpoints  = { ens = %[3]q }
+  }
+}
+`, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
+	acctest.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      provider + testAccEnsEgressRuleConfig(group, "all", ""),
+			PlanOnly:    true,
+			ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*missing "region".*ALICLOUD_REGION`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+				return fmt.Errorf("%d API calls, want 0", len(reqs))
+			}
+			return nil
+		},
+	})
+}

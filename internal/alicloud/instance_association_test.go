@@ -663,3 +663,41 @@ resource "secgroup_alicloud_eni_association" "test" {
 		},
 	})
 }
+
+// With no region anywhere, the plan fails on the resource's region, before
+// any API call; the resource's own region is enough.
+func TestAccInstanceAssociation_regionOnTheResourceOnly(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	t.Setenv("ALICLOUD_REGION", "")
+	provider := fmt.Sprintf(`
+provider "secgroup" {
+  alicloud {
+    access_key = %[1]q
+    secret_key = %[2]q
+    endpoints  = { ecs = %[3]q }
+  }
+}
+`, acctest.AliAccessKey, acctest.AliSecretKey, env.Emulator.URL())
+	acctest.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""),
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorRegexp(`(?s)Missing Region.*Set region on this resource, or region in the provider's Alibaba Cloud block`),
+			},
+			{
+				PreConfig: func() {
+					if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
+						t.Errorf("the refused plan made %d API calls, want 0", len(reqs))
+					}
+				},
+				Config: provider + testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion)),
+				Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
+			},
+		},
+	})
+}

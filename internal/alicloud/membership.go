@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -138,8 +137,8 @@ func (r *membershipResource[M, P]) Schema(ctx context.Context, _ resource.Schema
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	regionDoc := "Region of the " + k.noun + " and the group. Defaults to the provider's `alicloud.region`; changing either replaces the association."
 	if k.regionRequired {
-		regionDoc += " LeaveSecurityGroup requires the region for an ENI, so planning fails on this attribute when the " +
-			"provider has no region (the provider needs `alicloud.region` for every Alibaba Cloud resource, even when this is set)."
+		regionDoc += " LeaveSecurityGroup requires the region for an ENI, so planning fails on this attribute when neither " +
+			"it nor the provider's region is set."
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Adds an Alibaba Cloud ECS %s to one security group with `JoinSecurityGroup`, and "+
@@ -240,11 +239,10 @@ func (r *membershipResource[M, P]) checkRegion(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() || !configured.IsNull() {
 		return !resp.Diagnostics.HasError()
 	}
-	if _, err := r.Lookup(); cloudclient.IsMissing(err, "region") {
+	if c, err := r.Lookup(); err == nil && c.Region("") == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("region"), "Missing Region for Alibaba Cloud ENI Association",
-			"LeaveSecurityGroup needs the ENI's region (RegionId), and the provider builds its Alibaba Cloud client "+
-				"for a default region: set alicloud.region in the provider block or the ALICLOUD_REGION environment "+
-				"variable. region on this resource then overrides it for this ENI.\n\n"+err.Error())
+			"LeaveSecurityGroup needs the ENI's region (RegionId): set region on this resource, or alicloud.region "+
+				"in the provider block, or the ALICLOUD_REGION environment variable.")
 		return false
 	}
 	return true

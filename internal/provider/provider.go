@@ -100,7 +100,7 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "Alibaba Cloud settings. Each attribute falls back to its environment variable, " +
 					"then to the Alibaba Cloud SDK's own credential chain (environment and profile file).",
 				Attributes: map[string]schema.Attribute{
-					"region":         cloudString("Region, e.g. `cn-hangzhou`. Environment: `ALICLOUD_REGION`.", false),
+					"region":         cloudString("Default region, e.g. `cn-hangzhou`, for resources that set none of their own (ENS rules have none, so they need it). Environment: `ALICLOUD_REGION`.", false),
 					"access_key":     cloudString("AccessKey ID. Environment: `ALICLOUD_ACCESS_KEY`.", false),
 					"secret_key":     cloudString("AccessKey secret. Environment: `ALICLOUD_SECRET_KEY`.", true),
 					"security_token": cloudString("STS security token. Environment: `ALICLOUD_SECURITY_TOKEN`.", true),

@@ -106,6 +106,12 @@ func (b *Base[C, K]) PlanRegion(ctx context.Context, req resource.ModifyPlanRequ
 	if resp.Diagnostics.HasError() || !configured.IsNull() {
 		return
 	}
+	if c.Region("") == "" {
+		var k K
+		resp.Diagnostics.AddAttributeError(path.Root("region"), "Missing Region",
+			fmt.Sprintf("Set region on this resource, or region in the provider's %s block (or its environment variable).", k.Name()))
+		return
+	}
 	region := types.StringValue(c.Region(""))
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), region)...)
 	if req.State.Raw.IsNull() {
