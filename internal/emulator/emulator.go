@@ -311,3 +311,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// DecodeState decodes one cloud's part of a state document into state, for
+// Cloud.LoadState. Empty or null is the empty state. Unknown fields are
+// errors, so that a misspelt fixture fails loudly instead of loading as empty.
+func DecodeState(cloud string, raw json.RawMessage, state any) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(state); err != nil {
+		return fmt.Errorf("%s state: %w", cloud, err)
+	}
+	return nil
+}

@@ -180,16 +180,11 @@ func (c *Cloud) WriteFault(w http.ResponseWriter, _ *http.Request, kind emulator
 	}
 }
 
-// LoadState implements emulator.Cloud. Unknown fields are rejected so that a
-// misspelt fixture fails loudly instead of loading as empty.
+// LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.
 func (c *Cloud) LoadState(raw json.RawMessage) error {
 	var s State
-	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&s); err != nil {
-			return fmt.Errorf("tencentcloud state: %w", err)
-		}
+	if err := emulator.DecodeState(c.Name(), raw, &s); err != nil {
+		return err
 	}
 	s.normalize(time.Now())
 	if err := s.validate(); err != nil {
