@@ -172,3 +172,15 @@ func emptyState() *terraform.State {
 		Resources: map[string]*terraform.ResourceState{},
 	}}}
 }
+
+// CheckNoRequests fails when the cloud received any request (of the given
+// actions, or any action): bad input must be refused before an API call, and
+// a refused write must write nothing.
+func (e *Env) CheckNoRequests(t *testing.T, cloud string, actions ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if reqs := e.Requests(t, cloud, actions...); len(reqs) != 0 {
+			return fmt.Errorf("%d %s requests %v, want none: %+v", len(reqs), cloud, actions, reqs)
+		}
+		return nil
+	}
+}

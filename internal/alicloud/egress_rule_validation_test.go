@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 )
@@ -71,12 +70,7 @@ func TestAccEgressRule_validation(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
-			}
-			return nil
-		},
+		CheckDestroy:             env.CheckNoRequests(t, "alicloud"),
 	})
 }
 

@@ -238,8 +238,8 @@ provider "secgroup" {
 			{
 				// The resource's own region is enough, without the provider's.
 				PreConfig: func() {
-					if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-						t.Errorf("the refused plan made %d API calls, want 0", len(reqs))
+					if err := env.CheckNoRequests(t, "alicloud")(nil); err != nil {
+						t.Errorf("the refused plan: %s", err)
 					}
 				},
 				Config: withRegion,
@@ -268,12 +268,7 @@ func TestAccEniAssociation_validation(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.CheckNoRequests(t, "alicloud"),
 	})
 }
 

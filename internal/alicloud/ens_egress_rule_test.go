@@ -425,11 +425,6 @@ provider "secgroup" {
 			PlanOnly:    true,
 			ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*missing "region".*ALICLOUD_REGION`),
 		}},
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-				return fmt.Errorf("%d API calls, want 0", len(reqs))
-			}
-			return nil
-		},
+		CheckDestroy: env.CheckNoRequests(t, "alicloud"),
 	})
 }

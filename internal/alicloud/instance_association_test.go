@@ -406,12 +406,7 @@ func TestAccInstanceAssociation_validation(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
-			}
-			return nil
-		},
+		CheckDestroy:             env.CheckNoRequests(t, "alicloud"),
 	})
 }
 
@@ -691,8 +686,8 @@ provider "secgroup" {
 			},
 			{
 				PreConfig: func() {
-					if reqs := env.Requests(t, "alicloud"); len(reqs) != 0 {
-						t.Errorf("the refused plan made %d API calls, want 0", len(reqs))
+					if err := env.CheckNoRequests(t, "alicloud")(nil); err != nil {
+						t.Errorf("the refused plan: %s", err)
 					}
 				},
 				Config: provider + testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, fmt.Sprintf("region = %q", acctest.AliRegion)),

@@ -718,11 +718,12 @@ func TestAccPortAssociation_unknownGroup(t *testing.T) {
 	f, initial := portFixtures(t, env)
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPortGroups(t, env, f.PortID, initial...),
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID, acctest.UUID())),
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(
 				`(?s)Error Adding Security Groups to Huawei Cloud Port.*AddSecurityGroups: HTTP 404 VPC\.0603.*check the IDs and the region`, " ", `\s+`)),
-		}, checkAfterFailure(env, testAccCheckPortGroups(t, env, f.PortID, initial...))},
+		}},
 	})
 }
 
@@ -734,15 +735,12 @@ func TestAccPortAssociation_unknownPort(t *testing.T) {
 	f := env.Huawei(t)
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		// A missing port gets no write.
+		CheckDestroy: env.CheckNoRequests(t, "huaweicloud", "AddSecurityGroups", "RemoveSecurityGroups"),
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(acctest.UUID(), f.SecurityGroupID)),
 			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Security Groups to Huawei Cloud Port.*was not found: .*ShowPort: HTTP 404 VPC\.2502.*check the IDs and the region`),
-		}, checkAfterFailure(env, func(*terraform.State) error {
-			if reqs := env.Requests(t, "huaweicloud", "AddSecurityGroups", "RemoveSecurityGroups"); len(reqs) != 0 {
-				return fmt.Errorf("%d writes for a missing port, want 0: %+v", len(reqs), reqs)
-			}
-			return nil
-		})},
+		}},
 	})
 }
 
@@ -773,16 +771,11 @@ resource "secgroup_huaweicloud_port_association" "test" {
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(c.want), " ", `\s+`)),
 		})
 	}
-	// Validation happens before any API call.
-	steps = append(steps, checkAfterFailure(env, func(*terraform.State) error {
-		if reqs := env.Requests(t, "huaweicloud"); len(reqs) != 0 {
-			return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
-		}
-		return nil
-	}))
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
+		// Validation happens before any API call.
+		CheckDestroy: env.CheckNoRequests(t, "huaweicloud"),
 	})
 }
 
@@ -802,13 +795,6 @@ func TestAccPortAssociation_importInvalidID(t *testing.T) {
 			}},
 		})
 	}
-}
-
-// checkAfterFailure is a last step that runs check with nothing configured:
-// a test whose failing steps leave the state empty never gets to
-// CheckDestroy, which terraform-plugin-testing skips for an empty state.
-func checkAfterFailure(env *acctest.Env, check resource.TestCheckFunc) resource.TestStep {
-	return resource.TestStep{Config: env.HuaweiProviderConfig(), Check: check}
 }
 
 func testAccPortAssociationConfig(portID string, groups ...string) string {

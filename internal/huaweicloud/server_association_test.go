@@ -462,13 +462,7 @@ resource "secgroup_huaweicloud_server_association" "test" {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			// Validation happens before any API call.
-			if reqs := env.Requests(t, "huaweicloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0: %+v", len(reqs), reqs)
-			}
-			return nil
-		},
+		CheckDestroy:             env.CheckNoRequests(t, "huaweicloud"),
 	})
 }
 

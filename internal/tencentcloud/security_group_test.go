@@ -617,12 +617,7 @@ func TestAccSecurityGroup_validation(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.Requests(t, "tencentcloud"); len(reqs) != 0 {
-				return fmt.Errorf("invalid configurations made %d API calls, want 0", len(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.CheckNoRequests(t, "tencentcloud"),
 	})
 }
 
