@@ -270,17 +270,11 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 		// already carried out with that request's success.
 		params["ClientToken"] = clientToken()
 	}
-	// Only an attempt whose answer was lost (a network error or a 5xx) may
-	// have made the rule; a throttled or refused one did not. A later
-	// Duplicated is our own rule only after such an attempt: after a mere
-	// throttle it is someone else's, and adopting it would revoke it on destroy.
-	mayHaveMade := false
-	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(_ retry.Attempt, err error) error {
-		if mayHaveMade && apierr.HasCode(err, duplicateCodes...) {
+	// A Duplicated after a lost answer is our own rule; after a mere throttle
+	// it is someone else's, and adopting it would revoke it on destroy.
+	err := rc.write(ctx, "AuthorizeSecurityGroupEgress", params, func(attempt retry.Attempt, err error) error {
+		if attempt.AfterLostAnswer() && apierr.HasCode(err, duplicateCodes...) {
 			return nil
-		}
-		if err != nil && apierr.ClassOf(err) == retry.Transient {
-			mayHaveMade = true
 		}
 		return err
 	})

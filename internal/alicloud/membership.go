@@ -337,7 +337,7 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 	err := a.c.CallAttempts(ctx, "ecs", a.region, "JoinSecurityGroup", a.params(), nil, func(attempt retry.Attempt, err error) error {
 		// A retry whose first try's answer was lost meets "already in group":
 		// the member was not in it before, under our lock, so that was us.
-		if attempt.Retry() && apierr.HasCode(err, alreadyMemberCode) && a.find(ctx) == nil {
+		if attempt.AfterLostAnswer() && apierr.HasCode(err, alreadyMemberCode) && a.find(ctx) == nil {
 			return nil
 		}
 		return err

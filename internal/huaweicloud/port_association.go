@@ -396,7 +396,7 @@ func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]st
 		if err = wrap(err, "vpc", "AddSecurityGroups"); err != nil {
 			// A retry after a lost answer may be refused as a duplicate: the
 			// port's list tells whether our first try went through.
-			if attempt.Retry() && (apierr.ClassOf(err) == retry.Invalid || apierr.ClassOf(err) == retry.Conflict) {
+			if attempt.AfterLostAnswer() && (apierr.ClassOf(err) == retry.Invalid || apierr.ClassOf(err) == retry.Conflict) {
 				if p, ferr := a.find(ctx); ferr == nil && len(subtract(groups, p.SecurityGroups)) == 0 {
 					port = p
 					return nil
@@ -421,7 +421,7 @@ func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]st
 		if err = wrap(err, "vpc", "RemoveSecurityGroups"); err != nil {
 			// As for insert: a retry may be refused because the groups are
 			// already gone, by our own first try.
-			if attempt.Retry() && apierr.ClassOf(err) == retry.Invalid {
+			if attempt.AfterLostAnswer() && apierr.ClassOf(err) == retry.Invalid {
 				if p, ferr := a.find(ctx); ferr == nil && len(intersect(groups, p.SecurityGroups)) == 0 {
 					port = p
 					return nil

@@ -165,7 +165,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 			},
 		})
 		err = wrap(err, "ecs", "addSecurityGroup")
-		if err != nil && attempt.Retry() && apierr.ClassOf(err) == retry.Invalid {
+		if err != nil && attempt.AfterLostAnswer() && apierr.ClassOf(err) == retry.Invalid {
 			// Nova answers "already associated" when our earlier try's answer was lost.
 			if _, ferr := a.find(ctx); ferr == nil {
 				return nil

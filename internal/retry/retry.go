@@ -82,13 +82,22 @@ type Policy struct {
 var DefaultPolicy = Policy{MaxRetries: 5, BaseDelay: 200 * time.Millisecond, MaxDelay: 10 * time.Second}
 
 // Attempt is handed to the operation so a mutating call can tell a first try from a retry:
-// on a retry, the cloud's "already so" answer may be the echo of our own earlier success.
+// after an attempt whose answer was lost, the cloud's "already so" answer may be the echo of
+// our own earlier success.
 type Attempt struct {
 	N int // 1 for the first try
+	// lost: an earlier attempt failed as Transient (5xx, connection, timeout),
+	// so the cloud may have carried it out.
+	lost bool
 }
 
-// Retry reports whether this attempt follows an earlier one whose answer may have been lost.
+// Retry reports whether this attempt follows an earlier one.
 func (a Attempt) Retry() bool { return a.N > 1 }
+
+// AfterLostAnswer reports whether an earlier attempt's answer may have been
+// lost after the cloud carried it out. A throttled or busy answer carried
+// nothing out, so after those alone an "already so" is someone else's doing.
+func (a Attempt) AfterLostAnswer() bool { return a.lost }
 
 // ErrGaveUp wraps the last error when the retries or the deadline ran out.
 var ErrGaveUp = errors.New("gave up retrying")
@@ -103,12 +112,14 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 		p.MaxDelay = DefaultPolicy.MaxDelay
 	}
 	retries := 0
+	lost := false
 	for n := 1; ; n++ {
-		err := op(ctx, Attempt{N: n})
+		err := op(ctx, Attempt{N: n, lost: lost})
 		if err == nil {
 			return nil
 		}
 		class := classify(err)
+		lost = lost || class == Transient
 		if !class.Retryable() {
 			return err
 		}

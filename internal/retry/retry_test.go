@@ -1,6 +1,7 @@
 package retry
 
 import (
+	"fmt"
 	"context"
 	"errors"
 	"testing"
@@ -94,6 +95,27 @@ func TestDo_AttemptNumbers(t *testing.T) {
 	})
 	if len(seen) != 2 || seen[0].Retry() || !seen[1].Retry() {
 		t.Fatalf("attempts %+v: the first must not be a retry, the second must", seen)
+	}
+}
+
+// Only a transient failure may have been carried out: after a throttle alone,
+// "already so" is not our own doing.
+func TestDo_AfterLostAnswer(t *testing.T) {
+	var seen []Attempt
+	errs := []error{classed{class: Throttled}, classed{class: Transient}, classed{class: Throttled}}
+	_ = Do(context.Background(), fast, classOf, func(_ context.Context, a Attempt) error {
+		seen = append(seen, a)
+		if len(seen) <= len(errs) {
+			return errs[len(seen)-1]
+		}
+		return nil
+	})
+	var got []bool
+	for _, a := range seen {
+		got = append(got, a.AfterLostAnswer())
+	}
+	if fmt.Sprint(got) != "[false false true true]" {
+		t.Fatalf("AfterLostAnswer per attempt = %v, want [false false true true]", got)
 	}
 }
 

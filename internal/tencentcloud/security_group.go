@@ -233,7 +233,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	}
 	var id string
 	err = c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
-		if attempt.Retry() {
+		if attempt.AfterLostAnswer() {
 			found, err := findCreatedGroup(ctx, c, name, description, project, tags, existing)
 			if err != nil {
 				return err
