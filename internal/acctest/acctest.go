@@ -103,6 +103,17 @@ func FixtureEnv(t *testing.T, name string) string {
 	return v
 }
 
+// AllCloudsProviderConfig is one provider block that points every cloud at the
+// emulator, for configurations that use resources of all three clouds.
+func (e *Env) AllCloudsProviderConfig(maxRetries int) string {
+	return providerBlock(maxRetries, e.huaweiBlock(HWAccessKey, HWSecretKey), e.aliBlock(), e.tencentBlock())
+}
+
+// providerBlock wraps cloud blocks in the provider block.
+func providerBlock(maxRetries int, clouds ...string) string {
+	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
+}
+
 // ConfigCompose joins configuration fragments.
 func ConfigCompose(parts ...string) string { return strings.Join(parts, "\n") }
 

@@ -41,9 +41,12 @@ func (e *Env) AliCloudProviderConfig() string {
 }
 `
 	}
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
-  alicloud {
+	return providerBlock(2, e.aliBlock())
+}
+
+// aliBlock is the alicloud block pointing at the emulator.
+func (e *Env) aliBlock() string {
+	return fmt.Sprintf(`  alicloud {
     region     = %[1]q
     access_key = %[2]q
     secret_key = %[3]q
@@ -52,7 +55,6 @@ func (e *Env) AliCloudProviderConfig() string {
       ens = %[4]q
     }
   }
-}
 `, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL())
 }
 

@@ -99,10 +99,12 @@ func (e *Env) HuaweiProviderConfigWithSecret(secret string) string {
 }
 
 func (e *Env) huaweiProviderConfig(ak, sk string) string {
-	u := e.Emulator.URL()
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
-  huaweicloud {
+	return providerBlock(2, e.huaweiBlock(ak, sk))
+}
+
+// huaweiBlock is the huaweicloud block pointing at the emulator.
+func (e *Env) huaweiBlock(ak, sk string) string {
+	return fmt.Sprintf(`  huaweicloud {
     region     = %[1]q
     access_key = %[2]q
     secret_key = %[3]q
@@ -112,8 +114,7 @@ func (e *Env) huaweiProviderConfig(ak, sk string) string {
       iam = %[4]q
     }
   }
-}
-`, HWRegion, ak, sk, u)
+`, HWRegion, ak, sk, e.Emulator.URL())
 }
 
 // HuaweiClient is a client for test checks, configured like the provider.

@@ -77,9 +77,12 @@ func (e *Env) TencentProviderConfig() string {
 }
 `
 	}
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
-  tencentcloud {
+	return providerBlock(2, e.tencentBlock())
+}
+
+// tencentBlock is the tencentcloud block pointing at the emulator.
+func (e *Env) tencentBlock() string {
+	return fmt.Sprintf(`  tencentcloud {
     region     = %[1]q
     secret_id  = %[2]q
     secret_key = %[3]q
@@ -89,7 +92,6 @@ func (e *Env) TencentProviderConfig() string {
       tag = %[4]q
     }
   }
-}
 `, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL())
 }
 
