@@ -21,7 +21,7 @@ import (
 )
 
 // The machinery both egress rule resources share: the rule tuple and its
-// matching, the describe through the group cache, and the authorize and
+// matching, the describe through the client's read cache, and the authorize and
 // revoke calls with their error handling. ENS and ECS differ only in the
 // fields they carry, how Describe spells Priority, and ECS's rule IDs and
 // ClientToken.
