@@ -20,6 +20,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -60,7 +61,10 @@ type Client struct {
 	overrides map[string]*url.URL // service -> endpoint override
 	creds     credentials.CredentialsProvider
 	transport http.RoundTripper // one connection pool for every SDK client
-	groups    groupCache        // security groups' rules, shared by the rule resources
+	// What describes answered, kept for the provider process (see readcache).
+	groups    readcache.Cache[groupKey, *groupRules] // security groups' rules, shared by the rule resources
+	instances readcache.Cache[memberKey, []string]   // an instance's groups
+	enis      readcache.Cache[memberKey, []string]   // an ENI's groups
 }
 
 // NewClient checks the configuration that does not need the network and

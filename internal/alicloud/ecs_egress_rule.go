@@ -265,7 +265,7 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 	// The answer carries no rule ID: the group's describe does.
 	var found *EgressRule
 	err := retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		rc.c.groups.invalidate(rc.key())
+		rc.c.groups.Invalidate(rc.key())
 		f, err := rc.find(ctx)
 		if errors.Is(err, errRuleNotListed) {
 			return false, nil // the group is there, the new rule not listed yet

@@ -21,7 +21,7 @@ import (
 )
 
 // The machinery both egress rule resources share: the rule tuple and its
-// matching, the describe through the group cache, and the authorize and
+// matching, the describe through the client's read cache, and the authorize and
 // revoke calls with their error handling. ENS and ECS differ only in the
 // fields they carry, how Describe spells Priority, and ECS's rule IDs and
 // ClientToken.
@@ -122,6 +122,18 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
+// groupKey names a group: the service ("ecs", "ens"), the region and its ID.
+type groupKey struct{ service, region, group string }
+
+// groupRules is what a describe says about a group. Shared between callers:
+// read only.
+type groupRules struct {
+	// Total counts every rule of the group, both directions: the cloud's
+	// per-group limit counts them all.
+	Total  int
+	Egress []EgressRule
+}
+
 // describeGroup makes one DescribeSecurityGroupAttribute call (following
 // ECS's NextToken pages) and returns the group's egress rules. A missing
 // group is an *apierr.NotFoundError.
@@ -176,7 +188,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 func FindEgressRule(ctx context.Context, c *Client, svc, region string, want EgressRule) (*EgressRule, error) {
 	region = c.Region(region)
 	key := groupKey{service: svc, region: region, group: want.GroupID}
-	rules, err := c.groups.get(ctx, key, func(ctx context.Context) (*groupRules, error) {
+	rules, err := c.groups.Get(ctx, key, func(ctx context.Context) (*groupRules, error) {
 		return describeGroup(ctx, c, svc, region, want.GroupID)
 	})
 	if err != nil {
@@ -253,8 +265,8 @@ func (rc *ruleCall) find(ctx context.Context) (*EgressRule, error) {
 // before (so no read joins a describe that predates the write) and after (so
 // the next read sees it).
 func (rc *ruleCall) write(ctx context.Context, action string, params map[string]string, check func(retry.Attempt, error) error) error {
-	rc.c.groups.invalidate(rc.key())
-	defer rc.c.groups.invalidate(rc.key())
+	rc.c.groups.Invalidate(rc.key())
+	defer rc.c.groups.Invalidate(rc.key())
 	return rc.c.CallAttempts(ctx, rc.svc, rc.region, action, params, nil, check)
 }
 
@@ -292,7 +304,7 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 			rc.what, rc.rule.GroupID, err, id))
 	case apierr.HasCode(err, "AuthorizationLimitExceed"):
 		count := "as many rules as it may hold"
-		if rules, derr := rc.c.groups.get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
+		if rules, derr := rc.c.groups.Get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
 			return describeGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID)
 		}); derr == nil {
 			count = fmt.Sprintf("%d rules, its limit", rules.Total)

@@ -120,31 +120,6 @@ func equalParams(got, want map[string]string) error {
 	return fmt.Errorf("parameters\n  %s\nwant\n  %s", show(got), show(want))
 }
 
-// describesPerPlan is a plan check counting the DescribeSecurityGroupAttribute
-// calls in the emulator's log since the step's PreConfig reset it: a
-// PlanOnly step runs one refreshing plan, so these are that plan's.
-type describesPerPlan struct {
-	t    *testing.T
-	env  *acctest.Env
-	want map[string]int // service → calls
-}
-
-var _ plancheck.PlanCheck = describesPerPlan{}
-
-func (c describesPerPlan) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	got := map[string]int{}
-	for _, r := range c.env.Requests(c.t, "alicloud", "DescribeSecurityGroupAttribute") {
-		got[r.Service]++
-	}
-	for svc, want := range c.want {
-		if got[svc] > want || got[svc] == 0 {
-			resp.Error = fmt.Errorf("the refresh made %d %s DescribeSecurityGroupAttribute calls, want at least 1 and at most %d (one per group): %v", got[svc], strings.ToUpper(svc), want, got)
-			return
-		}
-		c.t.Logf("refresh: %d %s DescribeSecurityGroupAttribute calls", got[svc], strings.ToUpper(svc))
-	}
-}
-
 // TestAccEgressRule_unknownAtPlan: the group, the destination and the ports
 // come from other resources and are unknown at plan time; the validators,
 // the config validators and ModifyPlan let them through, the apply creates

@@ -2,18 +2,13 @@ package alicloud
 
 import (
 	"context"
-	"errors"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 )
 
 func TestPortRangeValidator(t *testing.T) {
@@ -146,95 +141,5 @@ func TestEnsRuleIDRoundTrip(t *testing.T) {
 		if _, err := parseEnsRuleID(id); err == nil {
 			t.Errorf("%q parsed", id)
 		}
-	}
-}
-
-// TestGroupCacheCoalescesAndInvalidates: concurrent reads share one fetch;
-// the answer is reused; a write's invalidation makes the next read fetch
-// again, and a fetch that started before the write is not kept.
-func TestGroupCacheCoalescesAndInvalidates(t *testing.T) {
-	var gc groupCache
-	k := groupKey{"ens", "r", "sg-1"}
-	var fetches atomic.Int32
-	release := make(chan struct{})
-	started := make(chan struct{}, 1)
-	fetch := func(context.Context) (*groupRules, error) {
-		n := fetches.Add(1)
-		select {
-		case started <- struct{}{}:
-		default:
-		}
-		<-release
-		return &groupRules{Total: int(n)}, nil
-	}
-
-	var wg sync.WaitGroup
-	results := make([]*groupRules, 20)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], _ = gc.get(context.Background(), k, fetch)
-		}()
-	}
-	// Readers that arrive while the fetch is blocked must join it (a second
-	// fetch would count); later ones find the answer in the cache.
-	<-started
-	close(release)
-	wg.Wait()
-	if n := fetches.Load(); n != 1 {
-		t.Fatalf("%d fetches for 20 concurrent reads, want 1", n)
-	}
-	for _, r := range results {
-		if r == nil || r.Total != 1 {
-			t.Fatalf("a reader got %+v", r)
-		}
-	}
-	if r, _ := gc.get(context.Background(), k, fetch); r.Total != 1 || fetches.Load() != 1 {
-		t.Fatalf("cached read fetched again")
-	}
-
-	gc.invalidate(k)
-	if r, _ := gc.get(context.Background(), k, fetch); r.Total != 2 {
-		t.Fatalf("after a write: %+v, want a fresh fetch", r)
-	}
-
-	// A fetch that straddles a write is answered but not cached.
-	gc.invalidate(k)
-	release2 := make(chan struct{})
-	inFlight := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_, _ = gc.get(context.Background(), k, func(context.Context) (*groupRules, error) {
-			close(inFlight)
-			<-release2
-			return &groupRules{Total: -1}, nil
-		})
-	}()
-	<-inFlight
-	gc.invalidate(k)
-	close(release2)
-	<-done
-	if r, _ := gc.get(context.Background(), k, fetch); r.Total == -1 {
-		t.Fatal("a describe from before the write was kept")
-	}
-
-	// A missing group is an answer worth keeping; other errors are not.
-	other := groupKey{"ecs", "r", "sg-2"}
-	gone := &apierr.NotFoundError{Message: "gone"}
-	calls := 0
-	for range 2 {
-		_, err := gc.get(context.Background(), other, func(context.Context) (*groupRules, error) { calls++; return nil, gone })
-		if !errors.Is(err, gone) {
-			t.Fatal(err)
-		}
-	}
-	boom := errors.New("boom")
-	for range 2 {
-		_, _ = gc.get(context.Background(), groupKey{"ecs", "r", "sg-3"}, func(context.Context) (*groupRules, error) { calls++; return nil, boom })
-	}
-	if calls != 3 {
-		t.Fatalf("%d fetches, want 1 for the missing group (kept) and 2 for the failing one (not kept)", calls)
 	}
 }

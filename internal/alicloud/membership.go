@@ -22,6 +22,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -322,8 +323,8 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 	}
 	defer a.lock()()
 
-	// Read inside the lock: adopting a membership someone else made would
-	// make our destroy remove their group.
+	// Read inside the lock (afresh): adopting a membership someone else made
+	// would make our destroy remove their group.
 	if err := a.find(ctx); err == nil {
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
 			"%s %s is already in security group %s. To manage this existing membership, import it:\n\n"+
@@ -334,7 +335,7 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	err := a.c.CallAttempts(ctx, "ecs", a.region, "JoinSecurityGroup", a.params(), nil, func(attempt retry.Attempt, err error) error {
+	err := a.write(ctx, "JoinSecurityGroup", func(attempt retry.Attempt, err error) error {
 		// A retry whose first try's answer was lost meets "already in group":
 		// the member was not in it before, under our lock, so that was us.
 		if attempt.AfterLostAnswer() && apierr.HasCode(err, alreadyMemberCode) && a.find(ctx) == nil {
@@ -363,7 +364,7 @@ func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRe
 	if a == nil {
 		return
 	}
-	err := a.find(ctx)
+	err := a.read(ctx)
 	if apierr.IsNotFound(err) {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Alibaba Cloud %s Association Not Found", r.kind.title),
 			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
@@ -414,7 +415,7 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 
 	// IncorrectInstanceStatus (Starting, Stopping...) is retried until the
 	// timeout, throttling and 5xx with backoff, by the client's retry loop.
-	err := a.c.Call(ctx, "ecs", a.region, "LeaveSecurityGroup", a.params(), nil)
+	err := a.write(ctx, "LeaveSecurityGroup", nil)
 	switch {
 	case err == nil:
 	case apierr.HasCode(err, goneCodes...):
@@ -492,8 +493,34 @@ func (a *membershipCall) params() map[string]string {
 
 func (a *membershipCall) id() string { return a.group + "/" + a.member }
 
-func (a *membershipCall) find(ctx context.Context) error {
+// read reads the member through the client's cache: Read uses it, so the
+// associations of one member cost one describe per refresh.
+func (a *membershipCall) read(ctx context.Context) error {
 	return FindMembership(ctx, a.c, a.kind, a.region, a.member, a.group)
+}
+
+// find reads the member afresh: for the reads under the member's lock that
+// decide what to write.
+func (a *membershipCall) find(ctx context.Context) error {
+	a.c.members(a.kind).Invalidate(a.key())
+	return a.read(ctx)
+}
+
+func (a *membershipCall) key() memberKey { return memberKey{region: a.region, id: a.member} }
+
+// write makes one Join or Leave call, under the member's lock. It drops the
+// member's cache entry before (so no read joins a describe that predates
+// the write) and after (so the next read sees it), and every entry of the
+// other kind: an instance's groups are its primary ENI's.
+func (a *membershipCall) write(ctx context.Context, action string, check func(retry.Attempt, error) error) error {
+	own, other := a.c.members(a.kind), a.c.members(a.kind.other())
+	invalidate := func() {
+		own.Invalidate(a.key())
+		other.InvalidateAll()
+	}
+	invalidate()
+	defer invalidate()
+	return a.c.CallAttempts(ctx, "ecs", a.region, action, a.params(), nil, check)
 }
 
 func (a *membershipCall) fail(diags *diag.Diagnostics, err error) {
@@ -517,9 +544,38 @@ func (a *membershipCall) setComputed(m memberModel) {
 	m.fields().Region = types.StringValue(a.region)
 }
 
-// FindMemberGroups returns the security groups of an instance or ENI. A
-// missing member is an *apierr.NotFoundError.
+// memberKey names an instance or ENI of one kind: its region and ID.
+type memberKey struct{ region, id string }
+
+// members is the cache of the kind's describes.
+func (c *Client) members(k *MemberKind) *readcache.Cache[memberKey, []string] {
+	if k == ENIMember {
+		return &c.enis
+	}
+	return &c.instances
+}
+
+func (k *MemberKind) other() *MemberKind {
+	if k == ENIMember {
+		return InstanceMember
+	}
+	return ENIMember
+}
+
+// FindMemberGroups returns the security groups of an instance or ENI (shared
+// between callers: read only). It reads through the client's cache, so the
+// associations of one member cost one describe per refresh. A missing member
+// is an *apierr.NotFoundError.
 func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
+	region = c.Region(region)
+	return c.members(k).Get(ctx, memberKey{region: region, id: id}, func(ctx context.Context) ([]string, error) {
+		return describeMember(ctx, c, k, region, id)
+	})
+}
+
+// describeMember makes one DescribeInstanceAttribute or
+// DescribeNetworkInterfaceAttribute call.
+func describeMember(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
 	var out struct {
 		InstanceID       string `json:"InstanceId"`
 		ENIID            string `json:"NetworkInterfaceId"`

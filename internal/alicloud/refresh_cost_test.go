@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 )
 
 // rulesConfig is n rules per service spread over the given groups, with
@@ -51,8 +53,15 @@ func TestAccEgressRule_refreshCost(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	const groups, rules = 4, 200
-	config := acctest.ConfigCompose(env.AliCloudProviderConfig(),
-		rulesConfig(env.AliEnsGroups(t, groups), env.AliEcsGroups(t, groups), rules))
+	ensGroups, ecsGroups := env.AliEnsGroups(t, groups), env.AliEcsGroups(t, groups)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), rulesConfig(ensGroups, ecsGroups, rules))
+	var objects []string
+	for _, g := range ensGroups {
+		objects = append(objects, "ens/"+g)
+	}
+	for _, g := range ecsGroups {
+		objects = append(objects, "ecs/"+g)
+	}
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
@@ -68,9 +77,115 @@ func TestAccEgressRule_refreshCost(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{
 						plancheck.ExpectEmptyPlan(),
-						describesPerPlan{t: t, env: env, want: map[string]int{"ens": groups, "ecs": groups}},
+						env.ExpectOneCallPerObject(t, "alicloud", "DescribeSecurityGroupAttribute",
+							func(r emulator.Record) string { return r.Service + "/" + r.Params["SecurityGroupId"] }, objects),
 					},
 				},
+			},
+		},
+	})
+}
+
+// TestAccMembership_refreshCost: a refreshing plan of 12 instance
+// associations on 3 instances and 12 ENI associations on 3 ENIs describes
+// each instance and each ENI once, not once per association; and a
+// membership left out of band after one command is seen by the next, since
+// each command is a new provider process with an empty cache.
+func TestAccMembership_refreshCost(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	const members, groups = 3, 4 // with the default group, 5: ECS's quota per member
+	var instances, enis, sgs []string
+	const vpc = "vpc-cost000000000000000"
+	env.AliSeed(t, func(s *aliemu.State) {
+		def := acctest.AliID("sg")
+		s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: def, RegionID: acctest.AliRegion, Name: "default", VpcID: vpc})
+		for i := range groups {
+			sgs = append(sgs, acctest.AliID("sg"))
+			s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: sgs[i], RegionID: acctest.AliRegion, Name: fmt.Sprintf("cost-%d", i), VpcID: vpc})
+		}
+		for i := range members {
+			instances, enis = append(instances, acctest.AliID("i")), append(enis, acctest.AliID("eni"))
+			s.Instances = append(s.Instances, aliemu.Instance{
+				ID: instances[i], RegionID: acctest.AliRegion, Name: fmt.Sprintf("cost-%d", i), Status: "Running", VpcID: vpc,
+				SecurityGroupIDs: []string{def},
+			})
+			s.NetworkInterfaces = append(s.NetworkInterfaces, aliemu.NetworkInterface{
+				ID: enis[i], RegionID: acctest.AliRegion, VpcID: vpc, SecurityGroupIDs: []string{def},
+			})
+		}
+	})
+	quoted := func(ids []string) string { return `["` + strings.Join(ids, `", "`) + `"]` }
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), fmt.Sprintf(`
+locals {
+  instances = %[1]s
+  enis      = %[2]s
+  groups    = %[3]s
+}
+
+resource "secgroup_alicloud_instance_association" "many" {
+  count             = length(local.instances) * length(local.groups)
+  instance_id       = local.instances[count.index %% length(local.instances)]
+  security_group_id = local.groups[floor(count.index / length(local.instances))]
+}
+
+resource "secgroup_alicloud_eni_association" "many" {
+  count                = length(local.enis) * length(local.groups)
+  network_interface_id = local.enis[count.index %% length(local.enis)]
+  security_group_id    = local.groups[floor(count.index / length(local.enis))]
+}
+`, quoted(instances), quoted(enis), quoted(sgs)))
+	oneDescribeEach := []plancheck.PlanCheck{
+		env.ExpectOneCallPerObject(t, "alicloud", "DescribeInstanceAttribute",
+			func(r emulator.Record) string { return r.Params["InstanceId"] }, instances),
+		env.ExpectOneCallPerObject(t, "alicloud", "DescribeNetworkInterfaceAttribute",
+			func(r emulator.Record) string { return r.Params["NetworkInterfaceId"] }, enis),
+	}
+	// many[0] (many.0 in the checks' state) is the first group on the first member.
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// A plan-only step runs one plan without refresh, then one
+				// `terraform plan` that refreshes every association: its
+				// calls are the log after this reset.
+				PreConfig: env.Emulator.ResetRequests,
+				Config:    config,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, oneDescribeEach...),
+				},
+			},
+			{
+				PreConfig: func() {
+					for _, leave := range []resource.TestCheckFunc{
+						testAccLeaveOutOfBand(t, env, "InstanceId", instances[0], sgs[0]),
+						testAccLeaveOutOfBand(t, env, "NetworkInterfaceId", enis[0], sgs[0]),
+					} {
+						if err := leave(nil); err != nil {
+							t.Fatal(err)
+						}
+					}
+					env.Emulator.ResetRequests()
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: append([]plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(instanceAssocType+".many[0]", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(eniAssocType+".many[0]", plancheck.ResourceActionCreate),
+					}, oneDescribeEach...),
+				},
+			},
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckMembershipExists(t, env, instanceAssocType+".many.0"),
+					testAccCheckMembershipExists(t, env, eniAssocType+".many.0"),
+				),
 			},
 		},
 	})

@@ -14,12 +14,15 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
+	ecsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
 	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
 	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
+	vpcmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3/model"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -54,7 +57,14 @@ type Client struct {
 	ecs      map[string]*ecs.EcsClient
 	vpc      map[string]*vpc.VpcClient
 	iam      *iam.IamClient
+
+	// What describes answered, kept for the provider process (see readcache).
+	servers readcache.Cache[objectKey, []ecsmodel.NovaSecurityGroup] // a server's groups
+	ports   readcache.Cache[objectKey, *vpcmodel.Port]
 }
+
+// objectKey names a server or a port: its region and ID.
+type objectKey struct{ region, id string }
 
 // NewClient checks the configuration that does not need the network and
 // returns an error naming the missing attribute and its environment variable.

@@ -172,7 +172,7 @@ func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadReq
 	if a == nil {
 		return
 	}
-	port, err := a.find(ctx)
+	port, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Huawei Cloud Port Not Found",
 			fmt.Sprintf("%s; removing the port association from the state so the next apply can re-create it.", err))
@@ -340,8 +340,25 @@ func (a *portAssociationCall) lock() func() {
 	return func() { mutexkv.Global.Unlock(key) }
 }
 
+// read reads the port through the client's cache: Read uses it, so the
+// associations of one port cost one ShowPort per refresh.
+func (a *portAssociationCall) read(ctx context.Context) (*model.Port, error) {
+	return FindPort(ctx, a.c, a.region, a.portID)
+}
+
+// find reads the port afresh: for the reads under the port's lock that
+// decide what to write.
 func (a *portAssociationCall) find(ctx context.Context) (*model.Port, error) {
-	return FindPort(ctx, a.c, a.conn, a.portID)
+	a.c.ports.Invalidate(objectKey{a.region, a.portID})
+	return a.read(ctx)
+}
+
+// invalidate drops the port's cache entry, before a write (so no read joins
+// a call that predates it) and after (so the next read sees it), and every
+// server's: a server lists the groups of its ports.
+func (a *portAssociationCall) invalidate() {
+	a.c.ports.Invalidate(objectKey{a.region, a.portID})
+	a.c.servers.InvalidateAll()
 }
 
 // reconcile brings the port to planned under the port's lock: it inserts the
@@ -388,6 +405,8 @@ func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []
 // insert puts groups on the port and returns the port's groups afterwards.
 func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]string, error) {
 	var port *model.Port
+	a.invalidate()
+	defer a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		resp, err := a.conn.AddSecurityGroups(&model.AddSecurityGroupsRequest{
 			PortId: a.portID,
@@ -413,6 +432,8 @@ func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]st
 // remove takes groups off the port and returns the port's groups afterwards.
 func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]string, error) {
 	var port *model.Port
+	a.invalidate()
+	defer a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		resp, err := a.conn.RemoveSecurityGroups(&model.RemoveSecurityGroupsRequest{
 			PortId: a.portID,
@@ -469,9 +490,23 @@ func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociatio
 	m.AllSecurityGroupIDs = stringSet(ctx, all, diags)
 }
 
-// FindPort returns the port through VPC v3 ShowPort. A missing port is an
-// *apierr.NotFoundError. Read, the writes and the tests' checks all use it.
-func FindPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
+// FindPort returns the port (shared between callers: read only) through the
+// client's cache: one VPC v3 ShowPort per port and refresh. A missing port is
+// an *apierr.NotFoundError. Read, the writes and the tests' checks all use it.
+func FindPort(ctx context.Context, c *Client, region, portID string) (*model.Port, error) {
+	region = c.Region(region)
+	return c.ports.Get(ctx, objectKey{region, portID}, func(ctx context.Context) (*model.Port, error) {
+		conn, err := c.VPC(ctx, region)
+		if err != nil {
+			return nil, err
+		}
+		return showPort(ctx, c, conn, portID)
+	})
+}
+
+// showPort makes one ShowPort call. A missing port is an
+// *apierr.NotFoundError.
+func showPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
 	var port *model.Port
 	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
 		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})

@@ -933,13 +933,7 @@ func testAccCheckPortGroups(t *testing.T, env *acctest.Env, portID string, want 
 }
 
 func findPortAssociationPort(t *testing.T, env *acctest.Env, attrs map[string]string) (*vpcmodel.Port, error) {
-	ctx := context.Background()
-	c := env.HuaweiClient(t)
-	conn, err := c.VPC(ctx, c.Region(attrs["region"]))
-	if err != nil {
-		return nil, err
-	}
-	return huaweicloud.FindPort(ctx, c, conn, attrs["port_id"])
+	return huaweicloud.FindPort(context.Background(), env.HuaweiClient(t), attrs["region"], attrs["port_id"])
 }
 
 func portGroupsViaAPI(t *testing.T, env *acctest.Env, portID string) ([]string, error) {

@@ -145,8 +145,8 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	}
 	defer a.lock()()
 
-	// Read inside the lock: adopting a membership someone else made would
-	// make our destroy remove their group.
+	// Read inside the lock (afresh): adopting a membership someone else made
+	// would make our destroy remove their group.
 	if sg, err := a.find(ctx); err == nil {
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
 			"Server %q is already in security group %q (ID %s). To manage this existing membership, import it:\n\n"+
@@ -157,6 +157,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 
+	a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
 		_, err := a.conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
 			ServerId: a.serverID,
@@ -173,6 +174,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		}
 		return err
 	})
+	a.invalidate()
 	if err != nil {
 		a.fail(&resp.Diagnostics, err, "")
 		return
@@ -208,7 +210,7 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	if a == nil {
 		return
 	}
-	sg, err := a.find(ctx)
+	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Huawei Cloud Server Association Not Found",
 			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
@@ -250,6 +252,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	}
 	defer a.lock()()
 
+	a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
 		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
 			ServerId: a.serverID,
@@ -259,6 +262,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 		})
 		return wrap(err, "ecs", "removeSecurityGroup")
 	})
+	a.invalidate()
 	switch {
 	case err == nil:
 	case apierr.IsNotFound(err):
@@ -334,8 +338,25 @@ func (a *serverAssociationCall) lock() func() {
 	return func() { mutexkv.Global.Unlock(key) }
 }
 
+// read reads the server's groups through the client's cache: Read uses it,
+// so the associations of one server cost one call per refresh.
+func (a *serverAssociationCall) read(ctx context.Context) (*model.NovaSecurityGroup, error) {
+	return FindServerSecurityGroup(ctx, a.c, a.region, a.serverID, a.group)
+}
+
+// find reads the server's groups afresh: for the reads under the server's
+// lock that decide what to write, and the waiters that poll for a change.
 func (a *serverAssociationCall) find(ctx context.Context) (*model.NovaSecurityGroup, error) {
-	return FindServerSecurityGroup(ctx, a.c, a.conn, a.serverID, a.group)
+	a.c.servers.Invalidate(objectKey{a.region, a.serverID})
+	return a.read(ctx)
+}
+
+// invalidate drops the server's cache entry, before a write (so no read
+// joins a call that predates it) and after (so the next read sees it), and
+// every port's: a server action changes the groups of all the server's ports.
+func (a *serverAssociationCall) invalidate() {
+	a.c.servers.Invalidate(objectKey{a.region, a.serverID})
+	a.c.ports.InvalidateAll()
 }
 
 func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, sg *model.NovaSecurityGroup) {
@@ -361,9 +382,38 @@ func (r *serverAssociationResource) ImportState(ctx context.Context, req resourc
 func serverAssociationID(serverID, group string) string { return serverID + "/" + group }
 
 // FindServerSecurityGroup returns the group of the server that matches ref by
-// ID, else by name. A missing server or an unlisted group is an
+// ID, else by name (shared between callers: read only). It reads the
+// server's groups through the client's cache: one call per server and
+// refresh. A missing server or an unlisted group is an
 // *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
-func FindServerSecurityGroup(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID, ref string) (*model.NovaSecurityGroup, error) {
+func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, ref string) (*model.NovaSecurityGroup, error) {
+	region = c.Region(region)
+	groups, err := c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) ([]model.NovaSecurityGroup, error) {
+		conn, err := c.ECS(ctx, region)
+		if err != nil {
+			return nil, err
+		}
+		return listServerSecurityGroups(ctx, c, conn, serverID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range groups {
+		if groups[i].Id == ref {
+			return &groups[i], nil
+		}
+	}
+	for i := range groups {
+		if groups[i].Name == ref {
+			return &groups[i], nil
+		}
+	}
+	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q is not in security group %q", serverID, ref), Err: errGroupNotListed}
+}
+
+// listServerSecurityGroups makes one NovaListServerSecurityGroups call. A
+// missing server is an *apierr.NotFoundError.
+func listServerSecurityGroups(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID string) ([]model.NovaSecurityGroup, error) {
 	var groups []model.NovaSecurityGroup
 	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
 		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
@@ -382,17 +432,7 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, conn *ecs.EcsClient
 	if err != nil {
 		return nil, err
 	}
-	for i := range groups {
-		if groups[i].Id == ref {
-			return &groups[i], nil
-		}
-	}
-	for i := range groups {
-		if groups[i].Name == ref {
-			return &groups[i], nil
-		}
-	}
-	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q is not in security group %q", serverID, ref), Err: errGroupNotListed}
+	return groups, nil
 }
 
 // errGroupNotListed marks a NotFoundError for a server that exists but does

@@ -580,13 +580,7 @@ func testAccCheckServerAssociationDestroy(t *testing.T, env *acctest.Env) resour
 }
 
 func findServerAssociation(t *testing.T, env *acctest.Env, attrs map[string]string) (*model.NovaSecurityGroup, error) {
-	ctx := context.Background()
-	c := env.HuaweiClient(t)
-	conn, err := c.ECS(ctx, c.Region(attrs["region"]))
-	if err != nil {
-		return nil, err
-	}
-	return huaweicloud.FindServerSecurityGroup(ctx, c, conn, attrs["server_id"], attrs["security_group"])
+	return huaweicloud.FindServerSecurityGroup(context.Background(), env.HuaweiClient(t), attrs["region"], attrs["server_id"], attrs["security_group"])
 }
 
 // testAccRemoveServerGroup removes a membership behind terraform's back, through the API.

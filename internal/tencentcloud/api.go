@@ -111,9 +111,38 @@ var errGroupNotListed = errors.New("the group is not in the instance's list")
 
 func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed) }
 
-// FindInstanceSecurityGroup returns the instance when it lists the group. A
-// missing instance or an unlisted group is an *apierr.NotFoundError.
+// FindInstanceSecurityGroup returns the instance (shared between callers:
+// read only) when it lists the group. It reads the instance through the
+// client's cache: one DescribeInstances per instance and refresh. A missing
+// instance or an unlisted group is an *apierr.NotFoundError. Read, the
+// waiters and the tests' checks all use it.
 func FindInstanceSecurityGroup(ctx context.Context, c *Client, instanceID, groupID string) (*Instance, error) {
+	in, err := c.instances.Get(ctx, c.instanceKey(instanceID), func(ctx context.Context) (*Instance, error) {
+		return describeInstance(ctx, c, instanceID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(in.SecurityGroupIds, groupID) {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q is not in security group %q", instanceID, groupID), Err: errGroupNotListed}
+	}
+	return in, nil
+}
+
+func (c *Client) instanceKey(id string) instanceKey { return instanceKey{c.Region(""), id} }
+
+// invalidateInstances drops the instances' cache entries: before a write to
+// them (so no read joins a call that predates it) and after (so the next
+// read sees it).
+func (c *Client) invalidateInstances(ids ...string) {
+	for _, id := range ids {
+		c.instances.Invalidate(c.instanceKey(id))
+	}
+}
+
+// describeInstance makes one DescribeInstances call for the instance. A
+// missing instance is an *apierr.NotFoundError.
+func describeInstance(ctx context.Context, c *Client, instanceID string) (*Instance, error) {
 	var out struct {
 		InstanceSet []Instance
 	}
@@ -128,11 +157,7 @@ func FindInstanceSecurityGroup(ctx context.Context, c *Client, instanceID, group
 	if i < 0 {
 		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", instanceID)}
 	}
-	in := &out.InstanceSet[i]
-	if !slices.Contains(in.SecurityGroupIds, groupID) {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q is not in security group %q", instanceID, groupID), Err: errGroupNotListed}
-	}
-	return in, nil
+	return &out.InstanceSet[i], nil
 }
 
 // beijing is the time zone the API writes CreatedTime in.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -61,7 +62,13 @@ type Client struct {
 
 	mu      sync.Mutex
 	clients map[clientKey]*common.Client
+
+	// What describes answered, kept for the provider process (see readcache).
+	instances readcache.Cache[instanceKey, *Instance]
 }
+
+// instanceKey names a CVM instance: its region and ID.
+type instanceKey struct{ region, id string }
 
 type clientKey struct{ service, region string }
 

@@ -113,15 +113,26 @@ func (a *associationCall) fail(diags *diag.Diagnostics, err error, during string
 	diags.AddError(a.summary, apierr.Detail(a.what+during, err, credentialHint))
 }
 
-func (a *associationCall) find(ctx context.Context) error {
+// read reads the instance through the client's cache: Read uses it, so the
+// associations of one instance cost one DescribeInstances per refresh.
+func (a *associationCall) read(ctx context.Context) error {
 	_, err := FindInstanceSecurityGroup(ctx, a.c, a.instanceID, a.groupID)
 	return err
 }
 
-// write calls action for this one group and instance. Writes to one instance
-// are serialized across every resource of the provider.
+// find reads the instance afresh: for the read under the instance's lock
+// that decides what to write, and the waiters that poll for a change.
+func (a *associationCall) find(ctx context.Context) error {
+	a.c.invalidateInstances(a.instanceID)
+	return a.read(ctx)
+}
+
+// write calls action for this one group and instance; the caller holds the
+// instance's lock, which serializes writes to it across every resource of
+// the provider. The instance's cache entry is dropped before and after.
 func (a *associationCall) write(ctx context.Context, action string) error {
-	defer lockAll(instanceLockKey(a.instanceID))()
+	a.c.invalidateInstances(a.instanceID)
+	defer a.c.invalidateInstances(a.instanceID)
 	return a.c.Call(ctx, "cvm", "", action, map[string]any{
 		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
 	}, nil)
@@ -161,9 +172,7 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
-	err = a.c.Call(ctx, "cvm", "", "AssociateSecurityGroups", map[string]any{
-		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
-	}, nil)
+	err = a.write(ctx, "AssociateSecurityGroups")
 	unlock()
 	if err != nil {
 		a.fail(&resp.Diagnostics, err, "")
@@ -196,7 +205,7 @@ func (r *instanceAssociationResource) Read(ctx context.Context, req resource.Rea
 	if a == nil {
 		return
 	}
-	err := a.find(ctx)
+	err := a.read(ctx)
 	if apierr.IsNotFound(err) {
 		// Unlike the tencentcloud provider, a binding that is gone is not an
 		// error: the next apply binds it again.
@@ -238,7 +247,9 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	if a == nil {
 		return
 	}
+	unlock := lockAll(instanceLockKey(a.instanceID))
 	err := a.write(ctx, "DisassociateSecurityGroups")
+	unlock()
 	if apierr.IsNotFound(err) {
 		return // the instance or the group is gone: so is the binding
 	}

@@ -529,9 +529,11 @@ func unbindAll(ctx context.Context, c *Client, groupID string, instances []strin
 			keys[i] = instanceLockKey(id)
 		}
 		unlock := lockAll(keys...)
+		c.invalidateInstances(batch...)
 		err := c.Call(ctx, "cvm", "", "DisassociateSecurityGroups", map[string]any{
 			"SecurityGroupIds": []string{groupID}, "InstanceIds": batch,
 		}, nil)
+		c.invalidateInstances(batch...)
 		unlock()
 		// An instance terminated since the listing fails the whole batch with
 		// InvalidInstanceId.NotFound; the caller's next round lists again.
