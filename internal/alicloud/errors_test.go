@@ -71,7 +71,7 @@ func TestClassifyServerErrors(t *testing.T) {
 		{403, "InvalidOperation.ResourceManagedByCloudProduct", retry.Invalid},
 	} {
 		t.Run(fmt.Sprintf("%d %s", tc.status, tc.code), func(t *testing.T) {
-			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup")
+			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup", "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -87,7 +87,7 @@ func TestClassifyServerErrors(t *testing.T) {
 }
 
 func TestWrapServerErrorWithoutJSON(t *testing.T) {
-	err := wrap(sdkerrors.NewServerError(502, "<html>502 Bad Gateway</html>", ""), "ens", "DescribeInstances")
+	err := wrap(sdkerrors.NewServerError(502, "<html>502 Bad Gateway</html>", ""), "ens", "DescribeInstances", "")
 	var e *apierr.Error
 	if !errors.As(err, &e) || e.Class != retry.Transient || e.Status != 502 || e.Code != "" {
 		t.Fatalf("wrap = %+v, want a transient HTTP 502 without a code", err)
@@ -113,7 +113,7 @@ func TestWrapTransportErrors(t *testing.T) {
 		{"other", errors.New("boom"), retry.Unknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := wrap(tc.err, "ecs", "DescribeRegions")
+			err := wrap(tc.err, "ecs", "DescribeRegions", "")
 			if class := apierr.ClassOf(err); class != tc.want {
 				t.Errorf("class = %v, want %v", class, tc.want)
 			}
@@ -125,13 +125,13 @@ func TestWrapTransportErrors(t *testing.T) {
 }
 
 func TestWrapNil(t *testing.T) {
-	if err := wrap(nil, "ecs", "DescribeRegions"); err != nil {
+	if err := wrap(nil, "ecs", "DescribeRegions", ""); err != nil {
 		t.Errorf("wrap(nil) = %v", err)
 	}
 }
 
 func TestErrorMessage(t *testing.T) {
-	msg := wrap(serverError(400, "Throttling.User"), "ecs", "JoinSecurityGroup").Error()
+	msg := wrap(serverError(400, "Throttling.User"), "ecs", "JoinSecurityGroup", "").Error()
 	for _, want := range []string{"alicloud ECS JoinSecurityGroup", "HTTP 400", "Throttling.User", "request ID req-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)

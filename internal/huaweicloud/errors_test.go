@@ -33,7 +33,7 @@ func TestWrap(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := wrap(c.err, "ecs", "removeSecurityGroup")
+			err := wrap(c.err, "ecs", "removeSecurityGroup", "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -46,13 +46,13 @@ func TestWrap(t *testing.T) {
 			}
 		})
 	}
-	if wrap(nil, "ecs", "x") != nil {
+	if wrap(nil, "ecs", "x", "") != nil {
 		t.Fatal("wrap(nil) must be nil")
 	}
 }
 
 func TestWrap_MessageNamesCloudActionCodeAndRequest(t *testing.T) {
-	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "bad sig", RequestId: "req-1"}, "ecs", "addSecurityGroup")
+	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "bad sig", RequestId: "req-1"}, "ecs", "addSecurityGroup", "")
 	want := "huaweicloud ECS addSecurityGroup: HTTP 401 APIGW.0301: bad sig (request ID req-1)"
 	if err.Error() != want {
 		t.Fatalf("got %q\nwant %q", err, want)
