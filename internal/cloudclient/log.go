@@ -73,8 +73,12 @@ func NoAnswer(err error) (endpoint, reason string, ok bool) {
 }
 
 // NotTheAPI is the message of an answer that did not come from the cloud's
-// API: an HTTP error status without the API's error body, such as a web
-// server's 404 page. The body is not shown: it is someone else's page.
+// API: an HTTP error status without the API's error body, or a body that is
+// not the API's JSON (status 0: unknown), such as a web server's 404 page.
+// The body is not shown: it is someone else's page.
 func NotTheAPI(cloud, service string, status int) string {
-	return fmt.Sprintf("the answer is not the %s %s API's: HTTP %d without an API error code", cloud, strings.ToUpper(service), status)
+	if status == 0 {
+		return fmt.Sprintf("the answer is not the %s %s API's: not JSON", cloud, strings.ToUpper(service))
+	}
+	return fmt.Sprintf("the answer (HTTP %d) is not the %s %s API's: it has no API error code", status, cloud, strings.ToUpper(service))
 }

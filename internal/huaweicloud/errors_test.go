@@ -2,7 +2,10 @@ package huaweicloud
 
 import (
 	"errors"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -59,5 +62,36 @@ func TestWrap_MessageNamesCloudActionCodeAndRequest(t *testing.T) {
 	}
 	if d := apierr.Detail("Adding", err, credentialHint); !strings.Contains(d, "HW_SECRET_KEY") {
 		t.Fatalf("auth detail does not say what to fix: %q", d)
+	}
+}
+
+func TestWrap_EndpointErrorsNameTheAttributeAndURL(t *testing.T) {
+	refused := &url.Error{Op: "Get", URL: "http://127.0.0.1:9/v2.1/p/servers/s/os-security-groups",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	notAPI := &sdkerr.ServiceResponseError{StatusCode: 404, ErrorMessage: "<html><h1>404 Not Found</h1></html>"}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		class retry.Class
+		want  []string
+	}{
+		{"connection refused", refused, retry.Transient, []string{"no answer from http://127.0.0.1:9", "connection refused", "huaweicloud.endpoints.ecs"}},
+		{"a web page", notAPI, retry.Invalid, []string{"HTTP 404", "not the huaweicloud ECS API's", "huaweicloud.endpoints.ecs", "http://10.0.0.1:8080"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := wrap(tc.err, "ecs", "NovaListServerSecurityGroups", "http://10.0.0.1:8080")
+			if apierr.ClassOf(err) != tc.class {
+				t.Fatalf("class %v, want %v", apierr.ClassOf(err), tc.class)
+			}
+			msg := apierr.Detail("Reading", err, credentialHint)
+			for _, want := range tc.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("the error does not say %q: %s", want, msg)
+				}
+			}
+			if strings.Contains(msg, "<html>") {
+				t.Errorf("the error shows the page: %s", msg)
+			}
+		})
 	}
 }

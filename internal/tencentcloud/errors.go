@@ -16,6 +16,7 @@ import (
 const (
 	codeNetworkError    = "ClientError.NetworkError"
 	codeHTTPStatusError = "ClientError.HttpStatusCodeError"
+	codeParseJSONError  = "ClientError.ParseJsonError"
 )
 
 // wrap turns an SDK error into an *apierr.Error with its class. endpoint is
@@ -41,9 +42,10 @@ func wrap(err error, service, action, endpoint string) error {
 	case e.Code == codeNetworkError:
 		e.Endpoint, e.Message = endpoint, "no answer from "+endpoint+": "+networkReason(e.Message)
 		e.Fix = apierr.EndpointFix(cloudName, service, endpoint)
-	case e.Code == codeHTTPStatusError && e.Status >= 400 && e.Status < 500 && e.Status != 429:
-		// The API answers every error with HTTP 200: this answer came from
-		// something else at the endpoint (a web server's 404 page).
+	case e.Code == codeHTTPStatusError && e.Status >= 400 && e.Status < 500 && e.Status != 429, e.Code == codeParseJSONError:
+		// The API answers every error with HTTP 200 and JSON: this answer
+		// came from something else at the endpoint (a web server's 404 page;
+		// the common client reads the body whatever the status).
 		e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
 		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
 	case e.Code == "AuthFailure.SignatureFailure":

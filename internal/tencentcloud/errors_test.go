@@ -58,7 +58,6 @@ func TestClassifySDKErrors(t *testing.T) {
 
 		{"FailedOperation.SecurityGroupActionFailed", retry.Unknown},
 		{"UnsupportedOperation.ActionNotFound", retry.Unknown},
-		{"ClientError.ParseJsonError", retry.Unknown},
 		{"ClientError.CredentialError", retry.Unknown},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
@@ -118,5 +117,41 @@ func TestErrorMessage(t *testing.T) {
 	}
 	if strings.Contains(msg, "HTTP") {
 		t.Error("the message names an HTTP status; every API answer is 200")
+	}
+}
+
+// Errors that say the endpoint or the credentials are wrong name what to fix.
+func TestWrapEndpointAndCredentialErrors(t *testing.T) {
+	const endpoint = "http://127.0.0.1:9"
+	for _, tc := range []struct {
+		code, msg   string
+		class       retry.Class
+		wantMessage string
+		wantFix     string
+	}{
+		{codeNetworkError, `Fail to get response because Post "http://127.0.0.1:9/": dial tcp 127.0.0.1:9: connect: connection refused`,
+			retry.Transient, "no answer from http://127.0.0.1:9: dial tcp 127.0.0.1:9: connect: connection refused", "tencentcloud.endpoints.cvm"},
+		{codeParseJSONError, "Fail to parse json content: <html>404</html>, because: invalid character",
+			retry.Invalid, "the answer is not the tencentcloud CVM API's: not JSON", "tencentcloud.endpoints.cvm"},
+		{codeHTTPStatusError, "Request fail with http status code: 404 Not Found, with body: <html>404</html>",
+			retry.Invalid, "the answer (HTTP 404) is not the tencentcloud CVM API's: it has no API error code", "(the call went to http://127.0.0.1:9)"},
+		{"AuthFailure.SignatureFailure", "The provided credentials could not be validated.",
+			retry.Auth, "The provided credentials could not be validated.", "tencentcloud.secret_key in the provider block or TENCENTCLOUD_SECRET_KEY"},
+		{"AuthFailure.SecretIdNotFound", "The SecretId is not found.",
+			retry.Auth, "The SecretId is not found.", "tencentcloud.secret_id in the provider block or TENCENTCLOUD_SECRET_ID"},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			err := wrap(tcerr.NewTencentCloudSDKError(tc.code, tc.msg, ""), "cvm", "DescribeInstances", endpoint)
+			var e *apierr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("wrap returned %T", err)
+			}
+			if e.Class != tc.class || e.Message != tc.wantMessage {
+				t.Errorf("got %v %q, want %v %q", e.Class, e.Message, tc.class, tc.wantMessage)
+			}
+			if hint := apierr.Hint(err, credentialHint); !strings.Contains(hint, tc.wantFix) {
+				t.Errorf("hint %q does not say %q", hint, tc.wantFix)
+			}
+		})
 	}
 }
