@@ -224,8 +224,8 @@ resource "secgroup_tencentcloud_instance_association" "x" {
 		want: []string{"tencentcloud CVM", "no answer from " + refused, "connection refused",
 			"after 3 attempts, max_retries reached", "tencentcloud.endpoints.cvm"},
 	}, {
-		name:    "the endpoint is not the API",
-		block:   block(acctest.TCSecretID, acctest.TCSecretKey, notAPI),
+		name:  "the endpoint is not the API",
+		block: block(acctest.TCSecretID, acctest.TCSecretKey, notAPI),
 		// The common client reads the body before the status: "not JSON".
 		want:    []string{"tencentcloud CVM", "not the tencentcloud CVM API's: not JSON", "tencentcloud.endpoints.cvm", notAPI},
 		notWant: []string{"<html>"},
