@@ -2,12 +2,16 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -230,4 +234,65 @@ resource "secgroup_tencentcloud_instance_association" "x" {
 		want:    []string{"tencentcloud CVM", "not the tencentcloud CVM API's: not JSON", "tencentcloud.endpoints.cvm", notAPI},
 		notWant: []string{"<html>"},
 	}})
+}
+
+// A web page at the endpoint is never taken for "the object is gone": a
+// destroy (and its refresh) fails with one error per cloud, the state keeps
+// the resources and the clouds keep the memberships. Were a page's 404 read
+// as "not found", the refresh would drop the resources from the state with a
+// warning and the destroy would report success having removed nothing.
+func TestAccEndpointErrors_webPageIsNotGone(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := seedSecretsFixtures(t, env)
+	u := env.Emulator.URL()
+	_, notAPI := wrongEndpoints(t)
+	config := func(hwECS, aliECS, tcCVM string) string {
+		return providerConfig(2,
+			cloudBlock("huaweicloud", hcl{{"region", acctest.HWRegion}, {"access_key", acctest.HWAccessKey}, {"secret_key", acctest.HWSecretKey}},
+				map[string]string{"ecs": hwECS, "vpc": u, "iam": u}),
+			cloudBlock("alicloud", hcl{{"region", acctest.AliRegion}, {"access_key", acctest.AliAccessKey}, {"secret_key", acctest.AliSecretKey}},
+				map[string]string{"ecs": aliECS, "ens": u}),
+			cloudBlock("tencentcloud", hcl{{"region", acctest.TCRegion}, {"secret_id", acctest.TCSecretID}, {"secret_key", acctest.TCSecretKey}},
+				map[string]string{"cvm": tcCVM, "vpc": u, "tag": u}),
+		) + f.resources()
+	}
+	w := newWorkdir(t)
+	if err := w.WriteConfig(config(u, u, u)); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.Run(context.Background(), nil, "apply", "-auto-approve"); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if err := w.WriteConfig(config(notAPI, notAPI, notAPI)); err != nil {
+		t.Fatal(err)
+	}
+	r := w.Run(context.Background(), nil, "destroy", "-auto-approve")
+	if r.Err == nil {
+		t.Fatalf("destroy succeeded against a web page:\n%s", r.Stdout)
+	}
+	if n := len(regexp.MustCompile(`(?m)^Error: `).FindAllString(r.Stderr, -1)); n != 3 {
+		t.Errorf("%d errors, want one per cloud:\n%s", n, r.Stderr)
+	}
+	for _, want := range []string{"huaweicloud.endpoints.ecs", "alicloud.endpoints.ecs", "tencentcloud.endpoints.cvm"} {
+		if !acctest.ErrorRegexp(regexp.QuoteMeta(want)).MatchString(r.Stderr) {
+			t.Errorf("no error names %s:\n%s", want, r.Stderr)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct{ Resources []struct{ Type string } }
+	if err := json.Unmarshal(raw, &state); err != nil || len(state.Resources) != 3 {
+		t.Errorf("the state lost resources (%v): %s", err, raw)
+	}
+	hwServer := env.HW.State().Servers[0]
+	aliInstance := env.Ali.State().Instances[0]
+	tcInstance := env.TC.State().Instances[0]
+	if !slices.Contains(hwServer.SecurityGroups, f.hw.SecurityGroupID) ||
+		!slices.Contains(aliInstance.SecurityGroupIDs, f.ali.SecurityGroupID) ||
+		!slices.Contains(tcInstance.SecurityGroupIDs, f.tc.SecurityGroupID) {
+		t.Errorf("a membership is gone: %v %v %v", hwServer.SecurityGroups, aliInstance.SecurityGroupIDs, tcInstance.SecurityGroupIDs)
+	}
 }
