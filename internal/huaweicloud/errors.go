@@ -49,16 +49,14 @@ func wrap(err error, service, action, endpoint string) error {
 		// Includes context cancellation: the deadline is the caller's to enforce.
 		e.Class = retry.Unknown
 	}
-	if e.Class == retry.Auth && e.Code == codeBadCredentials {
-		e.Fix = "Check the credentials: " + credentialHint + " (the gateway's " + codeBadCredentials +
+	if e.Class == retry.Auth && (e.Code == "APIGW.0301" || e.Code == "APIG.0301") {
+		// The gateway's answer to an unknown access key and to a signature
+		// that does not match alike: both settings are suspects.
+		e.Fix = "Check the credentials: " + credentialHint + " (the gateway's " + e.Code +
 			" means an access key it does not know, or a signature that the secret key does not match)."
 	}
 	return e
 }
-
-// codeBadCredentials is the API gateway's answer to an unknown access key or
-// a signature that does not match.
-const codeBadCredentials = "APIGW.0301"
 
 // novaError reads a Nova-style body, {"itemNotFound":{"code":404,"message":"..."}},
 // whose numeric code the SDK cannot use; the wrapper key becomes the code.

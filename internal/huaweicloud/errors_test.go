@@ -95,3 +95,17 @@ func TestWrap_EndpointErrorsNameTheAttributeAndURL(t *testing.T) {
 		})
 	}
 }
+
+// APIGW.0301 (the shared gateway) and APIG.0301 (a dedicated one) both name
+// the access key and the secret key, and their variables.
+func TestWrap_BadCredentialsNameBothSettings(t *testing.T) {
+	for _, code := range []string{"APIGW.0301", "APIG.0301"} {
+		err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: code, ErrorMessage: "Incorrect IAM authentication information"}, "iam", "KeystoneListProjects", "")
+		hint := apierr.Hint(err, credentialHint)
+		for _, want := range []string{"huaweicloud.access_key", "huaweicloud.secret_key", "HW_ACCESS_KEY", "HW_SECRET_KEY", code} {
+			if !strings.Contains(hint, want) {
+				t.Errorf("%s: hint %q does not say %q", code, hint, want)
+			}
+		}
+	}
+}
