@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
@@ -184,7 +185,7 @@ func (c *Client) CallAttempts(ctx context.Context, svc, region, action string, p
 		return err
 	}
 	return c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
-		err := callOnce(client, svc, action, params, out)
+		err := callOnce(ctx, client, svc, action, params, out)
 		if check != nil {
 			err = check(attempt, err)
 		}
@@ -194,7 +195,7 @@ func (c *Client) CallAttempts(ctx context.Context, svc, region, action string, p
 
 // callOnce is one attempt: a new request each time, so that each is signed
 // with a fresh nonce and timestamp.
-func callOnce(client *sdk.Client, svc, action string, params map[string]string, out any) error {
+func callOnce(ctx context.Context, client *sdk.Client, svc, action string, params map[string]string, out any) error {
 	api := services[svc]
 	req := requests.NewCommonRequest()
 	req.Method = requests.POST
@@ -204,9 +205,11 @@ func callOnce(client *sdk.Client, svc, action string, params map[string]string, 
 			req.QueryParams[k] = v
 		}
 	}
+	start := time.Now()
 	resp, err := client.ProcessCommonRequest(req)
-	if err != nil {
-		return wrap(err, svc, action)
+	endpoint := strings.ToLower(client.GetConfig().Scheme) + "://" + client.Domain
+	if err := cloudclient.LogCall(ctx, cloudName, svc, action, start, wrap(err, svc, action, endpoint)); err != nil {
+		return err
 	}
 	if out == nil {
 		return nil

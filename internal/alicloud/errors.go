@@ -1,6 +1,7 @@
 package alicloud
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,14 +11,16 @@ import (
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // credentialHint is appended to authentication errors.
 const credentialHint = "alicloud.access_key / alicloud.secret_key (and security_token for STS) in the provider block, or ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY"
 
-// wrap turns an SDK error into an *apierr.Error with its class.
-func wrap(err error, service, action string) error {
+// wrap turns an SDK error into an *apierr.Error with its class. endpoint is
+// the service's scheme://host, named when the error says it is wrong.
+func wrap(err error, service, action, endpoint string) error {
 	if err == nil {
 		return nil
 	}
@@ -28,8 +31,15 @@ func wrap(err error, service, action string) error {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &se):
-		e.Status, e.Code, e.Message, e.RequestID = se.HttpStatus(), se.ErrorCode(), se.Message(), se.RequestId()
+		e.Status, e.Code, e.Message, e.RequestID = se.HttpStatus(), se.ErrorCode(), withoutStringToSign(se.Message()), se.RequestId()
 		e.Class = classify(e.Status, e.Code)
+		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+			// Every RPC error answer has a Code: this one came from something
+			// else at the endpoint. Not "not found": a destroy would call it done.
+			e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
+			e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
+		}
+		e.Fix = cmp.Or(e.Fix, credentialFix(e.Code))
 	case errors.As(err, &ce):
 		// Only the SDK's own retry loop (turned off) wraps network errors in a
 		// ClientError; the others are local configuration errors. ClientError
@@ -45,10 +55,43 @@ func wrap(err error, service, action string) error {
 		// Connection refused or reset, timeouts, and the caller's deadline: the
 		// retry loop stops by itself once the deadline has passed.
 		e.Class = retry.Transient
+		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
 	default:
 		e.Class = retry.Unknown
 	}
+	if to, reason, ok := cloudclient.NoAnswer(err); ok {
+		// Never the SDK's text: its URL holds every parameter, the
+		// signature and the STS token included.
+		e.Endpoint = cmp.Or(to, endpoint)
+		e.Message = "no answer from " + e.Endpoint + ": " + reason
+		if e.Fix != "" {
+			e.Fix = apierr.EndpointFix(cloudName, service, e.Endpoint)
+		}
+	}
 	return e
+}
+
+// withoutStringToSign cuts the signed string off a SignatureDoesNotMatch
+// message ("... server string to sign is:POST&%2F&AccessKeyId..."): it holds
+// every parameter of the request, the STS token included.
+func withoutStringToSign(msg string) string {
+	if before, _, found := strings.Cut(msg, sdkerrors.MessageContain); found {
+		return strings.TrimSpace(before) + " (the signed string the API sent back is not shown: it holds the security token)"
+	}
+	return msg
+}
+
+// credentialFix names the one setting an authentication error points at.
+func credentialFix(code string) string {
+	switch {
+	case code == "SignatureDoesNotMatch" || code == "IncompleteSignature":
+		return "Check alicloud.secret_key in the provider block or ALICLOUD_SECRET_KEY: the API computed another signature with the secret of this access key."
+	case strings.HasPrefix(code, "InvalidAccessKeyId"):
+		return "Check alicloud.access_key in the provider block or ALICLOUD_ACCESS_KEY: the API does not know this AccessKey ID, or it is disabled."
+	case strings.HasPrefix(code, "InvalidSecurityToken") || code == "MissingSecurityToken":
+		return "Check alicloud.security_token in the provider block or ALICLOUD_SECURITY_TOKEN: an STS AccessKey needs the security token issued with it, before it expires."
+	}
+	return ""
 }
 
 // classify maps Alibaba Cloud's HTTP status and error code to a retry class.
@@ -78,7 +121,7 @@ func classify(status int, code string) retry.Class {
 
 func isAuthCode(code string) bool {
 	switch code {
-	case "SignatureDoesNotMatch", "IncompleteSignature", "Forbidden.RAM", "NoPermission":
+	case "SignatureDoesNotMatch", "IncompleteSignature", "Forbidden.RAM", "NoPermission", "MissingSecurityToken":
 		return true
 	}
 	return strings.HasPrefix(code, "InvalidAccessKeyId") || strings.HasPrefix(code, "InvalidSecurityToken")

@@ -71,7 +71,7 @@ func TestClassifyServerErrors(t *testing.T) {
 		{403, "InvalidOperation.ResourceManagedByCloudProduct", retry.Invalid},
 	} {
 		t.Run(fmt.Sprintf("%d %s", tc.status, tc.code), func(t *testing.T) {
-			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup")
+			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup", "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -87,7 +87,7 @@ func TestClassifyServerErrors(t *testing.T) {
 }
 
 func TestWrapServerErrorWithoutJSON(t *testing.T) {
-	err := wrap(sdkerrors.NewServerError(502, "<html>502 Bad Gateway</html>", ""), "ens", "DescribeInstances")
+	err := wrap(sdkerrors.NewServerError(502, "<html>502 Bad Gateway</html>", ""), "ens", "DescribeInstances", "")
 	var e *apierr.Error
 	if !errors.As(err, &e) || e.Class != retry.Transient || e.Status != 502 || e.Code != "" {
 		t.Fatalf("wrap = %+v, want a transient HTTP 502 without a code", err)
@@ -113,7 +113,7 @@ func TestWrapTransportErrors(t *testing.T) {
 		{"other", errors.New("boom"), retry.Unknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := wrap(tc.err, "ecs", "DescribeRegions")
+			err := wrap(tc.err, "ecs", "DescribeRegions", "")
 			if class := apierr.ClassOf(err); class != tc.want {
 				t.Errorf("class = %v, want %v", class, tc.want)
 			}
@@ -125,16 +125,90 @@ func TestWrapTransportErrors(t *testing.T) {
 }
 
 func TestWrapNil(t *testing.T) {
-	if err := wrap(nil, "ecs", "DescribeRegions"); err != nil {
+	if err := wrap(nil, "ecs", "DescribeRegions", ""); err != nil {
 		t.Errorf("wrap(nil) = %v", err)
 	}
 }
 
 func TestErrorMessage(t *testing.T) {
-	msg := wrap(serverError(400, "Throttling.User"), "ecs", "JoinSecurityGroup").Error()
+	msg := wrap(serverError(400, "Throttling.User"), "ecs", "JoinSecurityGroup", "").Error()
 	for _, want := range []string{"alicloud ECS JoinSecurityGroup", "HTTP 400", "Throttling.User", "request ID req-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
+	}
+}
+
+// No answer: the message names the endpoint and the network's reason, never
+// the SDK's text, whose URL holds the signature and the STS token.
+func TestWrapNoAnswerHidesTheSignedURL(t *testing.T) {
+	sdkErr := &url.Error{Op: "Post", URL: "http://127.0.0.1:9/?AccessKeyId=STS.K&SecurityToken=the-token&Signature=c2lnbmF0dXJl",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	err := wrap(sdkErr, "ecs", "JoinSecurityGroup", "http://127.0.0.1:9")
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Class != retry.Transient || e.Endpoint != "http://127.0.0.1:9" {
+		t.Fatalf("wrap = %#v", err)
+	}
+	msg := apierr.Detail("Joining", err, credentialHint)
+	for _, secret := range []string{"the-token", "c2lnbmF0dXJl", "Signature", "AccessKeyId"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("the error shows %q: %s", secret, msg)
+		}
+	}
+	for _, want := range []string{"no answer from http://127.0.0.1:9", "connection refused", "alicloud.endpoints.ecs"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q: %s", want, msg)
+		}
+	}
+}
+
+// SignatureDoesNotMatch sends back the signed string, which holds the STS token.
+func TestWrapSignatureDoesNotMatchHidesTheStringToSign(t *testing.T) {
+	body := `{"RequestId":"req-1","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DSTS.K%26SecurityToken%3Dthe-token"}`
+	err := wrap(sdkerrors.NewServerError(400, body, ""), "ecs", "JoinSecurityGroup", "")
+	msg := apierr.Detail("Joining", err, credentialHint)
+	if strings.Contains(msg, "the-token") || strings.Contains(msg, "AccessKeyId") {
+		t.Errorf("the error shows the signed string: %s", msg)
+	}
+	if !strings.Contains(msg, "SignatureDoesNotMatch") || !strings.Contains(msg, "alicloud.secret_key in the provider block or ALICLOUD_SECRET_KEY") {
+		t.Errorf("the error does not name the code and the setting: %s", msg)
+	}
+}
+
+// Each authentication error names the one setting to fix.
+func TestWrapCredentialErrorsNameTheSetting(t *testing.T) {
+	for code, want := range map[string]string{
+		"SignatureDoesNotMatch":                      "ALICLOUD_SECRET_KEY",
+		"InvalidAccessKeyId.NotFound":                "ALICLOUD_ACCESS_KEY",
+		"InvalidAccessKeyId.Inactive":                "ALICLOUD_ACCESS_KEY",
+		"InvalidSecurityToken.MismatchWithAccessKey": "ALICLOUD_SECURITY_TOKEN",
+		"InvalidSecurityToken.Expired":               "ALICLOUD_SECURITY_TOKEN",
+		"MissingSecurityToken":                       "ALICLOUD_SECURITY_TOKEN",
+	} {
+		err := wrap(serverError(400, code), "ecs", "JoinSecurityGroup", "")
+		if apierr.ClassOf(err) != retry.Auth {
+			t.Errorf("%s: class %v, want auth", code, apierr.ClassOf(err))
+		}
+		if hint := apierr.Hint(err, credentialHint); !strings.Contains(hint, want) {
+			t.Errorf("%s: hint %q does not name %s", code, hint, want)
+		}
+	}
+}
+
+// A web page at the endpoint is not "not found": a destroy would take it for
+// the object being gone.
+func TestWrapAnswerThatIsNotTheAPI(t *testing.T) {
+	err := wrap(sdkerrors.NewServerError(404, "<html><h1>404 Not Found</h1></html>", ""), "ecs", "LeaveSecurityGroup", "http://10.0.0.1:8080")
+	if apierr.IsNotFound(err) || apierr.ClassOf(err) != retry.Invalid {
+		t.Fatalf("class %v, want invalid", apierr.ClassOf(err))
+	}
+	msg := apierr.Detail("Leaving", err, credentialHint)
+	for _, want := range []string{"HTTP 404", "not the alicloud ECS API's", "alicloud.endpoints.ecs", "http://10.0.0.1:8080"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q: %s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "<html>") {
+		t.Errorf("the error shows the page: %s", msg)
 	}
 }

@@ -21,7 +21,15 @@ type Error struct {
 	Message   string
 	RequestID string
 	Class     retry.Class
-	Err       error // the SDK's error, kept for errors.As
+	// Endpoint is where the call went (scheme://host, never the query: the
+	// Alibaba Cloud RPC query carries the signature and the STS token), set
+	// when no answer came back or the answer was not the cloud API's.
+	Endpoint string
+	// Fix says what to change when the error itself tells (a wrong secret,
+	// an unknown key, a wrong endpoint), naming the provider attribute and
+	// its environment variable; empty: the class's general hint.
+	Fix string
+	Err error // the SDK's error, kept for errors.As
 }
 
 func (e *Error) Error() string {
@@ -45,6 +53,16 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// EndpointFix is the Fix of an error that says the endpoint is wrong: no
+// answer from it, or an answer that is not the API's.
+func EndpointFix(cloud, service, endpoint string) string {
+	if endpoint == "" {
+		endpoint = "the public endpoint"
+	}
+	return fmt.Sprintf("Check %s.endpoints.%s in the provider block (the call went to %s): it must be the URL of the %s %s API, reachable from here.",
+		cloud, service, endpoint, cloud, strings.ToUpper(service))
+}
 
 // ClassOf is the retry.Classifier for errors built by the cloud packages.
 // Anything else (a bug, a context error) is Unknown and is not retried.
@@ -79,6 +97,10 @@ func HasCode(err error, codes ...string) bool {
 // Hint says what the user can do about an error of this class. credentialHint
 // names the cloud's credential attributes and environment variables.
 func Hint(err error, credentialHint string) string {
+	var e *Error
+	if errors.As(err, &e) && e.Fix != "" {
+		return e.Fix
+	}
 	switch ClassOf(err) {
 	case retry.Auth:
 		return "Check the credentials: " + credentialHint + "."

@@ -212,6 +212,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec.Params = loggedParams(r, body)
 	rec.Body = loggedBody(r, body)
+	rec.Signature = requestSignature(r, body)
 
 	cloud := s.match(r)
 	if cloud == nil {

@@ -147,7 +147,15 @@ func TestLogRedactsSecretsAndKeepsErrorCodes(t *testing.T) {
 	call(t, s, http.MethodGet, "/a/inc", "", map[string]string{"X-Fake-Key": "bad"})
 
 	recs := s.Requests()
-	raw, _ := json.Marshal(recs)
+	if recs[0].Signature != "sig-in-query" {
+		t.Errorf("signature = %q, want the query's", recs[0].Signature)
+	}
+	// The signature is kept on purpose, in its own field; nothing else holds it.
+	withoutSignatures := slices.Clone(recs)
+	for i := range withoutSignatures {
+		withoutSignatures[i].Signature = ""
+	}
+	raw, _ := json.Marshal(withoutSignatures)
 	for _, secret := range []string{"sig-in-body", "sig-in-query", "tok", "secret-header"} {
 		if strings.Contains(string(raw), secret) {
 			t.Errorf("log leaks %q: %s", secret, raw)
@@ -162,6 +170,24 @@ func TestLogRedactsSecretsAndKeepsErrorCodes(t *testing.T) {
 	}
 	if recs[1].Status != http.StatusUnauthorized || recs[1].ErrorCode != "Denied" {
 		t.Errorf("error record = %+v", recs[1])
+	}
+}
+
+func TestLogKeepsTheSignatureOfEveryScheme(t *testing.T) {
+	s := New(newFake("a"))
+	form := url.Values{"Signature": {"sig/in+body="}}.Encode()
+	call(t, s, http.MethodPost, "/a/inc", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	call(t, s, http.MethodPost, "/a/inc", "{}", map[string]string{
+		"Authorization": "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=0a1b2c"})
+	call(t, s, http.MethodPost, "/a/inc", "{}", map[string]string{
+		"Authorization": "TC3-HMAC-SHA256 Credential=AKID/2026-01-01/cvm/tc3_request, SignedHeaders=content-type;host, Signature=3d4e5f"})
+	call(t, s, http.MethodPost, "/a/inc", "{}", nil)
+	var got []string
+	for _, r := range s.Requests() {
+		got = append(got, r.Signature)
+	}
+	if want := []string{"sig/in+body=", "0a1b2c", "3d4e5f", ""}; !slices.Equal(got, want) {
+		t.Fatalf("signatures = %q, want %q", got, want)
 	}
 }
 

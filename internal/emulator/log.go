@@ -11,7 +11,8 @@ import (
 )
 
 // Record is one request in the log. Headers are never logged, and parameters
-// that carry signatures or tokens are redacted.
+// that carry signatures or tokens are redacted; the signature alone is kept,
+// in Signature, so tests can prove it appears nowhere else.
 type Record struct {
 	Seq       int64             `json:"seq"`
 	Time      time.Time         `json:"time"` // arrival
@@ -26,6 +27,12 @@ type Record struct {
 	Status    int               `json:"status"`
 	ErrorCode string            `json:"error_code,omitempty"`
 	Fault     FaultKind         `json:"fault,omitempty"`
+	// Signature is the signature the request carried: the Signature of the
+	// Authorization header (Huawei Cloud, Tencent Cloud) or the Signature
+	// parameter (Alibaba Cloud). Unlike a token or a secret it is worthless
+	// to a reader once the request's timestamp has passed, and tests search
+	// terraform's and the provider's logs for it.
+	Signature string `json:"signature,omitempty"`
 }
 
 // redacted replaces the value of a secret-bearing parameter in the log.
@@ -61,6 +68,24 @@ func (s *Server) record(rec Record) {
 func isSecretParam(name string) bool {
 	n := strings.ToLower(name)
 	return strings.Contains(n, "signature") || strings.Contains(n, "token") || strings.Contains(n, "secret")
+}
+
+// requestSignature is the signature a request carried, "" when none.
+func requestSignature(r *http.Request, body []byte) string {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		for part := range strings.SplitSeq(auth, ",") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Signature="); ok {
+				return v
+			}
+		}
+	}
+	if v := r.URL.Query().Get("Signature"); v != "" {
+		return v
+	}
+	if form, ok := formBody(r, body); ok {
+		return form.Get("Signature")
+	}
+	return ""
 }
 
 // loggedParams merges query and form parameters, redacting secrets. Repeated

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	httpclient "github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -121,6 +122,12 @@ func (c *Client) endpoint(service, region string) string {
 	return fmt.Sprintf("https://%s.%s.myhuaweicloud.com", service, region)
 }
 
+// result turns the outcome of one SDK call, started at start, into an
+// *apierr.Error (nil on success) and writes the exchange to the debug log.
+func (c *Client) result(ctx context.Context, service, action string, start time.Time, err error) error {
+	return cloudclient.LogCall(ctx, cloudName, service, action, start, wrap(err, service, action, c.cfg.Endpoints[service]))
+}
+
 // hcClient builds an SDK HTTP client for one endpoint on the shared transport.
 // projectID is empty for global services (IAM).
 func (c *Client) hcClient(builder *httpclient.HcHttpClientBuilder, endpoint, projectID string) (*httpclient.HcHttpClient, error) {
@@ -166,9 +173,10 @@ func (c *Client) lookupProject(ctx context.Context, region string) (string, erro
 	}
 	var projects []iammodel.ProjectResult
 	err = c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		start := time.Now()
 		resp, err := iamClient.KeystoneListProjects(&iammodel.KeystoneListProjectsRequest{Name: &region})
-		if err != nil {
-			return wrap(err, "iam", "KeystoneListProjects")
+		if err := c.result(ctx, "iam", "KeystoneListProjects", start, err); err != nil {
+			return err
 		}
 		projects = nil
 		if resp.Projects != nil {

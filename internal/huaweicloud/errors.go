@@ -1,6 +1,7 @@
 package huaweicloud
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net"
@@ -8,11 +9,14 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
-// wrap turns an SDK error into an *apierr.Error with its class.
-func wrap(err error, service, action string) error {
+// wrap turns an SDK error into an *apierr.Error with its class. endpoint is
+// the service's endpoint override ("" for the public one), named when the
+// error says the endpoint is wrong.
+func wrap(err error, service, action, endpoint string) error {
 	if err == nil {
 		return nil
 	}
@@ -21,6 +25,9 @@ func wrap(err error, service, action string) error {
 	var connErr *sdkerr.ConnectionError
 	var timeoutErr *sdkerr.RequestTimeoutError
 	var netErr net.Error
+	if to, reason, ok := cloudclient.NoAnswer(err); ok {
+		endpoint, e.Message = cmp.Or(to, endpoint), "no answer from "+cmp.Or(to, endpoint)+": "+reason
+	}
 	switch {
 	case errors.As(err, &sre):
 		e.Status, e.Code, e.Message, e.RequestID = sre.StatusCode, sre.ErrorCode, sre.ErrorMessage, sre.RequestId
@@ -28,11 +35,25 @@ func wrap(err error, service, action string) error {
 			e.Code, e.Message = novaError(sre.ErrorMessage)
 		}
 		e.Class = classify(e.Status, e.Code)
+		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+			// Every API answer, the gateway's included, has a code: this
+			// one came from something else at the endpoint (a web server's
+			// 404 page). Not "not found": a destroy would call it done.
+			e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
+			e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
+		}
 	case errors.As(err, &connErr), errors.As(err, &timeoutErr), errors.As(err, &netErr):
 		e.Class = retry.Transient
+		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
 	default:
 		// Includes context cancellation: the deadline is the caller's to enforce.
 		e.Class = retry.Unknown
+	}
+	if e.Class == retry.Auth && (e.Code == "APIGW.0301" || e.Code == "APIG.0301") {
+		// The gateway's answer to an unknown access key and to a signature
+		// that does not match alike: both settings are suspects.
+		e.Fix = "Check the credentials: " + credentialHint + " (the gateway's " + e.Code +
+			" means an access key it does not know, or a signature that the secret key does not match)."
 	}
 	return e
 }

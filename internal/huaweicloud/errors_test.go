@@ -2,7 +2,10 @@ package huaweicloud
 
 import (
 	"errors"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -33,7 +36,7 @@ func TestWrap(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := wrap(c.err, "ecs", "removeSecurityGroup")
+			err := wrap(c.err, "ecs", "removeSecurityGroup", "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -46,18 +49,63 @@ func TestWrap(t *testing.T) {
 			}
 		})
 	}
-	if wrap(nil, "ecs", "x") != nil {
+	if wrap(nil, "ecs", "x", "") != nil {
 		t.Fatal("wrap(nil) must be nil")
 	}
 }
 
 func TestWrap_MessageNamesCloudActionCodeAndRequest(t *testing.T) {
-	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "bad sig", RequestId: "req-1"}, "ecs", "addSecurityGroup")
+	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "bad sig", RequestId: "req-1"}, "ecs", "addSecurityGroup", "")
 	want := "huaweicloud ECS addSecurityGroup: HTTP 401 APIGW.0301: bad sig (request ID req-1)"
 	if err.Error() != want {
 		t.Fatalf("got %q\nwant %q", err, want)
 	}
 	if d := apierr.Detail("Adding", err, credentialHint); !strings.Contains(d, "HW_SECRET_KEY") {
 		t.Fatalf("auth detail does not say what to fix: %q", d)
+	}
+}
+
+func TestWrap_EndpointErrorsNameTheAttributeAndURL(t *testing.T) {
+	refused := &url.Error{Op: "Get", URL: "http://127.0.0.1:9/v2.1/p/servers/s/os-security-groups",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	notAPI := &sdkerr.ServiceResponseError{StatusCode: 404, ErrorMessage: "<html><h1>404 Not Found</h1></html>"}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		class retry.Class
+		want  []string
+	}{
+		{"connection refused", refused, retry.Transient, []string{"no answer from http://127.0.0.1:9", "connection refused", "huaweicloud.endpoints.ecs"}},
+		{"a web page", notAPI, retry.Invalid, []string{"HTTP 404", "not the huaweicloud ECS API's", "huaweicloud.endpoints.ecs", "http://10.0.0.1:8080"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := wrap(tc.err, "ecs", "NovaListServerSecurityGroups", "http://10.0.0.1:8080")
+			if apierr.ClassOf(err) != tc.class {
+				t.Fatalf("class %v, want %v", apierr.ClassOf(err), tc.class)
+			}
+			msg := apierr.Detail("Reading", err, credentialHint)
+			for _, want := range tc.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("the error does not say %q: %s", want, msg)
+				}
+			}
+			if strings.Contains(msg, "<html>") {
+				t.Errorf("the error shows the page: %s", msg)
+			}
+		})
+	}
+}
+
+// APIGW.0301 (the shared gateway) and APIG.0301 (a dedicated one) both name
+// the access key and the secret key, and their variables.
+func TestWrap_BadCredentialsNameBothSettings(t *testing.T) {
+	for _, code := range []string{"APIGW.0301", "APIG.0301"} {
+		err := wrap(&sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: code, ErrorMessage: "Incorrect IAM authentication information"}, "iam", "KeystoneListProjects", "")
+		hint := apierr.Hint(err, credentialHint)
+		for _, want := range []string{"huaweicloud.access_key", "huaweicloud.secret_key", "HW_ACCESS_KEY", "HW_SECRET_KEY", code} {
+			if !strings.Contains(hint, want) {
+				t.Errorf("%s: hint %q does not say %q", code, hint, want)
+			}
+		}
 	}
 }

@@ -408,11 +408,12 @@ func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]st
 	a.invalidate()
 	defer a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		start := time.Now()
 		resp, err := a.conn.AddSecurityGroups(&model.AddSecurityGroupsRequest{
 			PortId: a.portID,
 			Body:   &model.AddSecurityGroupsRequestBody{Port: &model.InsertSecurityGroupOption{SecurityGroups: groups}},
 		})
-		if err = wrap(err, "vpc", "AddSecurityGroups"); err != nil {
+		if err = a.c.result(ctx, "vpc", "AddSecurityGroups", start, err); err != nil {
 			// A retry after a lost answer may be refused as a duplicate: the
 			// port's list tells whether our first try went through.
 			if attempt.AfterLostAnswer() && (apierr.ClassOf(err) == retry.Invalid || apierr.ClassOf(err) == retry.Conflict) {
@@ -435,11 +436,12 @@ func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]st
 	a.invalidate()
 	defer a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		start := time.Now()
 		resp, err := a.conn.RemoveSecurityGroups(&model.RemoveSecurityGroupsRequest{
 			PortId: a.portID,
 			Body:   &model.RemoveSecurityGroupsRequestBody{Port: &model.RemoveSecurityGroupOption{SecurityGroups: groups}},
 		})
-		if err = wrap(err, "vpc", "RemoveSecurityGroups"); err != nil {
+		if err = a.c.result(ctx, "vpc", "RemoveSecurityGroups", start, err); err != nil {
 			// As for insert: a retry may be refused because the groups are
 			// already gone, by our own first try.
 			if attempt.AfterLostAnswer() && apierr.ClassOf(err) == retry.Invalid {
@@ -509,9 +511,10 @@ func FindPort(ctx context.Context, c *Client, region, portID string) (*model.Por
 func showPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
 	var port *model.Port
 	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		start := time.Now()
 		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})
-		if err != nil {
-			return wrap(err, "vpc", "ShowPort")
+		if err := c.result(ctx, "vpc", "ShowPort", start, err); err != nil {
+			return err
 		}
 		port = resp.Port
 		return nil

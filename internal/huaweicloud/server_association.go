@@ -159,13 +159,14 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 
 	a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+		start := time.Now()
 		_, err := a.conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
 			ServerId: a.serverID,
 			Body: &model.NovaAssociateSecurityGroupRequestBody{
 				AddSecurityGroup: &model.NovaAddSecurityGroupOption{Name: a.group},
 			},
 		})
-		err = wrap(err, "ecs", "addSecurityGroup")
+		err = a.c.result(ctx, "ecs", "addSecurityGroup", start, err)
 		if err != nil && attempt.AfterLostAnswer() && apierr.ClassOf(err) == retry.Invalid {
 			// Nova answers "already associated" when our earlier try's answer was lost.
 			if _, ferr := a.find(ctx); ferr == nil {
@@ -254,13 +255,14 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 
 	a.invalidate()
 	err := a.c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		start := time.Now()
 		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
 			ServerId: a.serverID,
 			Body: &model.NovaDisassociateSecurityGroupRequestBody{
 				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: a.group},
 			},
 		})
-		return wrap(err, "ecs", "removeSecurityGroup")
+		return a.c.result(ctx, "ecs", "removeSecurityGroup", start, err)
 	})
 	a.invalidate()
 	switch {
@@ -416,9 +418,10 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, r
 func listServerSecurityGroups(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID string) ([]model.NovaSecurityGroup, error) {
 	var groups []model.NovaSecurityGroup
 	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+		start := time.Now()
 		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
-		if err != nil {
-			return wrap(err, "ecs", "NovaListServerSecurityGroups")
+		if err := c.result(ctx, "ecs", "NovaListServerSecurityGroups", start, err); err != nil {
+			return err
 		}
 		groups = nil
 		if resp.SecurityGroups != nil {

@@ -99,6 +99,15 @@ func (a Attempt) Retry() bool { return a.N > 1 }
 // nothing out, so after those alone an "already so" is someone else's doing.
 func (a Attempt) AfterLostAnswer() bool { return a.lost }
 
+type attemptKey struct{}
+
+// AttemptOf returns the attempt that ctx, as Do hands it to op, belongs to:
+// the request log reads the attempt number from it.
+func AttemptOf(ctx context.Context) (Attempt, bool) {
+	a, ok := ctx.Value(attemptKey{}).(Attempt)
+	return a, ok
+}
+
 // ErrGaveUp wraps the last error when the retries or the deadline ran out.
 var ErrGaveUp = errors.New("gave up retrying")
 
@@ -114,7 +123,8 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	retries := 0
 	lost := false
 	for n := 1; ; n++ {
-		err := op(ctx, Attempt{N: n, lost: lost})
+		a := Attempt{N: n, lost: lost}
+		err := op(context.WithValue(ctx, attemptKey{}, a), a)
 		if err == nil {
 			return nil
 		}

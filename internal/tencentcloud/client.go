@@ -122,6 +122,12 @@ func (c *Client) endpoint(svc string) (scheme, endpoint string) {
 	return "HTTPS", svc + "." + tchttp.RootDomain
 }
 
+// endpointURL is the service's endpoint as a URL, for error messages.
+func (c *Client) endpointURL(svc string) string {
+	scheme, endpoint := c.endpoint(svc)
+	return strings.ToLower(scheme) + "://" + endpoint
+}
+
 // sdkClient returns the common client of a service in a region, built once.
 // The common client is safe for concurrent use: it changes no state per call.
 func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
@@ -183,8 +189,10 @@ func (c *Client) Send(ctx context.Context, svc, region, action string, params an
 		return fmt.Errorf("tencentcloud %s %s: the parameters are not a JSON object: %w", strings.ToUpper(svc), action, err)
 	}
 	resp := &answer{BaseResponse: &tchttp.BaseResponse{}}
-	if err := client.Send(req, resp); err != nil {
-		return wrap(err, svc, action)
+	start := time.Now()
+	err = wrap(client.Send(req, resp), svc, action, c.endpointURL(svc))
+	if err := cloudclient.LogCall(ctx, cloudName, svc, action, start, err); err != nil {
+		return err
 	}
 	if out == nil {
 		return nil

@@ -8,6 +8,7 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -15,10 +16,12 @@ import (
 const (
 	codeNetworkError    = "ClientError.NetworkError"
 	codeHTTPStatusError = "ClientError.HttpStatusCodeError"
+	codeParseJSONError  = "ClientError.ParseJsonError"
 )
 
-// wrap turns an SDK error into an *apierr.Error with its class.
-func wrap(err error, service, action string) error {
+// wrap turns an SDK error into an *apierr.Error with its class. endpoint is
+// the service's URL, named when the error says it is wrong.
+func wrap(err error, service, action, endpoint string) error {
 	if err == nil {
 		return nil
 	}
@@ -35,7 +38,31 @@ func wrap(err error, service, action string) error {
 		e.Status = statusOf(e.Message)
 	}
 	e.Class = classify(e.Code, e.Status)
+	switch {
+	case e.Code == codeNetworkError:
+		e.Endpoint, e.Message = endpoint, "no answer from "+endpoint+": "+networkReason(e.Message)
+		e.Fix = apierr.EndpointFix(cloudName, service, endpoint)
+	case e.Code == codeHTTPStatusError && e.Status >= 400 && e.Status < 500 && e.Status != 429, e.Code == codeParseJSONError:
+		// The API answers every error with HTTP 200 and JSON: this answer
+		// came from something else at the endpoint (a web server's 404 page;
+		// the common client reads the body whatever the status).
+		e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
+		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
+	case e.Code == "AuthFailure.SignatureFailure":
+		e.Fix = "Check tencentcloud.secret_key in the provider block or TENCENTCLOUD_SECRET_KEY: the API computed another signature with the SecretKey of this SecretId."
+	case e.Code == "AuthFailure.SecretIdNotFound":
+		e.Fix = "Check tencentcloud.secret_id in the provider block or TENCENTCLOUD_SECRET_ID: the API does not know this SecretId, or it is disabled."
+	}
 	return e
+}
+
+// networkReason is the network's own words in the SDK's "Fail to get
+// response because Post \"<url>\": dial tcp ...: connection refused".
+func networkReason(msg string) string {
+	if i := strings.LastIndex(msg, "\": "); i >= 0 {
+		return msg[i+3:]
+	}
+	return msg
 }
 
 // statusOf reads the status from the SDK's "Request fail with http status

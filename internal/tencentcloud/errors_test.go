@@ -58,11 +58,10 @@ func TestClassifySDKErrors(t *testing.T) {
 
 		{"FailedOperation.SecurityGroupActionFailed", retry.Unknown},
 		{"UnsupportedOperation.ActionNotFound", retry.Unknown},
-		{"ClientError.ParseJsonError", retry.Unknown},
 		{"ClientError.CredentialError", retry.Unknown},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
-			err := wrap(tcerr.NewTencentCloudSDKError(tc.code, "message of "+tc.code, "req-1"), "vpc", "DeleteSecurityGroup")
+			err := wrap(tcerr.NewTencentCloudSDKError(tc.code, "message of "+tc.code, "req-1"), "vpc", "DeleteSecurityGroup", "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -70,7 +69,8 @@ func TestClassifySDKErrors(t *testing.T) {
 			if e.Class != tc.want {
 				t.Errorf("class = %v, want %v", e.Class, tc.want)
 			}
-			if e.Code != tc.code || e.Message != "message of "+tc.code || e.RequestID != "req-1" || e.Status != 0 {
+			// A network error's message is rebuilt around the endpoint (TestWrapEndpointErrors).
+			if e.Code != tc.code || e.Message != "message of "+tc.code && tc.code != codeNetworkError || e.RequestID != "req-1" || e.Status != 0 {
 				t.Errorf("error fields = %+v", e)
 			}
 		})
@@ -86,10 +86,11 @@ func TestWrapHTTPStatus(t *testing.T) {
 	}{
 		{"Request fail with http status code: 502 Bad Gateway, with body: {}", 502, retry.Transient},
 		{"Request fail with http status code: 429 Too Many Requests, with body: {}", 429, retry.Throttled},
-		{"Request fail with http status code: 403 Forbidden, with body: {}", 403, retry.Unknown},
+		// The API answers its errors with 200: a 4xx is not the API's (TestWrapEndpointErrors).
+		{"Request fail with http status code: 403 Forbidden, with body: {}", 403, retry.Invalid},
 		{"unexpected", 0, retry.Unknown},
 	} {
-		err := wrap(tcerr.NewTencentCloudSDKError(codeHTTPStatusError, tc.msg, ""), "cvm", "AssociateSecurityGroups")
+		err := wrap(tcerr.NewTencentCloudSDKError(codeHTTPStatusError, tc.msg, ""), "cvm", "AssociateSecurityGroups", "")
 		var e *apierr.Error
 		if !errors.As(err, &e) || e.Status != tc.status || e.Class != tc.want {
 			t.Errorf("wrap(%q) = %+v, want status %d, class %v", tc.msg, err, tc.status, tc.want)
@@ -98,23 +99,59 @@ func TestWrapHTTPStatus(t *testing.T) {
 }
 
 func TestWrapOtherErrors(t *testing.T) {
-	if err := wrap(nil, "vpc", "DescribeSecurityGroups"); err != nil {
+	if err := wrap(nil, "vpc", "DescribeSecurityGroups", ""); err != nil {
 		t.Errorf("wrap(nil) = %v", err)
 	}
 	boom := errors.New("boom")
-	err := wrap(boom, "vpc", "DescribeSecurityGroups")
+	err := wrap(boom, "vpc", "DescribeSecurityGroups", "")
 	if apierr.ClassOf(err) != retry.Unknown || !errors.Is(err, boom) {
 		t.Errorf("wrap(boom) = %v", err)
 	}
 }
 
 func TestErrorMessage(t *testing.T) {
-	msg := wrap(tcerr.NewTencentCloudSDKError("ResourceInUse", "The resource is in use.", "req-1"), "vpc", "DeleteSecurityGroup").Error()
+	msg := wrap(tcerr.NewTencentCloudSDKError("ResourceInUse", "The resource is in use.", "req-1"), "vpc", "DeleteSecurityGroup", "").Error()
 	want := "tencentcloud VPC DeleteSecurityGroup ResourceInUse: The resource is in use. (request ID req-1)"
 	if msg != want {
 		t.Errorf("message = %q, want %q", msg, want)
 	}
 	if strings.Contains(msg, "HTTP") {
 		t.Error("the message names an HTTP status; every API answer is 200")
+	}
+}
+
+// Errors that say the endpoint or the credentials are wrong name what to fix.
+func TestWrapEndpointAndCredentialErrors(t *testing.T) {
+	const endpoint = "http://127.0.0.1:9"
+	for _, tc := range []struct {
+		code, msg   string
+		class       retry.Class
+		wantMessage string
+		wantFix     string
+	}{
+		{codeNetworkError, `Fail to get response because Post "http://127.0.0.1:9/": dial tcp 127.0.0.1:9: connect: connection refused`,
+			retry.Transient, "no answer from http://127.0.0.1:9: dial tcp 127.0.0.1:9: connect: connection refused", "tencentcloud.endpoints.cvm"},
+		{codeParseJSONError, "Fail to parse json content: <html>404</html>, because: invalid character",
+			retry.Invalid, "the answer is not the tencentcloud CVM API's: not JSON", "tencentcloud.endpoints.cvm"},
+		{codeHTTPStatusError, "Request fail with http status code: 404 Not Found, with body: <html>404</html>",
+			retry.Invalid, "the answer (HTTP 404) is not the tencentcloud CVM API's: it has no API error code", "(the call went to http://127.0.0.1:9)"},
+		{"AuthFailure.SignatureFailure", "The provided credentials could not be validated.",
+			retry.Auth, "The provided credentials could not be validated.", "tencentcloud.secret_key in the provider block or TENCENTCLOUD_SECRET_KEY"},
+		{"AuthFailure.SecretIdNotFound", "The SecretId is not found.",
+			retry.Auth, "The SecretId is not found.", "tencentcloud.secret_id in the provider block or TENCENTCLOUD_SECRET_ID"},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			err := wrap(tcerr.NewTencentCloudSDKError(tc.code, tc.msg, ""), "cvm", "DescribeInstances", endpoint)
+			var e *apierr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("wrap returned %T", err)
+			}
+			if e.Class != tc.class || e.Message != tc.wantMessage {
+				t.Errorf("got %v %q, want %v %q", e.Class, e.Message, tc.class, tc.wantMessage)
+			}
+			if hint := apierr.Hint(err, credentialHint); !strings.Contains(hint, tc.wantFix) {
+				t.Errorf("hint %q does not say %q", hint, tc.wantFix)
+			}
+		})
 	}
 }

@@ -100,8 +100,8 @@ func TestAuthenticationErrors(t *testing.T) {
 	}{
 		{"wrong secret", testKey, "not-the-secret", "", 400, "SignatureDoesNotMatch"},
 		{"unknown key", "NOSUCHKEY", testSecret, "", 404, "InvalidAccessKeyId.NotFound"},
-		{"missing STS token", "STSKEY", "sts-secret", "", 400, "InvalidSecurityToken.Mismatch"},
-		{"wrong STS token", "STSKEY", "sts-secret", "other", 400, "InvalidSecurityToken.Mismatch"},
+		{"missing STS token", "STSKEY", "sts-secret", "", 400, "MissingSecurityToken"},
+		{"wrong STS token", "STSKEY", "sts-secret", "other", 400, "InvalidSecurityToken.MismatchWithAccessKey"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,8 +63,14 @@ func verify(method string, params url.Values, now time.Time, lookup func(string)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(params.Get("Signature"))) != 1 {
 		return Credential{}, &Error{Status: 400, Code: "SignatureDoesNotMatch", Message: "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign(method, params)}
 	}
-	if cred.SecurityToken != "" && params.Get("SecurityToken") != cred.SecurityToken {
-		return Credential{}, &Error{Status: 400, Code: "InvalidSecurityToken.Mismatch", Message: "Specified SecurityToken mismatch with the AccessKey."}
+	// An STS AccessKey is valid only with the token it was issued with, sent
+	// as the SecurityToken parameter.
+	switch token := params.Get("SecurityToken"); {
+	case cred.SecurityToken == "":
+	case token == "":
+		return Credential{}, &Error{Status: 400, Code: "MissingSecurityToken", Message: "SecurityToken is mandatory for this action."}
+	case subtle.ConstantTimeCompare([]byte(token), []byte(cred.SecurityToken)) != 1:
+		return Credential{}, &Error{Status: 400, Code: "InvalidSecurityToken.MismatchWithAccessKey", Message: "Specified SecurityToken mismatch with the AccessKey."}
 	}
 	return cred, nil
 }
