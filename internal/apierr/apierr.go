@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -21,7 +22,10 @@ type Error struct {
 	Message   string
 	RequestID string
 	Class     retry.Class
-	Err       error // the SDK's error, kept for errors.As
+	// Wait is how long the cloud asked us to wait before trying again (its
+	// Retry-After header); 0 when it named no time.
+	Wait time.Duration
+	Err  error // the SDK's error, kept for errors.As
 }
 
 func (e *Error) Error() string {
@@ -45,6 +49,19 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// RetryAfter implements retry.RetryAfterer: the retry loop waits at least this long.
+func (e *Error) RetryAfter() time.Duration { return e.Wait }
+
+// WithWait sets the wait the cloud asked for on err's *Error, when err has
+// one and wait is positive, and returns err.
+func WithWait(err error, wait time.Duration) error {
+	var e *Error
+	if wait > 0 && errors.As(err, &e) {
+		e.Wait = wait
+	}
+	return err
+}
 
 // ClassOf is the retry.Classifier for errors built by the cloud packages.
 // Anything else (a bug, a context error) is Unknown and is not retried.

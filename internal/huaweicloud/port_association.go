@@ -388,7 +388,7 @@ func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []
 // insert puts groups on the port and returns the port's groups afterwards.
 func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]string, error) {
 	var port *model.Port
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "vpc", func(ctx context.Context, attempt retry.Attempt) error {
 		resp, err := a.conn.AddSecurityGroups(&model.AddSecurityGroupsRequest{
 			PortId: a.portID,
 			Body:   &model.AddSecurityGroupsRequestBody{Port: &model.InsertSecurityGroupOption{SecurityGroups: groups}},
@@ -413,7 +413,7 @@ func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]st
 // remove takes groups off the port and returns the port's groups afterwards.
 func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]string, error) {
 	var port *model.Port
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "vpc", func(ctx context.Context, attempt retry.Attempt) error {
 		resp, err := a.conn.RemoveSecurityGroups(&model.RemoveSecurityGroupsRequest{
 			PortId: a.portID,
 			Body:   &model.RemoveSecurityGroupsRequestBody{Port: &model.RemoveSecurityGroupOption{SecurityGroups: groups}},
@@ -473,7 +473,7 @@ func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociatio
 // *apierr.NotFoundError. Read, the writes and the tests' checks all use it.
 func FindPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
 	var port *model.Port
-	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := c.DoPaced(ctx, "vpc", func(ctx context.Context, _ retry.Attempt) error {
 		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})
 		if err != nil {
 			return wrap(err, "vpc", "ShowPort")

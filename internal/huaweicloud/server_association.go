@@ -157,7 +157,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "ecs", func(ctx context.Context, attempt retry.Attempt) error {
 		_, err := a.conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
 			ServerId: a.serverID,
 			Body: &model.NovaAssociateSecurityGroupRequestBody{
@@ -250,7 +250,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	}
 	defer a.lock()()
 
-	err := a.c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "ecs", func(ctx context.Context, _ retry.Attempt) error {
 		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
 			ServerId: a.serverID,
 			Body: &model.NovaDisassociateSecurityGroupRequestBody{
@@ -365,7 +365,7 @@ func serverAssociationID(serverID, group string) string { return serverID + "/" 
 // *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
 func FindServerSecurityGroup(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID, ref string) (*model.NovaSecurityGroup, error) {
 	var groups []model.NovaSecurityGroup
-	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := c.DoPaced(ctx, "ecs", func(ctx context.Context, _ retry.Attempt) error {
 		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
 		if err != nil {
 			return wrap(err, "ecs", "NovaListServerSecurityGroups")
