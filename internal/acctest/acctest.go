@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -33,6 +34,39 @@ const ProviderName = "secgroup"
 // ProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// ProviderOptions tune the emulator's provider block of a cloud.
+type ProviderOptions struct {
+	// MaxRetries is the provider's max_retries; 0 keeps the harness's 2.
+	MaxRetries int
+	// RateLimits is the cloud block's rate_limits (service -> requests per
+	// second); nil leaves it out, so the provider's defaults apply.
+	RateLimits map[string]float64
+}
+
+func (o ProviderOptions) maxRetries() int {
+	if o.MaxRetries == 0 {
+		return 2
+	}
+	return o.MaxRetries
+}
+
+// rateLimits is the rate_limits line of a cloud block, or nothing.
+func (o ProviderOptions) rateLimits() string {
+	if o.RateLimits == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(o.RateLimits))
+	for k := range o.RateLimits {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s = %v", k, o.RateLimits[k])
+	}
+	return "    rate_limits = { " + strings.Join(parts, ", ") + " }\n"
 }
 
 // RealCloud reports whether tests run against the real clouds.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -41,8 +42,13 @@ func (e *Env) AliCloudProviderConfig() string {
 }
 `
 	}
+	return e.AliCloudProviderConfigWith(ProviderOptions{})
+}
+
+// AliCloudProviderConfigWith is the emulator's provider block with options.
+func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
 	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
+  max_retries = %[5]d
   alicloud {
     region     = %[1]q
     access_key = %[2]q
@@ -51,12 +57,13 @@ func (e *Env) AliCloudProviderConfig() string {
       ecs = %[4]q
       ens = %[4]q
     }
-  }
+%[6]s  }
 }
-`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL())
+`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL(), o.maxRetries(), o.rateLimits())
 }
 
 // AliCloudClient is a client for test checks, configured like the provider.
+// Against the emulator it is not paced.
 func (e *Env) AliCloudClient(t *testing.T) *alicloud.Client {
 	t.Helper()
 	cfg := alicloud.Config{
@@ -72,6 +79,7 @@ func (e *Env) AliCloudClient(t *testing.T) *alicloud.Client {
 			Region: AliRegion, AccessKey: AliAccessKey, SecretKey: AliSecretKey,
 			Endpoints: map[string]string{"ecs": u, "ens": u},
 			Retry:     retry.DefaultPolicy,
+			Limits:    map[string]ratelimit.Limit{}, // checks must not slow the tests or use up the provider's rate
 		}
 	}
 	c, err := alicloud.NewClient(cfg)

@@ -8,6 +8,7 @@ import (
 
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -98,10 +99,19 @@ func (e *Env) HuaweiProviderConfigWithSecret(secret string) string {
 	return e.huaweiProviderConfig(HWAccessKey, secret)
 }
 
+// HuaweiProviderConfigWith is the emulator's provider block with options.
+func (e *Env) HuaweiProviderConfigWith(o ProviderOptions) string {
+	return e.huaweiProviderConfigWith(HWAccessKey, HWSecretKey, o)
+}
+
 func (e *Env) huaweiProviderConfig(ak, sk string) string {
+	return e.huaweiProviderConfigWith(ak, sk, ProviderOptions{})
+}
+
+func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string {
 	u := e.Emulator.URL()
 	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
+  max_retries = %[5]d
   huaweicloud {
     region     = %[1]q
     access_key = %[2]q
@@ -111,12 +121,13 @@ func (e *Env) huaweiProviderConfig(ak, sk string) string {
       vpc = %[4]q
       iam = %[4]q
     }
-  }
+%[6]s  }
 }
-`, HWRegion, ak, sk, u)
+`, HWRegion, ak, sk, u, o.maxRetries(), o.rateLimits())
 }
 
 // HuaweiClient is a client for test checks, configured like the provider.
+// Against the emulator it is not paced.
 func (e *Env) HuaweiClient(t *testing.T) *huaweicloud.Client {
 	t.Helper()
 	cfg := huaweicloud.Config{
@@ -132,6 +143,7 @@ func (e *Env) HuaweiClient(t *testing.T) *huaweicloud.Client {
 			Region: HWRegion, AccessKey: HWAccessKey, SecretKey: HWSecretKey,
 			Endpoints: map[string]string{"ecs": u, "vpc": u, "iam": u},
 			Retry:     retry.DefaultPolicy,
+			Limits:    map[string]ratelimit.Limit{}, // checks must not slow the tests or use up the provider's rate
 		}
 	}
 	c, err := huaweicloud.NewClient(cfg)

@@ -77,8 +77,13 @@ func (e *Env) TencentProviderConfig() string {
 }
 `
 	}
+	return e.TencentProviderConfigWith(ProviderOptions{})
+}
+
+// TencentProviderConfigWith is the emulator's provider block with options.
+func (e *Env) TencentProviderConfigWith(o ProviderOptions) string {
 	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = 2
+  max_retries = %[5]d
   tencentcloud {
     region     = %[1]q
     secret_id  = %[2]q
@@ -88,9 +93,9 @@ func (e *Env) TencentProviderConfig() string {
       cvm = %[4]q
       tag = %[4]q
     }
-  }
+%[6]s  }
 }
-`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL())
+`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL(), o.maxRetries(), o.rateLimits())
 }
 
 // TencentClient is a client for test checks and out-of-band changes,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -92,6 +93,9 @@ func newTestClient(t *testing.T, api *fakeAPI, cfg Config) *Client {
 		cfg.AccessKey, cfg.SecretKey = "test-ak", "test-sk"
 	}
 	cfg.Endpoints = map[string]string{"ecs": api.URL, "ens": api.URL}
+	if cfg.Limits == nil {
+		cfg.Limits = map[string]ratelimit.Limit{} // pacing has tests of its own
+	}
 	if cfg.Retry.BaseDelay == 0 {
 		cfg.Retry = fastRetry
 	}
