@@ -19,7 +19,6 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials/provider"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
@@ -127,7 +126,7 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg:       cfg,
 		overrides: overrides,
 		creds:     &sharedCredentials{CredentialsProvider: creds},
-		transport: cloudclient.ObserveAnswers(cloudclient.NewTransport()),
+		transport: cloudclient.NewTransport(),
 	}, nil
 }
 
@@ -193,20 +192,14 @@ func (c *Client) Call(ctx context.Context, svc, region, action string, params ma
 // success) and returns the one the retry loop acts on: a write whose retry
 // meets "already exists" may be meeting its own earlier try, whose answer was
 // lost. A nil check keeps every error. Every attempt waits for the service's
-// rate limit, and a wait the answer asked for (Retry-After) rides on its error.
+// rate limit.
 func (c *Client) CallAttempts(ctx context.Context, svc, region, action string, params map[string]string, out any, check func(retry.Attempt, error) error) error {
-	if _, err := c.RPC(ctx, svc, region); err != nil {
-		return err // a configuration error: no attempt could succeed
+	client, err := c.RPC(ctx, svc, region)
+	if err != nil {
+		return err
 	}
 	return c.DoPaced(ctx, svc, func(ctx context.Context, attempt retry.Attempt) error {
-		// An SDK client per attempt: it is bound to the attempt's context,
-		// where the transport notes the answer's Retry-After.
-		ctx, answer := cloudclient.WithAnswer(ctx)
-		client, err := c.RPC(ctx, svc, region)
-		if err != nil {
-			return err
-		}
-		err = apierr.WithWait(callOnce(client, svc, action, params, out), answer.RetryAfter())
+		err := callOnce(client, svc, action, params, out)
 		if check != nil {
 			err = check(attempt, err)
 		}

@@ -5,11 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -30,6 +33,10 @@ func wrap(err error, service, action string) error {
 	case errors.As(err, &se):
 		e.Status, e.Code, e.Message, e.RequestID = se.HttpStatus(), se.ErrorCode(), se.Message(), se.RequestId()
 		e.Class = classify(e.Status, e.Code)
+		// The SDK keeps the answer's headers on the error: a wait the cloud asked for.
+		if wait, ok := cloudclient.ParseRetryAfter(http.Header(se.RespHeaders).Get("Retry-After"), time.Now()); ok {
+			e.Wait = wait
+		}
 	case errors.As(err, &ce):
 		// Only the SDK's own retry loop (turned off) wraps network errors in a
 		// ClientError; the others are local configuration errors. ClientError

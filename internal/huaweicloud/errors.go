@@ -99,7 +99,8 @@ func classify(status int, code string) retry.Class {
 		return retry.NotFound
 	case status == 409:
 		return retry.Conflict
-	case status >= 500:
+	// 408: the gateway timed out waiting for our request; nothing was done.
+	case status >= 500 || status == 408:
 		return retry.Transient
 	case status >= 400:
 		return retry.Invalid

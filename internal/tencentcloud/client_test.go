@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -392,6 +393,34 @@ func TestCallConnectionRefused(t *testing.T) {
 	}
 	if class := apierr.ClassOf(err); class != retry.Transient {
 		t.Errorf("class = %v, want transient", class)
+	}
+}
+
+// A connection cut before the answer (reset, or closed mid-exchange) is
+// transient: the call is retried and succeeds.
+func TestCallRetriesCutConnection(t *testing.T) {
+	isolateEnv(t)
+	api := newFakeAPI(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // close with a reset
+			}
+			_ = conn.Close()
+			return
+		}
+		fmt.Fprint(w, okBody)
+	})
+	c := newTestClient(t, api, Config{})
+	if err := c.Call(context.Background(), "vpc", "", "DescribeSecurityGroups", nil, nil); err != nil {
+		t.Fatalf("Call after a cut connection: %v", err)
+	}
+	if n := len(api.requests()); n != 2 {
+		t.Errorf("%d requests, want 2 (the cut one and its retry)", n)
 	}
 }
 
