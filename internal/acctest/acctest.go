@@ -52,19 +52,34 @@ func (o ProviderOptions) maxRetries() int {
 	return o.MaxRetries
 }
 
-// rateLimits is the rate_limits line of a cloud block, or nothing.
-func (o ProviderOptions) rateLimits() string {
-	if o.RateLimits == nil {
+// AllCloudsProviderConfig is one provider block for the emulator's three
+// clouds, with the provider's max_retries (0: the harness's 2) and each
+// cloud block's rate_limits (cloud -> service -> requests per second; a
+// cloud left out keeps the provider's defaults).
+func (e *Env) AllCloudsProviderConfig(maxRetries int, rateLimits map[string]map[string]float64) string {
+	return providerConfig(ProviderOptions{MaxRetries: maxRetries}.maxRetries(),
+		e.huaweiBlock(HWAccessKey, HWSecretKey, rateLimits["huaweicloud"]),
+		e.aliBlock(rateLimits["alicloud"]),
+		e.tencentBlock(rateLimits["tencentcloud"]))
+}
+
+func providerConfig(maxRetries int, blocks ...string) string {
+	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(blocks, ""))
+}
+
+// rateLimitsLine is the rate_limits line of a cloud block, or nothing.
+func rateLimitsLine(rateLimits map[string]float64) string {
+	if rateLimits == nil {
 		return ""
 	}
-	keys := make([]string, 0, len(o.RateLimits))
-	for k := range o.RateLimits {
+	keys := make([]string, 0, len(rateLimits))
+	for k := range rateLimits {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s = %v", k, o.RateLimits[k])
+		parts[i] = fmt.Sprintf("%s = %v", k, rateLimits[k])
 	}
 	return "    rate_limits = { " + strings.Join(parts, ", ") + " }\n"
 }

@@ -47,9 +47,11 @@ func (e *Env) AliCloudProviderConfig() string {
 
 // AliCloudProviderConfigWith is the emulator's provider block with options.
 func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = %[5]d
-  alicloud {
+	return providerConfig(o.maxRetries(), e.aliBlock(o.RateLimits))
+}
+
+func (e *Env) aliBlock(rateLimits map[string]float64) string {
+	return fmt.Sprintf(`  alicloud {
     region     = %[1]q
     access_key = %[2]q
     secret_key = %[3]q
@@ -57,9 +59,8 @@ func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
       ecs = %[4]q
       ens = %[4]q
     }
-%[6]s  }
-}
-`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL(), o.maxRetries(), o.rateLimits())
+%[5]s  }
+`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // AliCloudClient is a client for test checks, configured like the provider.

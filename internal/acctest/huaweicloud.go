@@ -109,10 +109,11 @@ func (e *Env) huaweiProviderConfig(ak, sk string) string {
 }
 
 func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string {
-	u := e.Emulator.URL()
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = %[5]d
-  huaweicloud {
+	return providerConfig(o.maxRetries(), e.huaweiBlock(ak, sk, o.RateLimits))
+}
+
+func (e *Env) huaweiBlock(ak, sk string, rateLimits map[string]float64) string {
+	return fmt.Sprintf(`  huaweicloud {
     region     = %[1]q
     access_key = %[2]q
     secret_key = %[3]q
@@ -121,9 +122,8 @@ func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string 
       vpc = %[4]q
       iam = %[4]q
     }
-%[6]s  }
-}
-`, HWRegion, ak, sk, u, o.maxRetries(), o.rateLimits())
+%[5]s  }
+`, HWRegion, ak, sk, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // HuaweiClient is a client for test checks, configured like the provider.

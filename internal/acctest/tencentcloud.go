@@ -82,9 +82,11 @@ func (e *Env) TencentProviderConfig() string {
 
 // TencentProviderConfigWith is the emulator's provider block with options.
 func (e *Env) TencentProviderConfigWith(o ProviderOptions) string {
-	return fmt.Sprintf(`provider "secgroup" {
-  max_retries = %[5]d
-  tencentcloud {
+	return providerConfig(o.maxRetries(), e.tencentBlock(o.RateLimits))
+}
+
+func (e *Env) tencentBlock(rateLimits map[string]float64) string {
+	return fmt.Sprintf(`  tencentcloud {
     region     = %[1]q
     secret_id  = %[2]q
     secret_key = %[3]q
@@ -93,9 +95,8 @@ func (e *Env) TencentProviderConfigWith(o ProviderOptions) string {
       cvm = %[4]q
       tag = %[4]q
     }
-%[6]s  }
-}
-`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL(), o.maxRetries(), o.rateLimits())
+%[5]s  }
+`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // TencentClient is a client for test checks and out-of-band changes,
