@@ -52,19 +52,25 @@ func (o ProviderOptions) maxRetries() int {
 	return o.MaxRetries
 }
 
-// AllCloudsProviderConfig is one provider block for the emulator's three
-// clouds, with the provider's max_retries (0: the harness's 2) and each
-// cloud block's rate_limits (cloud -> service -> requests per second; a
-// cloud left out keeps the provider's defaults).
-func (e *Env) AllCloudsProviderConfig(maxRetries int, rateLimits map[string]map[string]float64) string {
-	return providerConfig(ProviderOptions{MaxRetries: maxRetries}.maxRetries(),
+// AllCloudsProviderConfig is one provider block that points every cloud at the
+// emulator, for configurations that use resources of all three clouds.
+func (e *Env) AllCloudsProviderConfig(maxRetries int) string {
+	return e.AllCloudsProviderConfigWith(maxRetries, nil)
+}
+
+// AllCloudsProviderConfigWith is AllCloudsProviderConfig with each cloud
+// block's rate_limits (cloud -> service -> requests per second; a cloud left
+// out keeps the provider's defaults).
+func (e *Env) AllCloudsProviderConfigWith(maxRetries int, rateLimits map[string]map[string]float64) string {
+	return providerBlock(maxRetries,
 		e.huaweiBlock(HWAccessKey, HWSecretKey, rateLimits["huaweicloud"]),
 		e.aliBlock(rateLimits["alicloud"]),
 		e.tencentBlock(rateLimits["tencentcloud"]))
 }
 
-func providerConfig(maxRetries int, blocks ...string) string {
-	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(blocks, ""))
+// providerBlock wraps cloud blocks in the provider block.
+func providerBlock(maxRetries int, clouds ...string) string {
+	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
 }
 
 // rateLimitsLine is the rate_limits line of a cloud block, or nothing.

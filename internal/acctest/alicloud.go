@@ -47,9 +47,10 @@ func (e *Env) AliCloudProviderConfig() string {
 
 // AliCloudProviderConfigWith is the emulator's provider block with options.
 func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
-	return providerConfig(o.maxRetries(), e.aliBlock(o.RateLimits))
+	return providerBlock(o.maxRetries(), e.aliBlock(o.RateLimits))
 }
 
+// aliBlock is the alicloud block pointing at the emulator.
 func (e *Env) aliBlock(rateLimits map[string]float64) string {
 	return fmt.Sprintf(`  alicloud {
     region     = %[1]q

@@ -109,9 +109,10 @@ func (e *Env) huaweiProviderConfig(ak, sk string) string {
 }
 
 func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string {
-	return providerConfig(o.maxRetries(), e.huaweiBlock(ak, sk, o.RateLimits))
+	return providerBlock(o.maxRetries(), e.huaweiBlock(ak, sk, o.RateLimits))
 }
 
+// huaweiBlock is the huaweicloud block pointing at the emulator.
 func (e *Env) huaweiBlock(ak, sk string, rateLimits map[string]float64) string {
 	return fmt.Sprintf(`  huaweicloud {
     region     = %[1]q

@@ -82,9 +82,10 @@ func (e *Env) TencentProviderConfig() string {
 
 // TencentProviderConfigWith is the emulator's provider block with options.
 func (e *Env) TencentProviderConfigWith(o ProviderOptions) string {
-	return providerConfig(o.maxRetries(), e.tencentBlock(o.RateLimits))
+	return providerBlock(o.maxRetries(), e.tencentBlock(o.RateLimits))
 }
 
+// tencentBlock is the tencentcloud block pointing at the emulator.
 func (e *Env) tencentBlock(rateLimits map[string]float64) string {
 	return fmt.Sprintf(`  tencentcloud {
     region     = %[1]q

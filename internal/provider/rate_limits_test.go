@@ -83,7 +83,7 @@ func TestAccProvider_RateLimitsKeepApplyUnderQuota(t *testing.T) {
 				config += tc.resources(t, env)
 			}
 			// The unlimited run must get through by retrying.
-			config = env.AllCloudsProviderConfig(10, limits) + config
+			config = env.AllCloudsProviderConfigWith(10, limits) + config
 			env.Emulator.SetFaults(faults)
 			env.Emulator.ResetRequests()
 			start := time.Now()
