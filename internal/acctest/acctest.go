@@ -41,7 +41,8 @@ type ProviderOptions struct {
 	// MaxRetries is the provider's max_retries; 0 keeps the harness's 2.
 	MaxRetries int
 	// RateLimits is the cloud block's rate_limits (service -> requests per
-	// second); nil leaves it out, so the provider's defaults apply.
+	// second); an empty map keeps the provider's defaults. nil is the
+	// harness's choice: see unpaced.
 	RateLimits map[string]float64
 }
 
@@ -71,6 +72,19 @@ func (e *Env) AllCloudsProviderConfigWith(maxRetries int, rateLimits map[string]
 // providerBlock wraps cloud blocks in the provider block.
 func providerBlock(maxRetries int, clouds ...string) string {
 	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
+}
+
+// unpaced is the rate_limits of a Huawei or Alibaba block when a test sets
+// none: the emulator enforces no quota unless a test asks for one, so pacing
+// would only slow the suite (200 Alibaba rules: 111 s paced, 49 s not). Tests
+// of pacing set rate_limits themselves. Tencent keeps the provider's defaults,
+// whose CVM pace its forced-delete test checks against an emulated quota.
+func unpaced(services []string) map[string]float64 {
+	out := make(map[string]float64, len(services))
+	for _, s := range services {
+		out[s] = 0
+	}
+	return out
 }
 
 // rateLimitsLine is the rate_limits line of a cloud block, or nothing.

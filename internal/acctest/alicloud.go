@@ -52,6 +52,9 @@ func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
 
 // aliBlock is the alicloud block pointing at the emulator.
 func (e *Env) aliBlock(rateLimits map[string]float64) string {
+	if rateLimits == nil {
+		rateLimits = unpaced(alicloud.EndpointKeys)
+	}
 	return fmt.Sprintf(`  alicloud {
     region     = %[1]q
     access_key = %[2]q

@@ -114,6 +114,9 @@ func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string 
 
 // huaweiBlock is the huaweicloud block pointing at the emulator.
 func (e *Env) huaweiBlock(ak, sk string, rateLimits map[string]float64) string {
+	if rateLimits == nil {
+		rateLimits = unpaced(huaweicloud.EndpointKeys)
+	}
 	return fmt.Sprintf(`  huaweicloud {
     region     = %[1]q
     access_key = %[2]q

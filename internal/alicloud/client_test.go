@@ -503,3 +503,29 @@ func TestNoSDKRetry(t *testing.T) {
 		t.Errorf("client goes to %s, want %s", got, api.URL)
 	}
 }
+
+// By default ECS and ENS are paced at our conservative 10 requests per
+// second, evenly spaced; the configuration replaces a service's limit.
+func TestRateLimits(t *testing.T) {
+	isolateEnv(t)
+	c, err := NewClient(Config{Region: "cn-hangzhou", AccessKey: "a", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range EndpointKeys {
+		if l, ok := c.RateLimit(svc); !ok || l.Rate != 10 || l.Burst != 1 {
+			t.Errorf("%s limit = %+v, %v; want 10 requests per second, burst 1", svc, l, ok)
+		}
+	}
+	c, err = NewClient(Config{Region: "cn-hangzhou", AccessKey: "a", SecretKey: "s",
+		Limits: ratelimit.WithOverrides(DefaultLimits, map[string]float64{"ens": 0})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := c.RateLimit("ens"); ok {
+		t.Errorf("ens is limited to %+v with rate_limits.ens = 0", l)
+	}
+	if l, ok := c.RateLimit("ecs"); !ok || l.Rate != 10 {
+		t.Errorf("ecs limit = %+v, %v; want the default 10", l, ok)
+	}
+}
