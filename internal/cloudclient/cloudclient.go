@@ -1,6 +1,7 @@
 // Package cloudclient is the plumbing every cloud client shares: the default
-// region, the one retry loop, the configuration errors, the endpoint overrides
-// and the HTTP transport. Written once, it behaves the same on Huawei Cloud,
+// region, the one retry loop and the per-service rate limits, the
+// configuration errors, the endpoint overrides, the HTTP transport and the
+// answers' Retry-After. Written once, it behaves the same on Huawei Cloud,
 // Alibaba Cloud and Tencent Cloud.
 package cloudclient
 
