@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -33,6 +34,74 @@ const ProviderName = "secgroup"
 // ProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// ProviderOptions tune the emulator's provider block of a cloud.
+type ProviderOptions struct {
+	// MaxRetries is the provider's max_retries; 0 keeps the harness's 2.
+	MaxRetries int
+	// RateLimits is the cloud block's rate_limits (service -> requests per
+	// second); an empty map keeps the provider's defaults. nil is the
+	// harness's choice: see unpaced.
+	RateLimits map[string]float64
+}
+
+func (o ProviderOptions) maxRetries() int {
+	if o.MaxRetries == 0 {
+		return 2
+	}
+	return o.MaxRetries
+}
+
+// AllCloudsProviderConfig is one provider block that points every cloud at the
+// emulator, for configurations that use resources of all three clouds.
+func (e *Env) AllCloudsProviderConfig(maxRetries int) string {
+	return e.AllCloudsProviderConfigWith(maxRetries, nil)
+}
+
+// AllCloudsProviderConfigWith is AllCloudsProviderConfig with each cloud
+// block's rate_limits (cloud -> service -> requests per second; a cloud left
+// out keeps the provider's defaults).
+func (e *Env) AllCloudsProviderConfigWith(maxRetries int, rateLimits map[string]map[string]float64) string {
+	return providerBlock(maxRetries,
+		e.huaweiBlock(HWAccessKey, HWSecretKey, rateLimits["huaweicloud"]),
+		e.aliBlock(rateLimits["alicloud"]),
+		e.tencentBlock(rateLimits["tencentcloud"]))
+}
+
+// providerBlock wraps cloud blocks in the provider block.
+func providerBlock(maxRetries int, clouds ...string) string {
+	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
+}
+
+// unpaced is the rate_limits of a Huawei or Alibaba block when a test sets
+// none: the emulator enforces no quota unless a test asks for one, so pacing
+// would only slow the suite (200 Alibaba rules: 111 s paced, 49 s not). Tests
+// of pacing set rate_limits themselves. Tencent keeps the provider's defaults,
+// whose CVM pace its forced-delete test checks against an emulated quota.
+func unpaced(services []string) map[string]float64 {
+	out := make(map[string]float64, len(services))
+	for _, s := range services {
+		out[s] = 0
+	}
+	return out
+}
+
+// rateLimitsLine is the rate_limits line of a cloud block, or nothing.
+func rateLimitsLine(rateLimits map[string]float64) string {
+	if rateLimits == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(rateLimits))
+	for k := range rateLimits {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s = %v", k, rateLimits[k])
+	}
+	return "    rate_limits = { " + strings.Join(parts, ", ") + " }\n"
 }
 
 // RealCloud reports whether tests run against the real clouds.
@@ -101,17 +170,6 @@ func FixtureEnv(t *testing.T, name string) string {
 		t.Skipf("real-cloud mode needs %s: the ID of a fixture this test uses", name)
 	}
 	return v
-}
-
-// AllCloudsProviderConfig is one provider block that points every cloud at the
-// emulator, for configurations that use resources of all three clouds.
-func (e *Env) AllCloudsProviderConfig(maxRetries int) string {
-	return providerBlock(maxRetries, e.huaweiBlock(HWAccessKey, HWSecretKey), e.aliBlock(), e.tencentBlock())
-}
-
-// providerBlock wraps cloud blocks in the provider block.
-func providerBlock(maxRetries int, clouds ...string) string {
-	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
 }
 
 // ConfigCompose joins configuration fragments.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -41,11 +42,19 @@ func (e *Env) AliCloudProviderConfig() string {
 }
 `
 	}
-	return providerBlock(2, e.aliBlock())
+	return e.AliCloudProviderConfigWith(ProviderOptions{})
+}
+
+// AliCloudProviderConfigWith is the emulator's provider block with options.
+func (e *Env) AliCloudProviderConfigWith(o ProviderOptions) string {
+	return providerBlock(o.maxRetries(), e.aliBlock(o.RateLimits))
 }
 
 // aliBlock is the alicloud block pointing at the emulator.
-func (e *Env) aliBlock() string {
+func (e *Env) aliBlock(rateLimits map[string]float64) string {
+	if rateLimits == nil {
+		rateLimits = unpaced(alicloud.EndpointKeys)
+	}
 	return fmt.Sprintf(`  alicloud {
     region     = %[1]q
     access_key = %[2]q
@@ -54,11 +63,12 @@ func (e *Env) aliBlock() string {
       ecs = %[4]q
       ens = %[4]q
     }
-  }
-`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL())
+%[5]s  }
+`, AliRegion, AliAccessKey, AliSecretKey, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // AliCloudClient is a client for test checks, configured like the provider.
+// Against the emulator it is not paced.
 func (e *Env) AliCloudClient(t *testing.T) *alicloud.Client {
 	t.Helper()
 	cfg := alicloud.Config{
@@ -74,6 +84,7 @@ func (e *Env) AliCloudClient(t *testing.T) *alicloud.Client {
 			Region: AliRegion, AccessKey: AliAccessKey, SecretKey: AliSecretKey,
 			Endpoints: map[string]string{"ecs": u, "ens": u},
 			Retry:     retry.DefaultPolicy,
+			Limits:    map[string]ratelimit.Limit{}, // checks must not slow the tests or use up the provider's rate
 		}
 	}
 	c, err := alicloud.NewClient(cfg)

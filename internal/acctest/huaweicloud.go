@@ -8,6 +8,7 @@ import (
 
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -98,12 +99,24 @@ func (e *Env) HuaweiProviderConfigWithSecret(secret string) string {
 	return e.huaweiProviderConfig(HWAccessKey, secret)
 }
 
+// HuaweiProviderConfigWith is the emulator's provider block with options.
+func (e *Env) HuaweiProviderConfigWith(o ProviderOptions) string {
+	return e.huaweiProviderConfigWith(HWAccessKey, HWSecretKey, o)
+}
+
 func (e *Env) huaweiProviderConfig(ak, sk string) string {
-	return providerBlock(2, e.huaweiBlock(ak, sk))
+	return e.huaweiProviderConfigWith(ak, sk, ProviderOptions{})
+}
+
+func (e *Env) huaweiProviderConfigWith(ak, sk string, o ProviderOptions) string {
+	return providerBlock(o.maxRetries(), e.huaweiBlock(ak, sk, o.RateLimits))
 }
 
 // huaweiBlock is the huaweicloud block pointing at the emulator.
-func (e *Env) huaweiBlock(ak, sk string) string {
+func (e *Env) huaweiBlock(ak, sk string, rateLimits map[string]float64) string {
+	if rateLimits == nil {
+		rateLimits = unpaced(huaweicloud.EndpointKeys)
+	}
 	return fmt.Sprintf(`  huaweicloud {
     region     = %[1]q
     access_key = %[2]q
@@ -113,11 +126,12 @@ func (e *Env) huaweiBlock(ak, sk string) string {
       vpc = %[4]q
       iam = %[4]q
     }
-  }
-`, HWRegion, ak, sk, e.Emulator.URL())
+%[5]s  }
+`, HWRegion, ak, sk, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // HuaweiClient is a client for test checks, configured like the provider.
+// Against the emulator it is not paced.
 func (e *Env) HuaweiClient(t *testing.T) *huaweicloud.Client {
 	t.Helper()
 	cfg := huaweicloud.Config{
@@ -133,6 +147,7 @@ func (e *Env) HuaweiClient(t *testing.T) *huaweicloud.Client {
 			Region: HWRegion, AccessKey: HWAccessKey, SecretKey: HWSecretKey,
 			Endpoints: map[string]string{"ecs": u, "vpc": u, "iam": u},
 			Retry:     retry.DefaultPolicy,
+			Limits:    map[string]ratelimit.Limit{}, // checks must not slow the tests or use up the provider's rate
 		}
 	}
 	c, err := huaweicloud.NewClient(cfg)

@@ -77,11 +77,16 @@ func (e *Env) TencentProviderConfig() string {
 }
 `
 	}
-	return providerBlock(2, e.tencentBlock())
+	return e.TencentProviderConfigWith(ProviderOptions{})
+}
+
+// TencentProviderConfigWith is the emulator's provider block with options.
+func (e *Env) TencentProviderConfigWith(o ProviderOptions) string {
+	return providerBlock(o.maxRetries(), e.tencentBlock(o.RateLimits))
 }
 
 // tencentBlock is the tencentcloud block pointing at the emulator.
-func (e *Env) tencentBlock() string {
+func (e *Env) tencentBlock(rateLimits map[string]float64) string {
 	return fmt.Sprintf(`  tencentcloud {
     region     = %[1]q
     secret_id  = %[2]q
@@ -91,8 +96,8 @@ func (e *Env) tencentBlock() string {
       cvm = %[4]q
       tag = %[4]q
     }
-  }
-`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL())
+%[5]s  }
+`, TCRegion, TCSecretID, TCSecretKey, e.Emulator.URL(), rateLimitsLine(rateLimits))
 }
 
 // TencentClient is a client for test checks and out-of-band changes,

@@ -21,6 +21,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -44,6 +45,17 @@ var services = map[string]service{
 	"ens": {product: "Ens", version: "2017-11-10", host: func(string) string { return "ens.aliyuncs.com" }},
 }
 
+// DefaultLimits are the client-side rates, per service, when the provider's
+// alicloud.rate_limits does not set them. Alibaba Cloud sets its quotas per
+// account, API and region (Quota Center, API Rate Limits) and publishes no
+// default figure; once one is exceeded in a minute, the API refuses calls
+// until the next minute. 10 requests per second per service is our
+// conservative choice.
+var DefaultLimits = map[string]ratelimit.Limit{
+	"ecs": ratelimit.PerSecond(10),
+	"ens": ratelimit.PerSecond(10),
+}
+
 // Config is the provider's alicloud block after environment fallbacks.
 type Config struct {
 	Region        string
@@ -52,10 +64,12 @@ type Config struct {
 	SecurityToken string            // STS token that goes with AccessKey and SecretKey
 	Endpoints     map[string]string // service -> full URL
 	Retry         retry.Policy
+	// Limits are the client-side rate limits per service; nil means DefaultLimits.
+	Limits map[string]ratelimit.Limit
 }
 
 // Client builds SDK clients and runs every call through the shared retry
-// loop. One Client lives for the provider process.
+// loop and the service's rate limit. One Client lives for the provider process.
 type Client struct {
 	cloudclient.Base
 	cfg       Config
@@ -108,8 +122,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := cfg.Limits
+	if limits == nil {
+		limits = DefaultLimits
+	}
 	return &Client{
-		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry, limits),
 		cfg:       cfg,
 		overrides: overrides,
 		creds:     &sharedCredentials{CredentialsProvider: creds},
@@ -178,13 +196,14 @@ func (c *Client) Call(ctx context.Context, svc, region, action string, params ma
 // CallAttempts is Call with check, which sees each attempt's error (nil on
 // success) and returns the one the retry loop acts on: a write whose retry
 // meets "already exists" may be meeting its own earlier try, whose answer was
-// lost. A nil check keeps every error.
+// lost. A nil check keeps every error. Every attempt waits for the service's
+// rate limit.
 func (c *Client) CallAttempts(ctx context.Context, svc, region, action string, params map[string]string, out any, check func(retry.Attempt, error) error) error {
 	client, err := c.RPC(ctx, svc, region)
 	if err != nil {
 		return err
 	}
-	return c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	return c.DoPaced(ctx, svc, func(ctx context.Context, attempt retry.Attempt) error {
 		err := callOnce(ctx, client, svc, action, params, out)
 		if check != nil {
 			err = check(attempt, err)

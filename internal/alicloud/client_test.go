@@ -17,6 +17,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -92,6 +93,9 @@ func newTestClient(t *testing.T, api *fakeAPI, cfg Config) *Client {
 		cfg.AccessKey, cfg.SecretKey = "test-ak", "test-sk"
 	}
 	cfg.Endpoints = map[string]string{"ecs": api.URL, "ens": api.URL}
+	if cfg.Limits == nil {
+		cfg.Limits = map[string]ratelimit.Limit{} // pacing has tests of its own
+	}
 	if cfg.Retry.BaseDelay == 0 {
 		cfg.Retry = fastRetry
 	}
@@ -497,5 +501,31 @@ func TestNoSDKRetry(t *testing.T) {
 	}
 	if got := client.GetConfig().Scheme + "://" + client.Domain; got != api.URL {
 		t.Errorf("client goes to %s, want %s", got, api.URL)
+	}
+}
+
+// By default ECS and ENS are paced at our conservative 10 requests per
+// second, evenly spaced; the configuration replaces a service's limit.
+func TestRateLimits(t *testing.T) {
+	isolateEnv(t)
+	c, err := NewClient(Config{Region: "cn-hangzhou", AccessKey: "a", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range EndpointKeys {
+		if l, ok := c.RateLimit(svc); !ok || l.Rate != 10 || l.Burst != 1 {
+			t.Errorf("%s limit = %+v, %v; want 10 requests per second, burst 1", svc, l, ok)
+		}
+	}
+	c, err = NewClient(Config{Region: "cn-hangzhou", AccessKey: "a", SecretKey: "s",
+		Limits: ratelimit.WithOverrides(DefaultLimits, map[string]float64{"ens": 0})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := c.RateLimit("ens"); ok {
+		t.Errorf("ens is limited to %+v with rate_limits.ens = 0", l)
+	}
+	if l, ok := c.RateLimit("ecs"); !ok || l.Rate != 10 {
+		t.Errorf("ecs limit = %+v, %v; want the default 10", l, ok)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
@@ -40,6 +42,10 @@ func wrap(err error, service, action, endpoint string) error {
 			e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
 		}
 		e.Fix = cmp.Or(e.Fix, credentialFix(e.Code))
+		// The SDK keeps the answer's headers on the error: a wait the cloud asked for.
+		if wait, ok := cloudclient.ParseRetryAfter(http.Header(se.RespHeaders).Get("Retry-After"), time.Now()); ok {
+			e.Wait = wait
+		}
 	case errors.As(err, &ce):
 		// Only the SDK's own retry loop (turned off) wraps network errors in a
 		// ClientError; the others are local configuration errors. ClientError

@@ -6,12 +6,15 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
@@ -34,11 +37,15 @@ func TestClassifyServerErrors(t *testing.T) {
 		{400, "Throttling", retry.Throttled},
 		{400, "Throttling.User", retry.Throttled},
 		{400, "Throttling.Api", retry.Throttled},
+		{400, "Throttling.Resource", retry.Throttled},
+		{429, "TooManyRequests", retry.Throttled},
 		{503, "ServiceUnavailable", retry.Throttled},
 
 		{500, "InternalError", retry.Transient},
+		{500, "UnknownError", retry.Transient},
 		{502, "BadGateway", retry.Transient},
 		{504, "RequestTimeout", retry.Transient},
+		{400, "RequestTimeout", retry.Transient},
 
 		{404, "InvalidSecurityGroupId.NotFound", retry.NotFound},
 		{404, "InvalidInstanceId.NotFound", retry.NotFound},
@@ -105,6 +112,9 @@ func TestWrapTransportErrors(t *testing.T) {
 		want retry.Class
 	}{
 		{"connection refused", refused, retry.Transient},
+		{"connection reset", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{
+			Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, retry.Transient},
+		{"answer cut short", &url.Error{Op: "Post", URL: "http://x/", Err: io.ErrUnexpectedEOF}, retry.Transient},
 		{"deadline", &url.Error{Op: "Post", URL: "http://x/", Err: context.DeadlineExceeded}, retry.Transient},
 		{"canceled", &url.Error{Op: "Post", URL: "http://x/", Err: context.Canceled}, retry.Unknown},
 		{"certificate", badCert, retry.Unknown},
@@ -121,6 +131,27 @@ func TestWrapTransportErrors(t *testing.T) {
 				t.Error("the SDK's error is not kept")
 			}
 		})
+	}
+}
+
+// The SDK keeps the answer's headers on its error: a Retry-After there is the
+// wait the retry loop honours.
+func TestWrapRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		header http.Header
+		want   time.Duration
+	}{
+		{http.Header{"Retry-After": {"3"}}, 3 * time.Second},
+		{http.Header{"Retry-After": {"never"}}, 0},
+		{http.Header{}, 0},
+	} {
+		se := sdkerrors.NewServerError(400, `{"RequestId":"r","Code":"Throttling.User","Message":"flow control"}`, "").(*sdkerrors.ServerError) //nolint:forcetypeassert,errorlint // the SDK's constructor
+		se.RespHeaders = tc.header
+		err := wrap(se, "ecs", "JoinSecurityGroup", "")
+		var ra retry.RetryAfterer
+		if !errors.As(err, &ra) || ra.RetryAfter() != tc.want || apierr.ClassOf(err) != retry.Throttled {
+			t.Errorf("headers %v: %v waits %v, want a throttled error waiting %v", tc.header, err, ra.RetryAfter(), tc.want)
+		}
 	}
 }
 

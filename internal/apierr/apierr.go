@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -29,7 +30,10 @@ type Error struct {
 	// an unknown key, a wrong endpoint), naming the provider attribute and
 	// its environment variable; empty: the class's general hint.
 	Fix string
-	Err error // the SDK's error, kept for errors.As
+	// Wait is how long the cloud asked us to wait before trying again (its
+	// Retry-After header); 0 when it named no time.
+	Wait time.Duration
+	Err  error // the SDK's error, kept for errors.As
 }
 
 func (e *Error) Error() string {
@@ -62,6 +66,19 @@ func EndpointFix(cloud, service, endpoint string) string {
 	}
 	return fmt.Sprintf("Check %s.endpoints.%s in the provider block (the call went to %s): it must be the URL of the %s %s API, reachable from here.",
 		cloud, service, endpoint, cloud, strings.ToUpper(service))
+}
+
+// RetryAfter implements retry.RetryAfterer: the retry loop waits at least this long.
+func (e *Error) RetryAfter() time.Duration { return e.Wait }
+
+// WithWait sets the wait the cloud asked for on err's *Error, when err has
+// one and wait is positive, and returns err.
+func WithWait(err error, wait time.Duration) error {
+	var e *Error
+	if wait > 0 && errors.As(err, &e) {
+		e.Wait = wait
+	}
+	return err
 }
 
 // ClassOf is the retry.Classifier for errors built by the cloud packages.

@@ -1,6 +1,7 @@
 // Package cloudclient is the plumbing every cloud client shares: the default
-// region, the one retry loop, the configuration errors, the endpoint overrides
-// and the HTTP transport. Written once, it behaves the same on Huawei Cloud,
+// region, the one retry loop and the per-service rate limits, the
+// configuration errors, the endpoint overrides, the HTTP transport and the
+// answers' Retry-After. Written once, it behaves the same on Huawei Cloud,
 // Alibaba Cloud and Tencent Cloud.
 package cloudclient
 
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -24,15 +26,17 @@ const ReadTimeout = 60 * time.Second
 
 const connectTimeout = 10 * time.Second
 
-// Base is embedded by each cloud's Client for Region and Do.
+// Base is embedded by each cloud's Client for Region, Do and DoPaced.
 type Base struct {
 	region string
 	policy retry.Policy
+	limits *ratelimit.Set // per service, shared by every region and resource
 }
 
-// NewBase returns a Base for the provider's region and retry policy.
-func NewBase(region string, policy retry.Policy) Base {
-	return Base{region: region, policy: policy}
+// NewBase returns a Base for the provider's region, retry policy and
+// client-side rate limits (per service; services without one are not paced).
+func NewBase(region string, policy retry.Policy, limits map[string]ratelimit.Limit) Base {
+	return Base{region: region, policy: policy, limits: ratelimit.New(limits)}
 }
 
 // Region returns the region a resource works in: its own, else the provider's.
@@ -43,10 +47,33 @@ func (b Base) Region(resourceRegion string) string {
 	return b.region
 }
 
-// Do runs one API call with the shared retry policy. op turns the SDK error
-// into an *apierr.Error, whose class decides whether it is retried.
+// Do runs op with the shared retry policy. op turns the SDK error into an
+// *apierr.Error, whose class decides whether it is retried. Do does not pace:
+// an op that makes API calls makes them through DoPaced or waits with Wait.
 func (b Base) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
 	return retry.Do(ctx, b.policy, apierr.ClassOf, op)
+}
+
+// DoPaced runs one API call of service with the shared retry policy, waiting
+// for the service's rate limit before every attempt, retries included.
+func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.Context, a retry.Attempt) error) error {
+	return b.Do(ctx, func(ctx context.Context, a retry.Attempt) error {
+		if err := b.Wait(ctx, service); err != nil {
+			return err
+		}
+		return op(ctx, a)
+	})
+}
+
+// Wait blocks until one request to service may go out under its rate limit,
+// or ctx ends (an error that the retry loop does not retry).
+func (b Base) Wait(ctx context.Context, service string) error {
+	return b.limits.Wait(ctx, service)
+}
+
+// RateLimit returns the client-side limit of service and whether it has one.
+func (b Base) RateLimit(service string) (ratelimit.Limit, bool) {
+	return b.limits.Limit(service)
 }
 
 // MissingError is a required setting of a cloud's provider block that

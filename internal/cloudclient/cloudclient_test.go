@@ -12,7 +12,7 @@ import (
 )
 
 func TestBaseRegion(t *testing.T) {
-	b := NewBase("cn-north-4", retry.DefaultPolicy)
+	b := NewBase("cn-north-4", retry.DefaultPolicy, nil)
 	if got := b.Region(""); got != "cn-north-4" {
 		t.Errorf(`Region("") = %q, want the provider's region`, got)
 	}
@@ -22,7 +22,7 @@ func TestBaseRegion(t *testing.T) {
 }
 
 func TestBaseDo(t *testing.T) {
-	b := NewBase("r", retry.Policy{MaxRetries: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond})
+	b := NewBase("r", retry.Policy{MaxRetries: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}, nil)
 	for _, tc := range []struct {
 		class retry.Class
 		calls int

@@ -17,6 +17,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -235,6 +236,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := newCapture()
 	switch d.kind {
 	case FaultThrottle, FaultServerError:
+		if d.retryAfter > 0 {
+			// Before WriteFault, which writes the status line; the rest of
+			// the answer is the cloud's own throttle.
+			cw.Header().Set("Retry-After", strconv.Itoa(int(d.retryAfter/time.Second)))
+		}
 		cloud.WriteFault(cw, r, d.kind)
 		rec.Fault = d.kind
 	default:

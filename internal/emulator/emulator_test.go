@@ -219,6 +219,43 @@ func TestThrottleAndServerErrorLeaveStateAlone(t *testing.T) {
 	}
 }
 
+// A rule's retry_after_s rides on its own throttling answers only: not on a
+// server error, and not on another rule's throttle.
+func TestRetryAfterOnThrottlesThatAskForIt(t *testing.T) {
+	s := New(newFake("a"))
+	for _, tc := range []struct {
+		rules []FaultRule
+		want  string
+	}{
+		{[]FaultRule{{ThrottleRate: 1, RetryAfterSeconds: 3}}, "3"},
+		{[]FaultRule{{RateLimitQPS: 0.001, RetryAfterSeconds: 2}}, ""}, // the bucket's first token: served
+		{[]FaultRule{{ThrottleRate: 1}}, ""},
+		{[]FaultRule{{ErrorRate: 1, RetryAfterSeconds: 3}}, ""},
+		{[]FaultRule{{ThrottleRate: 1}, {LatencyMS: 1, RetryAfterSeconds: 9}}, ""},
+		{[]FaultRule{{ThrottleRate: 1, RetryAfterSeconds: 1}, {ThrottleRate: 1, RetryAfterSeconds: 4}}, "4"},
+	} {
+		s.SetFaults(tc.rules)
+		req := httptest.NewRequest(http.MethodPost, "/a/inc", nil)
+		req.Header.Set("X-Fake-Key", "ok")
+		rr := httptest.NewRecorder()
+		s.ServeHTTP(rr, req)
+		if got := rr.Header().Get("Retry-After"); got != tc.want {
+			t.Errorf("%+v: Retry-After %q (status %d), want %q", tc.rules, got, rr.Code, tc.want)
+		}
+	}
+	s.SetFaults([]FaultRule{{RateLimitQPS: 0.001, RetryAfterSeconds: 2}})
+	call(t, s, http.MethodPost, "/a/inc", "", nil)
+	req := httptest.NewRequest(http.MethodPost, "/a/inc", nil)
+	rr := httptest.NewRecorder()
+	s.ServeHTTP(rr, req)
+	if rr.Code != http.StatusTooManyRequests || rr.Header().Get("Retry-After") != "2" {
+		t.Errorf("over the rate limit: %d, Retry-After %q; want 429 with 2", rr.Code, rr.Header().Get("Retry-After"))
+	}
+	if err := (FaultRule{RetryAfterSeconds: -1}).validate(); err == nil {
+		t.Fatal("a negative retry_after_s must be rejected")
+	}
+}
+
 func TestDropAppliesChangeThenLosesAnswer(t *testing.T) {
 	a := newFake("a")
 	s := New(a)

@@ -23,6 +23,9 @@ type FaultRule struct {
 	DropRate     float64  `json:"drop_rate,omitempty"`      // 0..1: change applied, answer replaced by a 5xx
 	RateLimitQPS float64  `json:"rate_limit_qps,omitempty"` // token bucket per (cloud, action); over it = throttling answer
 	Seed         int64    `json:"seed,omitempty"`           // deterministic rolls when set
+	// RetryAfterSeconds adds a Retry-After header (in seconds) to the
+	// throttling answers of this rule; 0 keeps the cloud's plain answer.
+	RetryAfterSeconds int `json:"retry_after_s,omitempty"`
 	// Times ends the rule after it has matched this many requests (0 = never),
 	// so a test can lose exactly one answer, or throttle exactly the first N calls.
 	Times int `json:"times,omitempty"`
@@ -50,6 +53,9 @@ func (fr FaultRule) validate() error {
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
 	}
+	if fr.RetryAfterSeconds < 0 {
+		errs = append(errs, fmt.Errorf("retry_after_s %d is negative", fr.RetryAfterSeconds))
+	}
 	if fr.RateLimitQPS < 0 {
 		errs = append(errs, fmt.Errorf("rate_limit_qps %v is negative", fr.RateLimitQPS))
 	}
@@ -65,8 +71,9 @@ func (s *Server) Faults() []FaultRule { return s.faults.list() }
 
 // decision is what the fault rules make of one request.
 type decision struct {
-	latency time.Duration
-	kind    FaultKind // empty: serve normally
+	latency    time.Duration
+	kind       FaultKind     // empty: serve normally
+	retryAfter time.Duration // with FaultThrottle: the Retry-After to send, 0 for none
 }
 
 type bucketKey struct {
@@ -126,12 +133,14 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 		}
 		f.matched[i]++
 		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
-		if r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, now) {
-			throttled = true
-		}
+		ruleThrottled := r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, now)
 		// Roll every rate, even once the outcome is known, so that a seeded
 		// rule draws the same sequence whatever the other rules do.
-		throttled = f.roll(i, r.ThrottleRate) || throttled
+		ruleThrottled = f.roll(i, r.ThrottleRate) || ruleThrottled
+		if ruleThrottled {
+			throttled = true
+			d.retryAfter = max(d.retryAfter, time.Duration(r.RetryAfterSeconds)*time.Second)
+		}
 		failed = f.roll(i, r.ErrorRate) || failed
 		dropped = f.roll(i, r.DropRate) || dropped
 	}

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -31,6 +32,17 @@ const cloudName = "huaweicloud"
 
 // Endpoint keys accepted in the provider's huaweicloud.endpoints map.
 var EndpointKeys = []string{"ecs", "vpc", "iam"}
+
+// DefaultLimits are the client-side rates, per service, when the provider's
+// huaweicloud.rate_limits does not set them. Huawei Cloud publishes no
+// per-user figure for the ECS, VPC and IAM calls used here (they are set per
+// account and API at the gateway, which answers 429 APIGW.0308 above them):
+// 10 requests per second each is our conservative choice.
+var DefaultLimits = map[string]ratelimit.Limit{
+	"ecs": ratelimit.PerSecond(10),
+	"vpc": ratelimit.PerSecond(10),
+	"iam": ratelimit.PerSecond(10),
+}
 
 // credentialHint is appended to authentication errors.
 const credentialHint = "huaweicloud.access_key / huaweicloud.secret_key in the provider block, or HW_ACCESS_KEY / HW_SECRET_KEY"
@@ -43,10 +55,13 @@ type Config struct {
 	ProjectID string            // for Region; other regions are looked up in IAM
 	Endpoints map[string]string // service -> full URL
 	Retry     retry.Policy
+	// Limits are the client-side rate limits per service; nil means DefaultLimits.
+	Limits map[string]ratelimit.Limit
 }
 
 // Client builds SDK clients lazily, per region, and runs every call through
-// the shared retry loop. One Client lives for the provider process.
+// the shared retry loop and the service's rate limit (DoPaced). One Client lives
+// for the provider process.
 type Client struct {
 	cloudclient.Base
 	cfg       Config
@@ -99,8 +114,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if _, err := cloudclient.ParseEndpoints(cloudName, EndpointKeys, cfg.Endpoints); err != nil {
 		return nil, err
 	}
+	limits := cfg.Limits
+	if limits == nil {
+		limits = DefaultLimits
+	}
 	c := &Client{
-		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry, limits),
 		cfg:       cfg,
 		transport: cloudclient.NewTransport(),
 		projects:  map[string]string{},
@@ -137,7 +156,8 @@ func (c *Client) hcClient(builder *httpclient.HcHttpClientBuilder, endpoint, pro
 		return nil, err
 	}
 	hcfg := hwconfig.DefaultHttpConfig().WithTimeout(cloudclient.ReadTimeout).WithHttpTransport(c.transport)
-	return builder.WithEndpoints([]string{endpoint}).WithCredential(cred).WithHttpConfig(hcfg).SafeBuild()
+	return builder.WithEndpoints([]string{endpoint}).WithCredential(cred).WithHttpConfig(hcfg).
+		WithErrorHandler(retryAfterHandler{}).SafeBuild()
 }
 
 // projectID returns the project of a region, asking IAM once per region;
@@ -172,7 +192,7 @@ func (c *Client) lookupProject(ctx context.Context, region string) (string, erro
 		return "", err
 	}
 	var projects []iammodel.ProjectResult
-	err = c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err = c.DoPaced(ctx, "iam", func(ctx context.Context, _ retry.Attempt) error {
 		start := time.Now()
 		resp, err := iamClient.KeystoneListProjects(&iammodel.KeystoneListProjectsRequest{Name: &region})
 		if err := c.result(ctx, "iam", "KeystoneListProjects", start, err); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -138,5 +139,33 @@ func TestClient_ProjectLookup(t *testing.T) {
 	_, err = c.ECS(ctx, "eu-west-101")
 	if err == nil || !strings.Contains(err.Error(), `no IAM project is named "eu-west-101"`) || !strings.Contains(err.Error(), "HW_PROJECT_ID") {
 		t.Fatalf("unknown region: %v", err)
+	}
+}
+
+// By default every service is paced at our conservative 10 requests per
+// second, evenly spaced; the configuration replaces a service's limit.
+func TestClient_RateLimits(t *testing.T) {
+	c, err := NewClient(Config{Region: "cn-north-4", AccessKey: "a", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range EndpointKeys {
+		if l, ok := c.RateLimit(svc); !ok || l.Rate != 10 || l.Burst != 1 {
+			t.Errorf("%s limit = %+v, %v; want 10 requests per second, burst 1", svc, l, ok)
+		}
+	}
+	c, err = NewClient(Config{Region: "cn-north-4", AccessKey: "a", SecretKey: "s",
+		Limits: ratelimit.WithOverrides(DefaultLimits, map[string]float64{"ecs": 0, "vpc": 3})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := c.RateLimit("ecs"); ok {
+		t.Errorf("ecs is limited to %+v with rate_limits.ecs = 0", l)
+	}
+	if l, ok := c.RateLimit("vpc"); !ok || l.Rate != 3 {
+		t.Errorf("vpc limit = %+v, %v; want 3", l, ok)
+	}
+	if l, ok := c.RateLimit("iam"); !ok || l.Rate != 10 {
+		t.Errorf("iam limit = %+v, %v; want the default 10", l, ok)
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"time"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
@@ -22,6 +25,7 @@ func wrap(err error, service, action, endpoint string) error {
 	}
 	e := &apierr.Error{Cloud: cloudName, Service: service, Action: action, Err: err}
 	var sre *sdkerr.ServiceResponseError
+	var hinted *retryAfterError
 	var connErr *sdkerr.ConnectionError
 	var timeoutErr *sdkerr.RequestTimeoutError
 	var netErr net.Error
@@ -42,6 +46,9 @@ func wrap(err error, service, action, endpoint string) error {
 			e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
 			e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
 		}
+		if errors.As(err, &hinted) {
+			e.Wait = hinted.wait
+		}
 	case errors.As(err, &connErr), errors.As(err, &timeoutErr), errors.As(err, &netErr):
 		e.Class = retry.Transient
 		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
@@ -57,6 +64,31 @@ func wrap(err error, service, action, endpoint string) error {
 	}
 	return e
 }
+
+// retryAfterHandler is the SDK's error handler plus the answer's Retry-After,
+// which the SDK's own error leaves out. The SDK hands the answer to this hook
+// and nowhere else: its requests carry no context to note it in.
+type retryAfterHandler struct{}
+
+func (retryAfterHandler) HandleError(req *request.DefaultHttpRequest, resp *response.DefaultHttpResponse) error {
+	err := sdkerr.DefaultErrorHandler{}.HandleError(req, resp)
+	if err == nil {
+		return nil
+	}
+	if wait, ok := cloudclient.ParseRetryAfter(resp.GetHeader("Retry-After"), time.Now()); ok {
+		return &retryAfterError{err: err, wait: wait}
+	}
+	return err
+}
+
+// retryAfterError is an SDK error whose answer asked for a wait.
+type retryAfterError struct {
+	err  error
+	wait time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
 
 // novaError reads a Nova-style body, {"itemNotFound":{"code":404,"message":"..."}},
 // whose numeric code the SDK cannot use; the wrapper key becomes the code.
@@ -77,7 +109,9 @@ func novaError(body string) (code, message string) {
 // The API gateway's own codes come first: they mean the same on every service.
 func classify(status int, code string) retry.Class {
 	switch {
-	case code == "APIGW.0308" || status == 429:
+	// APIGW.0308 on the shared gateway of the cloud services, APIG.0308 on a
+	// dedicated one: "the throttling threshold has been reached".
+	case code == "APIGW.0308" || code == "APIG.0308" || status == 429:
 		return retry.Throttled
 	case status == 401 || status == 403:
 		return retry.Auth
@@ -85,7 +119,8 @@ func classify(status int, code string) retry.Class {
 		return retry.NotFound
 	case status == 409:
 		return retry.Conflict
-	case status >= 500:
+	// 408: the gateway timed out waiting for our request; nothing was done.
+	case status >= 500 || status == 408:
 		return retry.Transient
 	case status >= 400:
 		return retry.Invalid

@@ -1,13 +1,19 @@
 package huaweicloud
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
@@ -23,6 +29,16 @@ func TestWrap(t *testing.T) {
 		wantMsg   string
 	}{
 		{"gateway throttling", &sdkerr.ServiceResponseError{StatusCode: 429, ErrorCode: "APIGW.0308", ErrorMessage: "over ratelimit"}, retry.Throttled, "APIGW.0308", "over ratelimit"},
+		{"dedicated gateway throttling", &sdkerr.ServiceResponseError{StatusCode: 429, ErrorCode: "APIG.0308", ErrorMessage: "over ratelimit"}, retry.Throttled, "APIG.0308", "over ratelimit"},
+		{"429 without a code", &sdkerr.ServiceResponseError{StatusCode: 429, ErrorMessage: "Too Many Requests"}, retry.Throttled, "", "Too Many Requests"},
+		{"request timeout", &sdkerr.ServiceResponseError{StatusCode: 408, ErrorMessage: "Request Timeout"}, retry.Transient, "", "Request Timeout"},
+		{"service unavailable", &sdkerr.ServiceResponseError{StatusCode: 503, ErrorCode: "APIGW.0203", ErrorMessage: "backend unavailable"}, retry.Transient, "APIGW.0203", "backend unavailable"},
+		{"vpc in use", &sdkerr.ServiceResponseError{StatusCode: 409, ErrorCode: "VPC.0602", ErrorMessage: "security group in use"}, retry.Conflict, "VPC.0602", "security group in use"},
+		{"vpc invalid", &sdkerr.ServiceResponseError{StatusCode: 400, ErrorCode: "VPC.0002", ErrorMessage: "invalid parameter"}, retry.Invalid, "VPC.0002", "invalid parameter"},
+		{"connection refused", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}, retry.Transient, "", ""},
+		{"connection reset", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, retry.Transient, "", ""},
+		{"answer cut short", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: io.ErrUnexpectedEOF}, retry.Transient, "", ""},
+		{"read timeout", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: context.DeadlineExceeded}, retry.Transient, "", ""},
 		{"bad signature", &sdkerr.ServiceResponseError{StatusCode: 401, ErrorCode: "APIGW.0301", ErrorMessage: "verify aksk signature fail"}, retry.Auth, "APIGW.0301", "verify aksk signature fail"},
 		{"forbidden", &sdkerr.ServiceResponseError{StatusCode: 403, ErrorCode: "Ecs.0319", ErrorMessage: "no permission"}, retry.Auth, "Ecs.0319", "no permission"},
 		{"gateway 5xx", &sdkerr.ServiceResponseError{StatusCode: 502, ErrorCode: "APIGW.0201", ErrorMessage: "bad gateway"}, retry.Transient, "APIGW.0201", "bad gateway"},
@@ -51,6 +67,32 @@ func TestWrap(t *testing.T) {
 	}
 	if wrap(nil, "ecs", "x", "") != nil {
 		t.Fatal("wrap(nil) must be nil")
+	}
+}
+
+// The SDK hands error answers to our hook, which keeps their Retry-After.
+func TestWrap_RetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"2", 2 * time.Second},
+		{"", 0},
+		{"later", 0},
+	} {
+		resp := &http.Response{StatusCode: 429, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"error_code":"APIGW.0308","error_msg":"over ratelimit"}`))}
+		if tc.header != "" {
+			resp.Header.Set("Retry-After", tc.header)
+		}
+		err := wrap(retryAfterHandler{}.HandleError(nil, response.NewDefaultHttpResponse(resp)), "vpc", "ShowPort", "")
+		var e *apierr.Error
+		if !errors.As(err, &e) || e.Class != retry.Throttled || e.Code != "APIGW.0308" || e.Wait != tc.want || e.RetryAfter() != tc.want {
+			t.Errorf("Retry-After %q: %#v, want a throttled APIGW.0308 waiting %v", tc.header, err, tc.want)
+		}
+	}
+	ok := &http.Response{StatusCode: 200, Header: http.Header{"Retry-After": {"2"}}, Body: io.NopCloser(strings.NewReader(`{}`))}
+	if err := (retryAfterHandler{}).HandleError(nil, response.NewDefaultHttpResponse(ok)); err != nil {
+		t.Errorf("a 200 answer is an error: %v", err)
 	}
 }
 

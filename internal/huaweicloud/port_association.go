@@ -407,7 +407,7 @@ func (a *portAssociationCall) insert(ctx context.Context, groups []string) ([]st
 	var port *model.Port
 	a.invalidate()
 	defer a.invalidate()
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "vpc", func(ctx context.Context, attempt retry.Attempt) error {
 		start := time.Now()
 		resp, err := a.conn.AddSecurityGroups(&model.AddSecurityGroupsRequest{
 			PortId: a.portID,
@@ -435,7 +435,7 @@ func (a *portAssociationCall) remove(ctx context.Context, groups []string) ([]st
 	var port *model.Port
 	a.invalidate()
 	defer a.invalidate()
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "vpc", func(ctx context.Context, attempt retry.Attempt) error {
 		start := time.Now()
 		resp, err := a.conn.RemoveSecurityGroups(&model.RemoveSecurityGroupsRequest{
 			PortId: a.portID,
@@ -510,7 +510,7 @@ func FindPort(ctx context.Context, c *Client, region, portID string) (*model.Por
 // *apierr.NotFoundError.
 func showPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
 	var port *model.Port
-	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := c.DoPaced(ctx, "vpc", func(ctx context.Context, _ retry.Attempt) error {
 		start := time.Now()
 		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})
 		if err := c.result(ctx, "vpc", "ShowPort", start, err); err != nil {

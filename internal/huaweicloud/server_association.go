@@ -158,7 +158,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	}
 
 	a.invalidate()
-	err := a.c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "ecs", func(ctx context.Context, attempt retry.Attempt) error {
 		start := time.Now()
 		_, err := a.conn.NovaAssociateSecurityGroup(&model.NovaAssociateSecurityGroupRequest{
 			ServerId: a.serverID,
@@ -254,7 +254,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	defer a.lock()()
 
 	a.invalidate()
-	err := a.c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := a.c.DoPaced(ctx, "ecs", func(ctx context.Context, _ retry.Attempt) error {
 		start := time.Now()
 		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
 			ServerId: a.serverID,
@@ -417,7 +417,7 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, r
 // missing server is an *apierr.NotFoundError.
 func listServerSecurityGroups(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID string) ([]model.NovaSecurityGroup, error) {
 	var groups []model.NovaSecurityGroup
-	err := c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	err := c.DoPaced(ctx, "ecs", func(ctx context.Context, _ retry.Attempt) error {
 		start := time.Now()
 		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
 		if err := c.result(ctx, "ecs", "NovaListServerSecurityGroups", start, err); err != nil {

@@ -4,8 +4,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
 )
@@ -42,11 +45,12 @@ type providerModel struct {
 }
 
 type huaweiCloudModel struct {
-	Region    types.String `tfsdk:"region"`
-	AccessKey types.String `tfsdk:"access_key"`
-	SecretKey types.String `tfsdk:"secret_key"`
-	ProjectID types.String `tfsdk:"project_id"`
-	Endpoints types.Map    `tfsdk:"endpoints"`
+	Region     types.String `tfsdk:"region"`
+	AccessKey  types.String `tfsdk:"access_key"`
+	SecretKey  types.String `tfsdk:"secret_key"`
+	ProjectID  types.String `tfsdk:"project_id"`
+	Endpoints  types.Map    `tfsdk:"endpoints"`
+	RateLimits types.Map    `tfsdk:"rate_limits"`
 }
 
 type aliCloudModel struct {
@@ -55,13 +59,15 @@ type aliCloudModel struct {
 	SecretKey     types.String `tfsdk:"secret_key"`
 	SecurityToken types.String `tfsdk:"security_token"`
 	Endpoints     types.Map    `tfsdk:"endpoints"`
+	RateLimits    types.Map    `tfsdk:"rate_limits"`
 }
 
 type tencentCloudModel struct {
-	Region    types.String `tfsdk:"region"`
-	SecretID  types.String `tfsdk:"secret_id"`
-	SecretKey types.String `tfsdk:"secret_key"`
-	Endpoints types.Map    `tfsdk:"endpoints"`
+	Region     types.String `tfsdk:"region"`
+	SecretID   types.String `tfsdk:"secret_id"`
+	SecretKey  types.String `tfsdk:"secret_key"`
+	Endpoints  types.Map    `tfsdk:"endpoints"`
+	RateLimits types.Map    `tfsdk:"rate_limits"`
 }
 
 func (p *SecgroupProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -76,8 +82,10 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"that is not configured only fails the resources that use it.",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a throttled or transiently failed API call is retried, with " +
-					"exponential backoff and jitter, on every cloud. Always bounded by the operation's timeout too. Default `5`.",
+				MarkdownDescription: "How many times a throttled or transiently failed API call (HTTP 429, 5xx, a " +
+					"connection reset or timeout) is retried, on every cloud, with exponential backoff and jitter, and " +
+					"never sooner than the wait the cloud names in a `Retry-After` header. Always bounded by the " +
+					"operation's timeout too. Default `5`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
@@ -94,6 +102,9 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"project_id": cloudString("Project ID of `region`. Environment: `HW_PROJECT_ID`. When unset, "+
 						"the project whose name is the region is looked up in IAM (once per region).", false),
 					"endpoints": endpointsAttribute(huaweicloud.EndpointKeys),
+					"rate_limits": rateLimitsAttribute(huaweicloud.EndpointKeys, huaweicloud.DefaultLimits,
+						"Huawei Cloud publishes no per-user figure for these calls (its API gateway answers "+
+							"HTTP 429 `APIGW.0308` above the account's quota), so the defaults are our conservative choice."),
 				},
 			},
 			"alicloud": schema.SingleNestedBlock{
@@ -105,6 +116,10 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"secret_key":     cloudString("AccessKey secret. Environment: `ALICLOUD_SECRET_KEY`.", true),
 					"security_token": cloudString("STS security token. Environment: `ALICLOUD_SECURITY_TOKEN`.", true),
 					"endpoints":      endpointsAttribute(alicloud.EndpointKeys),
+					"rate_limits": rateLimitsAttribute(alicloud.EndpointKeys, alicloud.DefaultLimits,
+						"Alibaba Cloud sets its quotas per account, API and region (Quota Center, API Rate Limits) and "+
+							"refuses an API for the rest of the minute once it is exceeded, so the defaults are our "+
+							"conservative choice: raise them to your quotas."),
 				},
 			},
 			"tencentcloud": schema.SingleNestedBlock{
@@ -115,6 +130,10 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"secret_id":  cloudString("SecretId. Environment: `TENCENTCLOUD_SECRET_ID`.", false),
 					"secret_key": cloudString("SecretKey. Environment: `TENCENTCLOUD_SECRET_KEY`.", true),
 					"endpoints":  endpointsAttribute(tencentcloud.EndpointKeys),
+					"rate_limits": rateLimitsAttribute(tencentcloud.EndpointKeys, tencentcloud.DefaultLimits,
+						"Tencent Cloud documents 10 requests per second for the CVM security group calls and "+
+							"`DescribeInstances`, and 20 for the tag service's `ModifyResourceTags`; VPC's security group "+
+							"calls are documented at 100 per API, and 20 for the whole service is our conservative choice."),
 				},
 			},
 		},
@@ -139,6 +158,27 @@ func endpointsAttribute(keys []string) schema.MapAttribute {
 		Validators: []validator.Map{
 			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
 			mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(urlPattern, "must be a full URL such as https://host or http://127.0.0.1:8080")),
+		},
+	}
+}
+
+// rateLimitsAttribute is a cloud block's client-side rate limits, keyed by
+// service like its endpoints. why says where the defaults come from.
+func rateLimitsAttribute(keys []string, defaults map[string]ratelimit.Limit, why string) schema.MapAttribute {
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("`%s` %v", k, defaults[k].Rate))
+	}
+	return schema.MapAttribute{
+		MarkdownDescription: "Client-side rate limits in requests per second, keyed by service: `" +
+			strings.Join(keys, "`, `") + "`. Every API call, retries included, waits its turn, evenly spaced, so " +
+			"a large apply stays under the cloud's quota instead of being throttled. `0` turns a service's limit " +
+			"off; a service left out keeps its default. Defaults: " + strings.Join(parts, ", ") + ". " + why,
+		Optional:    true,
+		ElementType: types.Float64Type,
+		Validators: []validator.Map{
+			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
+			mapvalidator.ValueFloat64sAre(float64validator.AtLeast(0)),
 		},
 	}
 }
@@ -168,6 +208,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 		ProjectID: r.get(hw.ProjectID, "project_id", "HW_PROJECT_ID"),
 		Endpoints: r.endpoints(hw.Endpoints),
 		Retry:     policy,
+		Limits:    ratelimit.WithOverrides(huaweicloud.DefaultLimits, r.rateLimits(hw.RateLimits)),
 	}
 	if data.hwErr = r.err(); data.hwErr == nil {
 		data.hw, data.hwErr = huaweicloud.NewClient(hwCfg)
@@ -185,6 +226,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 		SecurityToken: r.get(ali.SecurityToken, "security_token", "ALICLOUD_SECURITY_TOKEN"),
 		Endpoints:     r.endpoints(ali.Endpoints),
 		Retry:         policy,
+		Limits:        ratelimit.WithOverrides(alicloud.DefaultLimits, r.rateLimits(ali.RateLimits)),
 	}
 	if data.aliErr = r.err(); data.aliErr == nil {
 		data.ali, data.aliErr = alicloud.NewClient(aliCfg)
@@ -201,6 +243,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 		SecretKey: r.get(tc.SecretKey, "secret_key", "TENCENTCLOUD_SECRET_KEY"),
 		Endpoints: r.endpoints(tc.Endpoints),
 		Retry:     policy,
+		Limits:    ratelimit.WithOverrides(tencentcloud.DefaultLimits, r.rateLimits(tc.RateLimits)),
 	}
 	if data.tcErr = r.err(); data.tcErr == nil {
 		data.tc, data.tcErr = tencentcloud.NewClient(tcCfg)

@@ -62,7 +62,9 @@ func TestAccProvider_EndpointValidation(t *testing.T) {
 		`endpoints = { s3 = "http://127.0.0.1:1" }`:  `value must be one of`,
 		`endpoints = { ecs = "127.0.0.1:1" }`:        `must be a full URL`,
 		`endpoints = { ecs = "ftp://127.0.0.1:1/" }`: `must be a full URL`,
-		`region = ""`: `string length must be at least 1`,
+		`region = ""`:                `string length must be at least 1`,
+		`rate_limits = { cvm = 5 }`:  `value must be one of`, // a Tencent service, not a Huawei one
+		`rate_limits = { ecs = -1 }`: `value must be at least 0`,
 	}
 	for body, want := range cases {
 		resource.UnitTest(t, resource.TestCase{

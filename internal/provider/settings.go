@@ -61,6 +61,27 @@ func (s *settings) endpoints(m types.Map) map[string]string {
 	return out
 }
 
+// rateLimits reads a rate_limits map: service -> requests per second.
+func (s *settings) rateLimits(m types.Map) map[string]float64 {
+	if m.IsUnknown() {
+		s.unknown = append(s.unknown, "rate_limits")
+		return nil
+	}
+	out := map[string]float64{}
+	for k, v := range m.Elements() {
+		f, ok := v.(types.Float64)
+		if !ok || f.IsNull() {
+			continue
+		}
+		if f.IsUnknown() {
+			s.unknown = append(s.unknown, "rate_limits."+k)
+			continue
+		}
+		out[k] = f.ValueFloat64()
+	}
+	return out
+}
+
 func (s *settings) err() error {
 	if len(s.unknown) == 0 {
 		return nil

@@ -74,3 +74,21 @@ func (s *Set) Limit(key string) (Limit, bool) {
 	l, ok := s.limits[key]
 	return l, ok && l.Rate > 0
 }
+
+// PerSecond is a limit of rps requests per second, evenly spaced (a burst of
+// 1), so that a cloud counting per second on its own clock never sees more
+// than rps. A rate of 0 is no limit.
+func PerSecond(rps float64) Limit { return Limit{Rate: rps, Burst: 1} }
+
+// WithOverrides returns defaults with the services of rps set to
+// PerSecond(rps[service]): a user's setting wins, and 0 turns a limit off.
+func WithOverrides(defaults map[string]Limit, rps map[string]float64) map[string]Limit {
+	out := make(map[string]Limit, len(defaults)+len(rps))
+	for k, l := range defaults {
+		out[k] = l
+	}
+	for k, r := range rps {
+		out[k] = PerSecond(r)
+	}
+	return out
+}

@@ -80,3 +80,21 @@ func BenchmarkWaitUnlimited(b *testing.B) {
 		_ = s.Wait(ctx, "vpc")
 	}
 }
+
+// A user's setting replaces the default of its key only; 0 turns a limit off.
+func TestWithOverrides(t *testing.T) {
+	defaults := map[string]Limit{"cvm": PerSecond(10), "vpc": PerSecond(20)}
+	got := New(WithOverrides(defaults, map[string]float64{"cvm": 0, "tag": 5}))
+	if l, ok := got.Limit("cvm"); ok {
+		t.Errorf("cvm = %+v, want no limit", l)
+	}
+	if l, ok := got.Limit("vpc"); !ok || l != (Limit{Rate: 20, Burst: 1}) {
+		t.Errorf("vpc = %+v, %v; want the default", l, ok)
+	}
+	if l, ok := got.Limit("tag"); !ok || l != (Limit{Rate: 5, Burst: 1}) {
+		t.Errorf("tag = %+v, %v; want 5 per second, evenly spaced", l, ok)
+	}
+	if defaults["cvm"].Rate != 10 {
+		t.Error("the defaults were changed")
+	}
+}

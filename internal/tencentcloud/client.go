@@ -16,6 +16,7 @@ import (
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
@@ -31,11 +32,18 @@ var EndpointKeys = []string{"vpc", "cvm", "tag"}
 // apiVersions are the API 3.0 versions the provider speaks, per service.
 var apiVersions = map[string]string{"vpc": "2017-03-12", "cvm": "2017-03-12", "tag": "2018-08-13"}
 
-// Limits are the request rates Tencent Cloud documents, per service: CVM's
-// security group calls (and DescribeInstances) allow 10 requests per second.
-// A burst of 1 spaces the calls evenly, so a cloud that counts per second
-// from its own clock never sees 11.
-var Limits = map[string]ratelimit.Limit{"cvm": {Rate: 10, Burst: 1}}
+// DefaultLimits are the client-side rates, per service, when the provider's
+// tencentcloud.rate_limits does not set them: Tencent Cloud documents 10
+// requests per second for CVM's security group calls (and DescribeInstances),
+// 20 for the tag service's ModifyResourceTags and 100 for VPC's security
+// group calls; VPC's 20 is our conservative choice, as the limit here is per
+// service rather than per API. A burst of 1 spaces the calls evenly, so a
+// cloud that counts per second on its own clock never sees 11.
+var DefaultLimits = map[string]ratelimit.Limit{
+	"cvm": ratelimit.PerSecond(10),
+	"vpc": ratelimit.PerSecond(20),
+	"tag": ratelimit.PerSecond(20),
+}
 
 // credentialHint is appended to authentication errors.
 const credentialHint = "tencentcloud.secret_id / tencentcloud.secret_key in the provider block, or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY"
@@ -47,7 +55,7 @@ type Config struct {
 	SecretKey string
 	Endpoints map[string]string // service -> full URL
 	Retry     retry.Policy
-	// Limits overrides the package's Limits (tests); nil means Limits.
+	// Limits are the client-side rate limits per service; nil means DefaultLimits.
 	Limits map[string]ratelimit.Limit
 }
 
@@ -58,7 +66,6 @@ type Client struct {
 	cfg       Config
 	overrides map[string]*url.URL // service -> endpoint override
 	transport http.RoundTripper   // one connection pool for every SDK client
-	limits    *ratelimit.Set      // per service, shared by every region and resource
 
 	mu      sync.Mutex
 	clients map[clientKey]*common.Client
@@ -101,14 +108,13 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	limits := cfg.Limits
 	if limits == nil {
-		limits = Limits
+		limits = DefaultLimits
 	}
 	return &Client{
-		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry),
-		limits:    ratelimit.New(limits),
+		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry, limits),
 		cfg:       cfg,
 		overrides: overrides,
-		transport: cloudclient.NewTransport(),
+		transport: cloudclient.ObserveAnswers(cloudclient.NewTransport()),
 		clients:   map[clientKey]*common.Client{},
 	}, nil
 }
@@ -179,10 +185,12 @@ func (c *Client) Send(ctx context.Context, svc, region, action string, params an
 			return fmt.Errorf("tencentcloud %s %s: encoding the parameters: %w", strings.ToUpper(svc), action, err)
 		}
 	}
-	if err := c.limits.Wait(ctx, svc); err != nil {
+	if err := c.Wait(ctx, svc); err != nil {
 		return err
 	}
-	// A new request per attempt: each one gets a fresh timestamp, nonce and signature.
+	// A new request per attempt: each one gets a fresh timestamp, nonce and
+	// signature, and a context where the transport notes the answer's Retry-After.
+	ctx, hint := cloudclient.WithAnswer(ctx)
 	req := tchttp.NewCommonRequest(svc, apiVersions[svc], action)
 	req.SetContext(ctx)
 	if err := req.SetActionParameters(body); err != nil {
@@ -190,7 +198,7 @@ func (c *Client) Send(ctx context.Context, svc, region, action string, params an
 	}
 	resp := &answer{BaseResponse: &tchttp.BaseResponse{}}
 	start := time.Now()
-	err = wrap(client.Send(req, resp), svc, action, c.endpointURL(svc))
+	err = apierr.WithWait(wrap(client.Send(req, resp), svc, action, c.endpointURL(svc)), hint.RetryAfter())
 	if err := cloudclient.LogCall(ctx, cloudName, svc, action, start, err); err != nil {
 		return err
 	}

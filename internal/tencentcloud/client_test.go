@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -395,6 +396,34 @@ func TestCallConnectionRefused(t *testing.T) {
 	}
 }
 
+// A connection cut before the answer (reset, or closed mid-exchange) is
+// transient: the call is retried and succeeds.
+func TestCallRetriesCutConnection(t *testing.T) {
+	isolateEnv(t)
+	api := newFakeAPI(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // close with a reset
+			}
+			_ = conn.Close()
+			return
+		}
+		fmt.Fprint(w, okBody)
+	})
+	c := newTestClient(t, api, Config{})
+	if err := c.Call(context.Background(), "vpc", "", "DescribeSecurityGroups", nil, nil); err != nil {
+		t.Fatalf("Call after a cut connection: %v", err)
+	}
+	if n := len(api.requests()); n != 2 {
+		t.Errorf("%d requests, want 2 (the cut one and its retry)", n)
+	}
+}
+
 func TestCallHonoursContext(t *testing.T) {
 	isolateEnv(t)
 	api := newFakeAPI(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
@@ -437,21 +466,33 @@ func TestCallConcurrent(t *testing.T) {
 	}
 }
 
-// TestLimits: CVM calls are paced at the documented 10 per second by default;
-// VPC and tag calls are not.
+// TestLimits: by default CVM calls are paced at the documented 10 per second,
+// tag calls at the documented 20 and VPC calls at our conservative 20; the
+// configuration replaces them.
 func TestLimits(t *testing.T) {
 	isolateEnv(t)
 	c, err := NewClient(Config{Region: "ap-guangzhou", SecretID: "id", SecretKey: "key"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l, ok := c.limits.Limit("cvm"); !ok || l.Rate != 10 || l.Burst != 1 {
-		t.Errorf("cvm limit = %+v, %v; want 10 requests per second, burst 1", l, ok)
-	}
-	for _, svc := range []string{"vpc", "tag"} {
-		if l, ok := c.limits.Limit(svc); ok {
-			t.Errorf("%s is limited to %+v, want no limit", svc, l)
+	for svc, rate := range map[string]float64{"cvm": 10, "vpc": 20, "tag": 20} {
+		if l, ok := c.RateLimit(svc); !ok || l.Rate != rate || l.Burst != 1 {
+			t.Errorf("%s limit = %+v, %v; want %v requests per second, burst 1", svc, l, ok, rate)
 		}
+	}
+	c, err = NewClient(Config{Region: "ap-guangzhou", SecretID: "id", SecretKey: "key",
+		Limits: ratelimit.WithOverrides(DefaultLimits, map[string]float64{"cvm": 0, "vpc": 5})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := c.RateLimit("cvm"); ok {
+		t.Errorf("cvm is limited to %+v with rate_limits.cvm = 0, want no limit", l)
+	}
+	if l, ok := c.RateLimit("vpc"); !ok || l.Rate != 5 {
+		t.Errorf("vpc limit = %+v, %v; want 5", l, ok)
+	}
+	if l, ok := c.RateLimit("tag"); !ok || l.Rate != 20 {
+		t.Errorf("tag limit = %+v, %v; want the default 20", l, ok)
 	}
 }
 

@@ -18,12 +18,15 @@ func TestClassifySDKErrors(t *testing.T) {
 	}{
 		{"RequestLimitExceeded", retry.Throttled},
 		{"RequestLimitExceeded.UinLimitExceeded", retry.Throttled},
+		{"RequestLimitExceeded.IPLimitExceeded", retry.Throttled},
+		{"RequestLimitExceeded.GlobalRegionUinLimitExceeded", retry.Throttled},
 		{"LimitExceeded.ActionLimited", retry.Throttled},
 
 		{"InternalError", retry.Transient},
 		{"InternalError.DBError", retry.Transient},
 		{"InternalServerError", retry.Transient},
 		{"ServiceUnavailable", retry.Transient},
+		{"InternalError.UnknownError", retry.Transient},
 		{"ClientError.NetworkError", retry.Transient},
 
 		{"ResourceNotFound", retry.NotFound},
@@ -85,6 +88,8 @@ func TestWrapHTTPStatus(t *testing.T) {
 		want   retry.Class
 	}{
 		{"Request fail with http status code: 502 Bad Gateway, with body: {}", 502, retry.Transient},
+		{"Request fail with http status code: 503 Service Unavailable, with body: {}", 503, retry.Transient},
+		{"Request fail with http status code: 504 Gateway Timeout, with body: {}", 504, retry.Transient},
 		{"Request fail with http status code: 429 Too Many Requests, with body: {}", 429, retry.Throttled},
 		// The API answers its errors with 200: a 4xx is not the API's (TestWrapEndpointErrors).
 		{"Request fail with http status code: 403 Forbidden, with body: {}", 403, retry.Invalid},
