@@ -35,7 +35,7 @@ func wrap(err error, service, action, endpoint string) error {
 	case errors.As(err, &se):
 		e.Status, e.Code, e.Message, e.RequestID = se.HttpStatus(), se.ErrorCode(), withoutStringToSign(se.Message()), se.RequestId()
 		e.Class = classify(e.Status, e.Code)
-		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429 {
 			// Every RPC error answer has a Code: this one came from something
 			// else at the endpoint. Not "not found": a destroy would call it done.
 			e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)

@@ -309,6 +309,25 @@ func TestRuleFilters(t *testing.T) {
 	}
 }
 
+// A bucket smaller than a second's worth spreads the same rate evenly.
+func TestRateLimitBurst(t *testing.T) {
+	f := newFaultSet([]FaultRule{{RateLimitQPS: 10, RateLimitBurst: 2}})
+	now := time.Unix(1000, 0)
+	var got []FaultKind
+	for range 3 {
+		got = append(got, f.decide("a", "svc", "hot", now).kind)
+	}
+	if want := []FaultKind{"", "", FaultThrottle}; !slices.Equal(got, want) {
+		t.Fatalf("burst of 2: got %q, want %q", got, want)
+	}
+	if k := f.decide("a", "svc", "hot", now.Add(100*time.Millisecond)).kind; k != "" {
+		t.Fatalf("after 100 ms at 10 QPS: got %q, want a token", k)
+	}
+	if err := (FaultRule{RateLimitBurst: -1}).validate(); err == nil {
+		t.Fatal("a negative burst passed validation")
+	}
+}
+
 func TestRateLimitPerCloudAndAction(t *testing.T) {
 	f := newFaultSet([]FaultRule{{RateLimitQPS: 2}})
 	now := time.Unix(1000, 0)

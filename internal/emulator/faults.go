@@ -22,6 +22,9 @@ type FaultRule struct {
 	ErrorRate    float64  `json:"error_rate,omitempty"`     // 0..1: 5xx answer, no state change
 	DropRate     float64  `json:"drop_rate,omitempty"`      // 0..1: change applied, answer replaced by a 5xx
 	RateLimitQPS float64  `json:"rate_limit_qps,omitempty"` // token bucket per (cloud, action); over it = throttling answer
+	// RateLimitBurst is the bucket's size: how many requests may come at
+	// once. 0 = one second's worth (RateLimitQPS).
+	RateLimitBurst int `json:"rate_limit_burst,omitempty"`
 	Seed         int64    `json:"seed,omitempty"`           // deterministic rolls when set
 	// RetryAfterSeconds adds a Retry-After header (in seconds) to the
 	// throttling answers of this rule; 0 keeps the cloud's plain answer.
@@ -56,6 +59,9 @@ func (fr FaultRule) validate() error {
 	if fr.RetryAfterSeconds < 0 {
 		errs = append(errs, fmt.Errorf("retry_after_s %d is negative", fr.RetryAfterSeconds))
 	}
+	if fr.RateLimitBurst < 0 {
+		errs = append(errs, fmt.Errorf("rate_limit_burst %d is negative", fr.RateLimitBurst))
+	}
 	if fr.RateLimitQPS < 0 {
 		errs = append(errs, fmt.Errorf("rate_limit_qps %v is negative", fr.RateLimitQPS))
 	}
@@ -81,7 +87,7 @@ type bucketKey struct {
 	cloud, action string
 }
 
-// bucket is a token bucket holding up to one second's worth of requests.
+// bucket is a token bucket holding up to RateLimitBurst requests (one second's worth by default).
 type bucket struct {
 	tokens float64
 	last   time.Time
@@ -133,7 +139,7 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 		}
 		f.matched[i]++
 		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
-		ruleThrottled := r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, now)
+		ruleThrottled := r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, r.RateLimitBurst, now)
 		// Roll every rate, even once the outcome is known, so that a seeded
 		// rule draws the same sequence whatever the other rules do.
 		ruleThrottled = f.roll(i, r.ThrottleRate) || ruleThrottled
@@ -165,8 +171,11 @@ func (f *faultSet) roll(rule int, rate float64) bool {
 	return rand.Float64() < rate
 }
 
-func (f *faultSet) take(key bucketKey, qps float64, now time.Time) bool {
+func (f *faultSet) take(key bucketKey, qps float64, burst int, now time.Time) bool {
 	capacity := max(1, qps)
+	if burst > 0 {
+		capacity = float64(burst)
+	}
 	b, ok := f.buckets[key]
 	if !ok {
 		b = &bucket{tokens: capacity, last: now}

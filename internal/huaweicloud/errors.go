@@ -39,7 +39,7 @@ func wrap(err error, service, action, endpoint string) error {
 			e.Code, e.Message = novaError(sre.ErrorMessage)
 		}
 		e.Class = classify(e.Status, e.Code)
-		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429 {
 			// Every API answer, the gateway's included, has a code: this
 			// one came from something else at the endpoint (a web server's
 			// 404 page). Not "not found": a destroy would call it done.

@@ -16,8 +16,14 @@ import (
 )
 
 // quotaQPS is the emulated quota of the rate-limit test: requests per second
-// per action of one service, in bursts of as many.
-const quotaQPS = 10
+// per action of one service, in bursts of at most quotaBurst. A small burst
+// makes the unlimited run meet the quota even on a loaded machine, where
+// terraform's parallel calls come less close together; the client-side
+// limit spaces calls evenly, so it stays under either way.
+const (
+	quotaQPS   = 10
+	quotaBurst = 5
+)
 
 // rateLimitCase is one cloud's part of the rate-limit test: 20 resources
 // that all call service.
@@ -79,7 +85,7 @@ func TestAccProvider_RateLimitsKeepApplyUnderQuota(t *testing.T) {
 			config := ""
 			for _, tc := range rateLimitCases {
 				limits[tc.cloud] = map[string]float64{tc.service: limit}
-				faults = append(faults, emulator.FaultRule{Cloud: tc.cloud, Service: tc.service, RateLimitQPS: quotaQPS})
+				faults = append(faults, emulator.FaultRule{Cloud: tc.cloud, Service: tc.service, RateLimitQPS: quotaQPS, RateLimitBurst: quotaBurst})
 				config += tc.resources(t, env)
 			}
 			// The unlimited run must get through by retrying.
