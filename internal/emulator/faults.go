@@ -24,8 +24,8 @@ type FaultRule struct {
 	RateLimitQPS float64  `json:"rate_limit_qps,omitempty"` // token bucket per (cloud, action); over it = throttling answer
 	// RateLimitBurst is the bucket's size: how many requests may come at
 	// once. 0 = one second's worth (RateLimitQPS).
-	RateLimitBurst int `json:"rate_limit_burst,omitempty"`
-	Seed         int64    `json:"seed,omitempty"`           // deterministic rolls when set
+	RateLimitBurst int   `json:"rate_limit_burst,omitempty"`
+	Seed           int64 `json:"seed,omitempty"` // deterministic rolls when set
 	// RetryAfterSeconds adds a Retry-After header (in seconds) to the
 	// throttling answers of this rule; 0 keeps the cloud's plain answer.
 	RetryAfterSeconds int `json:"retry_after_s,omitempty"`
