@@ -1,0 +1,67 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Plot draws seconds against N for each kind, one panel per phase, as SVG.
+func Plot(res *Results) ([]byte, error) {
+	img := vgsvg.New(plotWidth, plotHeight)
+	if err := drawPlot(res, draw.New(img)); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := img.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+const (
+	plotWidth  = 36 * vg.Centimeter
+	plotHeight = 12 * vg.Centimeter
+)
+
+func drawPlot(res *Results, dc draw.Canvas) error {
+	phases := []string{PhaseApply, PhasePlan, PhaseDestroy}
+	row := make([]*plot.Plot, len(phases))
+	for i, phase := range phases {
+		p := plot.New()
+		p.Title.Text = "terraform " + phase
+		p.X.Label.Text = "N resources"
+		p.Y.Label.Text = "seconds"
+		var lines []any
+		for _, kind := range []string{KindRules, KindAssociations, KindFloor} {
+			var pts plotter.XYs
+			for _, n := range res.Suite.Ns {
+				if m, ok := res.Find(kind, n, phase); ok {
+					pts = append(pts, plotter.XY{X: float64(n), Y: m.Seconds()})
+				}
+			}
+			if len(pts) > 0 {
+				lines = append(lines, kind, pts)
+			}
+		}
+		if err := plotutil.AddLinePoints(p, lines...); err != nil {
+			return fmt.Errorf("%s panel: %w", phase, err)
+		}
+		p.Y.Min = 0
+		p.Legend.Top, p.Legend.Left = true, true
+		row[i] = p
+	}
+	tiles := draw.Tiles{Rows: 1, Cols: len(phases), PadX: 8 * vg.Millimeter, PadY: 4 * vg.Millimeter,
+		PadTop: 4 * vg.Millimeter, PadBottom: 4 * vg.Millimeter, PadLeft: 4 * vg.Millimeter, PadRight: 4 * vg.Millimeter}
+	canvases := plot.Align([][]*plot.Plot{row}, tiles, dc)
+	for i, p := range row {
+		p.Draw(canvases[0][i])
+	}
+	return nil
+}
