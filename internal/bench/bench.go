@@ -29,7 +29,17 @@ const (
 	PhaseApply   = "apply"
 	PhasePlan    = "plan"
 	PhaseDestroy = "destroy"
+	// PhasePlanQuiet is the plan again with the plugin SDK's own trace logs
+	// off (quietSDK): the provider's gRPC servers log every call at trace
+	// level and terraform parses and drops those lines unless TF_LOG asks for
+	// them, which costs both processes CPU.
+	PhasePlanQuiet = "plan, SDK logs off"
 )
+
+// quietSDK turns off the logs of terraform-plugin-go and
+// terraform-plugin-framework in the provider process (terraform passes its
+// environment on to it).
+var quietSDK = []string{"TF_LOG_SDK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_SDK_FRAMEWORK=OFF"}
 
 // Workload kinds.
 const (
@@ -79,6 +89,9 @@ type Measurement struct {
 	Phase string
 	// Elapsed is the terraform command's wall time, provider start included.
 	Elapsed time.Duration
+	// CPU is the CPU time terraform and the provider process used (0 where
+	// not measured); the emulator runs in the test process and is not in it.
+	CPU time.Duration
 	// Calls are the requests the emulator received during the command,
 	// throttled answers included; ByAction splits them by
 	// "cloud service Action".
@@ -180,6 +193,8 @@ type workload struct {
 	beforeDestroy func(t testing.TB, env *acctest.Env)
 	// phases to measure; nil means apply, plan, destroy.
 	phases []string
+	// quietPlan adds PhasePlanQuiet after the plan.
+	quietPlan bool
 }
 
 // Workload runs one workload and returns its measurements. A phase that
@@ -207,36 +222,41 @@ func (r *Runner) Workload(w workload) []Measurement {
 		}
 	}
 	var out []Measurement
-	run := func(phase string, args ...string) {
-		m := r.phase(env, wd, w, phase, args...)
-		r.Logf("%-24s N=%-5d %-8s %7.2fs  %5d calls (%d throttled, %d failed)  %d errors  present=%d",
-			w.kind, w.n, phase, m.Seconds(), m.Calls, m.Throttled, m.Failed, m.Errors, m.Present)
+	run := func(phase string, tfEnv []string, args ...string) {
+		m := r.phase(env, wd, w, phase, tfEnv, args...)
+		r.Logf("%-24s N=%-5d %-8s %7.2fs (cpu %6.2fs)  %5d calls (%d throttled, %d failed)  %d errors  present=%d",
+			w.kind, w.n, phase, m.Seconds(), m.CPU.Seconds(), m.Calls, m.Throttled, m.Failed, m.Errors, m.Present)
 		if m.Errors > 0 {
 			r.Logf("%s %s: terraform reported errors:\n%s", w.kind, phase, m.Output)
 		}
-		if measure[phase] {
+		if measure[phase] || phase == PhasePlanQuiet {
 			out = append(out, m)
 		}
 	}
-	run(PhaseApply, "apply", "-auto-approve", "-input=false")
-	run(PhasePlan, "plan", "-detailed-exitcode", "-input=false")
+	run(PhaseApply, nil, "apply", "-auto-approve", "-input=false")
+	run(PhasePlan, nil, "plan", "-detailed-exitcode", "-input=false")
+	if w.quietPlan {
+		run(PhasePlanQuiet, quietSDK, "plan", "-detailed-exitcode", "-input=false")
+	}
 	if w.beforeDestroy != nil {
 		w.beforeDestroy(t, env)
 	}
-	run(PhaseDestroy, "destroy", "-auto-approve", "-input=false")
+	run(PhaseDestroy, nil, "destroy", "-auto-approve", "-input=false")
 	return out
 }
 
 // phase runs one terraform command against a request log emptied for it.
-func (r *Runner) phase(env *acctest.Env, wd *tfcli.Workdir, w workload, phase string, args ...string) Measurement {
+func (r *Runner) phase(env *acctest.Env, wd *tfcli.Workdir, w workload, phase string, tfEnv []string, args ...string) Measurement {
 	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
 	defer cancel()
 	env.Emulator.ResetRequests()
-	res := wd.Run(ctx, nil, args...)
+	cpu := childrenCPU()
+	res := wd.Run(ctx, tfEnv, args...)
+	cpu = childrenCPU() - cpu
 	reqs := env.Emulator.Requests()
 
-	m := Measurement{Kind: w.kind, N: w.n, Phase: phase, Elapsed: res.Elapsed, ByAction: map[string]int{}, ThrottledByAction: map[string]int{}, Present: -1}
-	if phase == PhasePlan {
+	m := Measurement{Kind: w.kind, N: w.n, Phase: phase, Elapsed: res.Elapsed, CPU: cpu, ByAction: map[string]int{}, ThrottledByAction: map[string]int{}, Present: -1}
+	if phase == PhasePlan || phase == PhasePlanQuiet {
 		m.Distinct = w.distinct
 	}
 	for _, q := range reqs {
@@ -253,7 +273,7 @@ func (r *Runner) phase(env *acctest.Env, wd *tfcli.Workdir, w workload, phase st
 	if res.Err != nil {
 		m.Errors = max(1, countErrors(res.Stdout+res.Stderr))
 		var exit *exec.ExitError
-		if phase == PhasePlan && errors.As(res.Err, &exit) && exit.ExitCode() == 2 {
+		if (phase == PhasePlan || phase == PhasePlanQuiet) && errors.As(res.Err, &exit) && exit.ExitCode() == 2 {
 			m.Errors = 1 // -detailed-exitcode: the plan has changes
 		}
 		m.Output = res.Stdout + res.Stderr

@@ -12,7 +12,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Plot draws seconds against N for each kind, one panel per phase, as SVG.
+// Plot draws seconds against N for each kind, one panel per phase (two
+// rows of two), as SVG.
 func Plot(res *Results) ([]byte, error) {
 	img := vgsvg.New(plotWidth, plotHeight)
 	if err := drawPlot(res, draw.New(img)); err != nil {
@@ -26,18 +27,22 @@ func Plot(res *Results) ([]byte, error) {
 }
 
 const (
-	plotWidth  = 36 * vg.Centimeter
-	plotHeight = 12 * vg.Centimeter
+	plotWidth  = 26 * vg.Centimeter
+	plotHeight = 20 * vg.Centimeter
 )
 
 func drawPlot(res *Results, dc draw.Canvas) error {
-	phases := []string{PhaseApply, PhasePlan, PhaseDestroy}
-	row := make([]*plot.Plot, len(phases))
-	for i, phase := range phases {
+	const cols = 2
+	rows := make([][]*plot.Plot, (len(allPhases)+cols-1)/cols)
+	for i := range rows {
+		rows[i] = make([]*plot.Plot, cols)
+	}
+	for i, phase := range allPhases {
 		p := plot.New()
 		p.Title.Text = "terraform " + phase
 		p.X.Label.Text = "N resources"
 		p.Y.Label.Text = "seconds"
+		p.Title.Padding = 2 * vg.Millimeter
 		var lines []any
 		for _, kind := range []string{KindRules, KindAssociations, KindFloor} {
 			var pts plotter.XYs
@@ -55,13 +60,17 @@ func drawPlot(res *Results, dc draw.Canvas) error {
 		}
 		p.Y.Min = 0
 		p.Legend.Top, p.Legend.Left = true, true
-		row[i] = p
+		rows[i/cols][i%cols] = p
 	}
-	tiles := draw.Tiles{Rows: 1, Cols: len(phases), PadX: 8 * vg.Millimeter, PadY: 4 * vg.Millimeter,
+	tiles := draw.Tiles{Rows: len(rows), Cols: cols, PadX: 8 * vg.Millimeter, PadY: 4 * vg.Millimeter,
 		PadTop: 4 * vg.Millimeter, PadBottom: 4 * vg.Millimeter, PadLeft: 4 * vg.Millimeter, PadRight: 4 * vg.Millimeter}
-	canvases := plot.Align([][]*plot.Plot{row}, tiles, dc)
-	for i, p := range row {
-		p.Draw(canvases[0][i])
+	canvases := plot.Align(rows, tiles, dc)
+	for i, row := range rows {
+		for j, p := range row {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
 	}
 	return nil
 }
