@@ -9,6 +9,7 @@ package bench
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -108,7 +109,7 @@ type Measurement struct {
 	// empty counts as one).
 	Errors int
 	// Output is terraform's output when Errors > 0, for the log.
-	Output string
+	Output string `json:",omitempty"`
 	// Present is how many of the workload's memberships or rules the
 	// emulator holds after the command (-1: not counted).
 	Present int
@@ -321,10 +322,17 @@ func sortedActions(byAction map[string]int) []string {
 	return keys
 }
 
-// WriteFiles writes the report and the plot into dir: RESULTS.md and
-// results.svg.
+// WriteFiles writes the report, the plot and the raw measurements into dir:
+// RESULTS.md, results.svg and results.json.
 func WriteFiles(dir string, res *Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, DataFile), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
 	svg, err := Plot(res)
@@ -341,4 +349,5 @@ func WriteFiles(dir string, res *Results) error {
 const (
 	ReportFile = "RESULTS.md"
 	PlotFile   = "results.svg"
+	DataFile   = "results.json"
 )

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -90,6 +91,18 @@ func TestBenchSmoke(t *testing.T) {
 		}
 	}
 	checkSVG(t, filepath.Join(dir, PlotFile))
+
+	raw, err := os.ReadFile(filepath.Join(dir, DataFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Results
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatalf("%s: %s", DataFile, err)
+	}
+	if len(back.Measurements) != len(res.Measurements) || back.Machine.Cores != res.Machine.Cores {
+		t.Errorf("%s holds %d measurements (%d cores), want %d (%d)", DataFile, len(back.Measurements), back.Machine.Cores, len(res.Measurements), res.Machine.Cores)
+	}
 }
 
 // checkMeasurements: every phase of every workload was measured without

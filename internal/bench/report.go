@@ -21,7 +21,8 @@ func Markdown(res *Results) string {
 
 	p("# Benchmark results\n\n")
 	p("Written by `make bench` (`internal/bench`); run it again rather than editing this file. ")
-	p("Every number below was measured in one run; nothing in it is a pass/fail threshold.\n\n")
+	p("Every number below was measured in one run; nothing in it is a pass/fail threshold. ")
+	p("The raw measurements are in [%s](%s).\n\n", DataFile, DataFile)
 	p("## Machine\n\n")
 	p("| | |\n|---|---|\n")
 	p("| Date | %s |\n", m.Date.Format("2006-01-02 15:04 UTC"))
