@@ -18,8 +18,8 @@ func init() {
 	actions["ecs"]["DescribeNetworkInterfaceAttribute"] = describeNetworkInterfaceAttribute
 }
 
-// maxGroupsPerMember is ECS's default quota of groups per instance or ENI.
-const maxGroupsPerMember = 5
+// defaultGroupQuota is ECS's default quota of groups per instance or ENI.
+const defaultGroupQuota = 5
 
 var (
 	instanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
@@ -32,6 +32,15 @@ type member struct {
 	eni      *NetworkInterface
 	region   string
 	groups   *[]string
+	quota    int // the member's GroupQuota
+}
+
+// groupQuota is how many groups the member may be in.
+func (m *member) groupQuota() int {
+	if m.quota > 0 {
+		return m.quota
+	}
+	return defaultGroupQuota
 }
 
 // resolveMember checks the parameters both write actions share and finds the
@@ -61,13 +70,13 @@ func resolveMember(s *State, rq *Request) (*member, *Error) {
 			return nil, Errorf(http.StatusNotFound, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
 		}
 		m.instance.observe()
-		m.region, m.groups = m.instance.RegionID, &m.instance.SecurityGroupIDs
+		m.region, m.groups, m.quota = m.instance.RegionID, &m.instance.SecurityGroupIDs, m.instance.GroupQuota
 	} else {
 		m.eni = s.networkInterface(rq.Region, eniID)
 		if m.eni == nil {
 			return nil, Errorf(http.StatusNotFound, "InvalidEniId.NotFound", "The specified EniId %q is not found.", eniID)
 		}
-		m.groups = &m.eni.SecurityGroupIDs
+		m.groups, m.quota = &m.eni.SecurityGroupIDs, m.eni.GroupQuota
 	}
 	g := s.securityGroup(m.region, groupID)
 	if g == nil {
@@ -132,7 +141,7 @@ func joinSecurityGroup(s *State, rq *Request) (map[string]any, *Error) {
 		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.AlreadyInSecurityGroup", "The specified instance is already in the specified security group.")
 	case g.VpcID != "" && vpc != "" && g.VpcID != vpc:
 		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.MismatchSecurityGroup", "The specified security group and the instance are not in the same VPC.")
-	case len(*m.groups) >= maxGroupsPerMember:
+	case len(*m.groups) >= m.groupQuota():
 		return nil, Errorf(http.StatusBadRequest, "InstanceSecurityGroupLimitExceeded", "Exceeding the allowed amount of security groups that an instance can be in.")
 	}
 	*m.groups = append(*m.groups, groupID)

@@ -3,6 +3,7 @@ package alicloud
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -193,5 +194,29 @@ func TestDescribeMembershipShapes(t *testing.T) {
 	}
 	if eni.NetworkInterfaceId != "eni-a" || eni.InstanceId != "i-a" || eni.Status != "InUse" || eni.Type != "Secondary" || !slices.Equal(eni.SecurityGroupIds.SecurityGroupId, []string{"sg-a"}) {
 		t.Errorf("DescribeNetworkInterfaceAttribute: %+v", eni)
+	}
+}
+
+// A member's GroupQuota replaces the default quota of 5 (an account whose
+// quota was raised): the sixth group joins, the seventh is over the quota.
+func TestJoinSecurityGroupRaisedQuota(t *testing.T) {
+	_, c, call := membershipFixture(t)
+	c.Mutate(func(s *State) {
+		s.SecurityGroups = append(s.SecurityGroups, SecurityGroup{ID: "sg-x5", RegionID: testRegion})
+		s.Instances = append(s.Instances, Instance{ID: "i-raised", RegionID: testRegion, Status: "Running", GroupQuota: 6,
+			SecurityGroupIDs: []string{"sg-default", "sg-x1", "sg-x2", "sg-x3", "sg-x4"}})
+		s.NetworkInterfaces = append(s.NetworkInterfaces, NetworkInterface{ID: "eni-raised", RegionID: testRegion, Type: "Secondary", Status: "Available", GroupQuota: 6,
+			SecurityGroupIDs: []string{"sg-default", "sg-x1", "sg-x2", "sg-x3", "sg-x4"}})
+	})
+	for _, member := range []map[string]string{{"InstanceId": "i-raised"}, {"NetworkInterfaceId": "eni-raised"}} {
+		join := func(group string) error {
+			p := maps.Clone(member)
+			p["SecurityGroupId"] = group
+			return call("JoinSecurityGroup", p)
+		}
+		if err := join("sg-x5"); err != nil {
+			t.Fatalf("%v: sixth group under a quota of 6: %s", member, err)
+		}
+		wantCode(t, join("sg-web"), 400, "InstanceSecurityGroupLimitExceeded")
 	}
 }

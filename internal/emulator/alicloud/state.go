@@ -61,6 +61,10 @@ type Instance struct {
 	SecurityGroupIDs []string `json:"security_group_ids"`
 	// LockedForSecurity makes membership changes fail with InstanceLockedForSecurity.
 	LockedForSecurity bool `json:"locked_for_security,omitempty"`
+	// GroupQuota is how many groups the instance may be in (an account whose
+	// quota was raised, as benchmarks with many memberships per instance
+	// need); 0 means ECS's default of 5.
+	GroupQuota int `json:"group_quota,omitempty"`
 }
 
 // NetworkInterface is an elastic network interface (ENI).
@@ -74,6 +78,8 @@ type NetworkInterface struct {
 	SecurityGroupIDs []string `json:"security_group_ids"`
 	// ServiceManaged ENIs belong to a cloud product; users may not change them.
 	ServiceManaged bool `json:"service_managed,omitempty"`
+	// GroupQuota is how many groups the ENI may be in; 0 means ECS's default of 5.
+	GroupQuota int `json:"group_quota,omitempty"`
 }
 
 // Clone returns a deep copy.
