@@ -20,6 +20,9 @@ func main() {
 	if err := restartWithoutSDKDebug(); err != nil {
 		log.Fatal(err.Error())
 	}
+	if err := quietSDKLogsFromEnv(); err != nil {
+		log.Fatal(err.Error())
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/secgroup/secgroup",

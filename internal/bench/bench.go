@@ -30,17 +30,7 @@ const (
 	PhaseApply   = "apply"
 	PhasePlan    = "plan"
 	PhaseDestroy = "destroy"
-	// PhasePlanQuiet is the plan again with the plugin SDK's own trace logs
-	// off (quietSDK): the provider's gRPC servers log every call at trace
-	// level and terraform parses and drops those lines unless TF_LOG asks for
-	// them, which costs both processes CPU.
-	PhasePlanQuiet = "plan, SDK logs off"
 )
-
-// quietSDK turns off the logs of terraform-plugin-go and
-// terraform-plugin-framework in the provider process (terraform passes its
-// environment on to it).
-var quietSDK = []string{"TF_LOG_SDK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_SDK_FRAMEWORK=OFF"}
 
 // Workload kinds.
 const (
@@ -169,7 +159,7 @@ func (r *Runner) Run(s Suite) *Results {
 		add(r.Workload(associationsWorkload(KindAssociations, n, s, nil))...)
 	}
 	if s.ThrottledN > 0 {
-		add(r.Workload(associationsWorkload(KindThrottled, s.ThrottledN, s, &throttledSettings))...)
+		add(r.Workload(associationsWorkload(KindThrottled, s.ThrottledN, s, new(throttledSettings(s.ThrottleQPS))))...)
 	}
 	if s.ForceDeleteInstances > 0 {
 		add(r.Workload(forceDeleteWorkload(s))...)
@@ -194,8 +184,6 @@ type workload struct {
 	beforeDestroy func(t testing.TB, env *acctest.Env)
 	// phases to measure; nil means apply, plan, destroy.
 	phases []string
-	// quietPlan adds PhasePlanQuiet after the plan.
-	quietPlan bool
 }
 
 // Workload runs one workload and returns its measurements. A phase that
@@ -230,15 +218,12 @@ func (r *Runner) Workload(w workload) []Measurement {
 		if m.Errors > 0 {
 			r.Logf("%s %s: terraform reported errors:\n%s", w.kind, phase, m.Output)
 		}
-		if measure[phase] || phase == PhasePlanQuiet {
+		if measure[phase] {
 			out = append(out, m)
 		}
 	}
 	run(PhaseApply, nil, "apply", "-auto-approve", "-input=false")
 	run(PhasePlan, nil, "plan", "-detailed-exitcode", "-input=false")
-	if w.quietPlan {
-		run(PhasePlanQuiet, quietSDK, "plan", "-detailed-exitcode", "-input=false")
-	}
 	if w.beforeDestroy != nil {
 		w.beforeDestroy(t, env)
 	}
@@ -257,7 +242,7 @@ func (r *Runner) phase(env *acctest.Env, wd *tfcli.Workdir, w workload, phase st
 	reqs := env.Emulator.Requests()
 
 	m := Measurement{Kind: w.kind, N: w.n, Phase: phase, Elapsed: res.Elapsed, CPU: cpu, ByAction: map[string]int{}, ThrottledByAction: map[string]int{}, Present: -1}
-	if phase == PhasePlan || phase == PhasePlanQuiet {
+	if phase == PhasePlan {
 		m.Distinct = w.distinct
 	}
 	for _, q := range reqs {
@@ -274,7 +259,7 @@ func (r *Runner) phase(env *acctest.Env, wd *tfcli.Workdir, w workload, phase st
 	if res.Err != nil {
 		m.Errors = max(1, countErrors(res.Stdout+res.Stderr))
 		var exit *exec.ExitError
-		if (phase == PhasePlan || phase == PhasePlanQuiet) && errors.As(res.Err, &exit) && exit.ExitCode() == 2 {
+		if phase == PhasePlan && errors.As(res.Err, &exit) && exit.ExitCode() == 2 {
 			m.Errors = 1 // -detailed-exitcode: the plan has changes
 		}
 		m.Output = res.Stdout + res.Stderr

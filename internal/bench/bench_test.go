@@ -82,7 +82,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| 4 | rules | plan |", "| 4 | rules | plan, SDK logs off |", "| 4 | associations | apply |", "| 4 | terraform_data | destroy |",
+		"| 4 | rules | plan |", "| 4 | associations | apply |", "| 4 | terraform_data | destroy |",
 		"## Under a 2 requests/second throttle", "## Force delete of a Tencent group bound to 150 instances",
 		"](" + PlotFile + ")",
 	} {
@@ -147,7 +147,7 @@ func checkMeasurements(t *testing.T, res *Results) {
 			t.Errorf("%s: %d memberships or rules in the emulator afterwards, want %d", name, m.Present, want)
 		}
 	}
-	for kind, phases := range map[string]int{KindFloor: 4, KindRules: 4, KindAssociations: 4, KindThrottled: 3, KindForceDelete: 1} {
+	for kind, phases := range map[string]int{KindFloor: 3, KindRules: 3, KindAssociations: 3, KindThrottled: 3, KindForceDelete: 1} {
 		if seen[kind] != phases {
 			t.Errorf("%d %s measurements, want %d", seen[kind], kind, phases)
 		}
@@ -159,7 +159,7 @@ func checkMeasurements(t *testing.T, res *Results) {
 	}
 }
 
-func isPlan(phase string) bool { return phase == PhasePlan || phase == PhasePlanQuiet }
+func isPlan(phase string) bool { return phase == PhasePlan }
 
 func sum(m map[string]int) int {
 	n := 0
@@ -200,18 +200,18 @@ func checkSVG(t *testing.T, path string) {
 	}
 }
 
-// The throttled workload's settings land in the blocks they name.
-func TestProviderSettingsApply(t *testing.T) {
-	config := "provider \"secgroup\" {\n  max_retries = 20\n  huaweicloud {\n    region = \"r\"\n  }\n  alicloud {\n    region = \"r\"\n  }\n}\n"
-	got := providerSettings{BlockLines: map[string]string{
-		"":         "x = 1",
-		"alicloud": "rate_limits = { ecs = 20 }",
-	}}.apply(config)
-	want := "provider \"secgroup\" {\n  x = 1\n  max_retries = 20\n  huaweicloud {\n    region = \"r\"\n  }\n  alicloud {\n    rate_limits = { ecs = 20 }\n    region = \"r\"\n  }\n}\n"
-	if got != want {
-		t.Fatalf("got\n%s\nwant\n%s", got, want)
+// The throttled workload paces every service it calls at the emulator's
+// rate, and its settings reach the provider block.
+func TestThrottledSettings(t *testing.T) {
+	s := throttledSettings(7)
+	for cloud, services := range map[string][]string{"huaweicloud": {"ecs", "vpc", "iam"}, "alicloud": {"ecs", "ens"}} {
+		for _, svc := range services {
+			if got := s.RateLimits[cloud][svc]; got != 7 {
+				t.Errorf("%s %s: rate limit %v, want 7", cloud, svc, got)
+			}
+		}
 	}
-	if got := (providerSettings{}).apply(config); got != config {
-		t.Fatalf("no lines changed the configuration:\n%s", got)
+	if want := "`rate_limits = { ecs = 7, ens = 7 }` in alicloud"; !strings.Contains(s.String(), want) {
+		t.Errorf("%q does not say %q", s.String(), want)
 	}
 }

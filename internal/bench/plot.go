@@ -27,12 +27,12 @@ func Plot(res *Results) ([]byte, error) {
 }
 
 const (
-	plotWidth  = 26 * vg.Centimeter
-	plotHeight = 20 * vg.Centimeter
+	plotWidth  = 33 * vg.Centimeter
+	plotHeight = 11 * vg.Centimeter
 )
 
 func drawPlot(res *Results, dc draw.Canvas) error {
-	const cols = 2
+	cols := len(allPhases) // one row: apply, plan, destroy
 	rows := make([][]*plot.Plot, (len(allPhases)+cols-1)/cols)
 	for i := range rows {
 		rows[i] = make([]*plot.Plot, cols)

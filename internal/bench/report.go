@@ -11,7 +11,7 @@ import (
 const planRatioTarget = 1.5
 
 // allPhases in the order they run.
-var allPhases = []string{PhaseApply, PhasePlan, PhasePlanQuiet, PhaseDestroy}
+var allPhases = []string{PhaseApply, PhasePlan, PhaseDestroy}
 
 // Markdown renders the report.
 func Markdown(res *Results) string {
@@ -48,9 +48,9 @@ func Markdown(res *Results) string {
 	p("at the largest N: the Alibaba instances are seeded with a raised `group_quota`, ECS's default being 5; ")
 	p("the emulated Huawei servers and ports have no limit).\n")
 	p("- **terraform_data**: N `terraform_data` resources, terraform's own floor: no provider, no API call.\n")
-	p("- **%s** is the same plan again with the plugin SDK's trace logs off in the provider process ", PhasePlanQuiet)
-	p("(`%s`). Terraform's plugin protocol has the provider log every call at trace level; terraform parses and ", strings.Join(quietSDK, " "))
-	p("drops those lines unless `TF_LOG` asks for them, which costs CPU in both processes.\n")
+	p("- The provider turns the plugin SDK's own per-call trace logs off unless `TF_LOG` or `TF_LOG_PROVIDER` ")
+	p("asks for logs (`main.go`): terraform would parse and drop every line, which cost about half the CPU of a ")
+	p("plan of 1,000 rules.\n")
 	p("- **CPU** is the CPU time of terraform and the provider process together (the emulator runs elsewhere).\n")
 	p("- **distinct objects** is the refresh target: the groups (rules) or servers, ports and instances ")
 	p("(associations) the plan's resources read. A provider that reads each object once per refresh makes that ")
@@ -111,13 +111,6 @@ func writeTargets(b *strings.Builder, res *Results) {
 			ratio := m.Seconds() / floor
 			p("| Plan of %d rules ≤ %.1f× the terraform_data floor | %.2f s vs %.2f s: %.2f× | %s |\n",
 				n, planRatioTarget, m.Seconds(), floor, ratio, verdict(m.Errors == 0 && ratio <= planRatioTarget))
-		}
-		m, ok = res.Find(KindRules, n, PhasePlanQuiet)
-		floor, fok = floorSeconds(res, n, PhasePlanQuiet)
-		if ok && fok {
-			ratio := m.Seconds() / floor
-			p("| The same, SDK logs off (not what users get by default) | %.2f s vs %.2f s: %.2f× | %s |\n",
-				m.Seconds(), floor, ratio, verdict(m.Errors == 0 && ratio <= planRatioTarget))
 		}
 	}
 	for _, m := range res.Measurements {
@@ -180,7 +173,7 @@ func writeThrottled(b *strings.Builder, res *Results) {
 	p("## Under a %g requests/second throttle\n\n", qps)
 	p("The emulator answers with each cloud's throttling error beyond %g requests per second (a token bucket per ", qps)
 	p("cloud and action, on every service), on top of the %d ms latency. The provider runs with the ", res.Suite.LatencyMS)
-	p("settings in `internal/bench/settings.go` (%s). ", describeSettings(throttledSettings))
+	p("settings in `internal/bench/settings.go` (%s). ", throttledSettings(qps))
 	p("Lower bounds on the time: N/QPS (one call per association), the answered calls at %g per second through ", qps)
 	p("one shared bucket, and the busiest action's answered calls at %g per second, the bound that applies to the ", qps)
 	p("emulator's buckets per action.\n\n")
@@ -198,26 +191,6 @@ func writeThrottled(b *strings.Builder, res *Results) {
 			m.Errors, float64(m.N)/qps, float64(answered)/qps, float64(busiestCalls)/qps, busiest)
 	}
 	p("\n")
-}
-
-func describeSettings(s providerSettings) string {
-	parts := []string{fmt.Sprintf("`max_retries = %d`", s.MaxRetries)}
-	blocks := make([]string, 0, len(s.BlockLines))
-	for k := range s.BlockLines {
-		blocks = append(blocks, k)
-	}
-	slices.Sort(blocks)
-	for _, k := range blocks {
-		where := "provider"
-		if k != "" {
-			where = k
-		}
-		parts = append(parts, fmt.Sprintf("`%s` in %s", strings.Join(strings.Fields(s.BlockLines[k]), " "), where))
-	}
-	if len(s.BlockLines) == 0 {
-		parts = append(parts, "no client-side rate limit set")
-	}
-	return strings.Join(parts, ", ")
 }
 
 func writeForceDelete(b *strings.Builder, res *Results) {

@@ -1,55 +1,53 @@
 package bench
 
-import "strings"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
+)
 
 // throttledSettings is the one place that sets the provider up for the
-// throttled workload (associations under an emulator rate limit of
-// Suite.ThrottleQPS requests per second per action).
-//
-// Today the provider has only max_retries for it, so the workload leans on
-// retries with backoff. Once the provider has rate_limits, pace every
-// service at the emulator's rate here, for example:
-//
-//	BlockLines: map[string]string{
-//		"huaweicloud": `rate_limits = { ecs = 20, vpc = 20, iam = 20 }`,
-//		"alicloud":    `rate_limits = { ecs = 20, ens = 20 }`,
-//	},
-var throttledSettings = providerSettings{
-	MaxRetries: 20,
+// throttled workload (associations under an emulator rate limit of qps
+// requests per second per action): every service the workload calls is
+// paced at that rate on our side, so the apply stays under the quota
+// instead of bouncing off it, and max_retries stays at its default.
+func throttledSettings(qps float64) providerSettings {
+	return providerSettings{
+		MaxRetries: 5,
+		RateLimits: map[string]map[string]float64{
+			"huaweicloud": {"ecs": qps, "vpc": qps, "iam": qps},
+			"alicloud":    {"ecs": qps, "ens": qps},
+		},
+	}
 }
 
-// providerSettings are settings added to acctest's provider block.
+// providerSettings are the provider block's max_retries and each cloud
+// block's rate_limits (cloud -> service -> requests per second).
 type providerSettings struct {
 	MaxRetries int
-	// BlockLines are added at the top of a block of the provider
-	// configuration: "" is the provider block itself, "huaweicloud",
-	// "alicloud" and "tencentcloud" its cloud blocks.
-	BlockLines map[string]string
+	RateLimits map[string]map[string]float64
 }
 
-// apply adds BlockLines to a provider configuration as
-// acctest.AllCloudsProviderConfig writes it (one block opening per line).
-func (p providerSettings) apply(config string) string {
-	if len(p.BlockLines) == 0 {
-		return config
-	}
-	lines := strings.Split(config, "\n")
-	out := make([]string, 0, len(lines)+len(p.BlockLines))
-	for _, line := range lines {
-		out = append(out, line)
-		trimmed := strings.TrimSpace(line)
-		for block, extra := range p.BlockLines {
-			opening := block + " {"
-			if block == "" {
-				opening = `provider "secgroup" {`
-			}
-			if trimmed == opening {
-				indent := line[:len(line)-len(strings.TrimLeft(line, " "))] + "  "
-				for l := range strings.SplitSeq(strings.TrimSpace(extra), "\n") {
-					out = append(out, indent+strings.TrimSpace(l))
-				}
-			}
+// config is the provider block for env with these settings.
+func (p providerSettings) config(env *acctest.Env) string {
+	return env.AllCloudsProviderConfigWith(p.MaxRetries, p.RateLimits)
+}
+
+// String describes the settings for the report.
+func (p providerSettings) String() string {
+	parts := []string{fmt.Sprintf("`max_retries = %d`", p.MaxRetries)}
+	for _, cloud := range slices.Sorted(maps.Keys(p.RateLimits)) {
+		var kv []string
+		for _, svc := range slices.Sorted(maps.Keys(p.RateLimits[cloud])) {
+			kv = append(kv, fmt.Sprintf("%s = %v", svc, p.RateLimits[cloud][svc]))
 		}
+		parts = append(parts, fmt.Sprintf("`rate_limits = { %s }` in %s", strings.Join(kv, ", "), cloud))
 	}
-	return strings.Join(out, "\n")
+	if len(p.RateLimits) == 0 {
+		parts = append(parts, "no client-side rate limit set")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -30,9 +30,8 @@ func latency(ms int) []emulator.FaultRule {
 // provider and no API call.
 func floorWorkload(n int) workload {
 	return workload{
-		kind:      KindFloor,
-		n:         n,
-		quietPlan: true, // no provider: the same as the plan, measured again for the ratio
+		kind: KindFloor,
+		n:    n,
 		setup: func(testing.TB, *acctest.Env) string {
 			return fmt.Sprintf(`
 resource "terraform_data" "r" {
@@ -51,11 +50,10 @@ func rulesWorkload(n int, s Suite) workload {
 	gENS, gECS := s.RuleGroups/2, s.RuleGroups-s.RuleGroups/2
 	var ens, ecs []string
 	return workload{
-		kind:      KindRules,
-		n:         n,
-		quietPlan: true,
-		distinct:  min(gENS, nENS) + min(gECS, nECS),
-		faults:    latency(s.LatencyMS),
+		kind:     KindRules,
+		n:        n,
+		distinct: min(gENS, nENS) + min(gECS, nECS),
+		faults:   latency(s.LatencyMS),
 		setup: func(t testing.TB, env *acctest.Env) string {
 			ens, ecs = env.AliEnsGroups(t, gENS), env.AliEcsGroups(t, gECS)
 			return acctest.ConfigCompose(tfcli.ProviderBlock, env.AllCloudsProviderConfig(defaultMaxRetries),
@@ -140,16 +138,15 @@ func associationsWorkload(kind string, n int, s Suite, settings *providerSetting
 	}
 	var f associationFixtures
 	return workload{
-		kind:      kind,
-		n:         n,
-		quietPlan: settings == nil,
-		distinct:  distinct,
-		faults:    faults,
+		kind:     kind,
+		n:        n,
+		distinct: distinct,
+		faults:   faults,
 		setup: func(t testing.TB, env *acctest.Env) string {
 			f = seedAssociations(env, members, groups)
 			provider := env.AllCloudsProviderConfig(maxRetries)
 			if settings != nil {
-				provider = settings.apply(provider)
+				provider = settings.config(env)
 			}
 			return acctest.ConfigCompose(tfcli.ProviderBlock, provider, fmt.Sprintf(`
 locals {
