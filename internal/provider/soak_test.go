@@ -23,11 +23,12 @@ import (
 
 // soakMaxRetries: with the faults below an attempt fails with probability
 // p = 1 - (1-0.30)(1-0.10)(1-0.05) = 0.4015 (the rates roll independently; a
-// throttle wins over a 5xx, a 5xx over a drop). An operation gives up only
-// after max_retries+1 failures in a row: p^26 = 5.1e-11 for 25 retries. The
-// default soak makes about 10^4 retry loops (apply, refreshes, destroy), so
-// the chance that any of them gives up is about 5e-7 per run; for
-// SECGROUP_SOAK_N=1000 about 3e-6.
+// throttle wins over a 5xx, a 5xx over a drop). A call gives up only after
+// max_retries+1 failures in a row: p^26 = 5.0e-11 with 25 retries. The soak
+// of 200 resources runs about 2,000 retry loops (one per answered call), so
+// the chance that any of them gives up is about 1e-7 per run; at
+// SECGROUP_SOAK_N=1000, about 10,000 loops, 5e-7. (The backoff, capped at
+// 10 s, keeps even 25 retries within the resources' 5-minute timeouts.)
 const soakMaxRetries = 25
 
 // soakWriteActions are the write actions of the soak, by cloud and service.
@@ -51,7 +52,7 @@ var soakWriteActions = []struct{ cloud, service, action string }{
 }
 
 // soakForcedDrops is how many of the first calls of each write action lose
-// their answer: P(none of them shows) = 0.37^2 = 0.14.
+// their answer: the chance that neither shows is 0.37^2 = 0.14.
 const soakForcedDrops = 2
 
 // soakFaults inject, on every service of every cloud, 30% throttling answers,
