@@ -37,8 +37,8 @@ const soakMaxRetries = 25
 // only those the 5% happen to land on. (Not all: a forced drop shows only
 // when the random rule neither throttles nor fails the same call, p = 0.63;
 // forcing more concentrates the drops on the few calls of a phase and leaves
-// one resource backing off for a minute. Each action's lost-answer path has
-// its own focused test beside its resource.)
+// one resource backing off for a minute. Each of these actions' lost-answer
+// paths has its own focused test beside its resource (TestAcc*_lost*).)
 var soakWriteActions = []struct{ cloud, service, action string }{
 	{"huaweicloud", "ecs", "addSecurityGroup"}, {"huaweicloud", "ecs", "removeSecurityGroup"},
 	{"huaweicloud", "vpc", "AddSecurityGroups"}, {"huaweicloud", "vpc", "RemoveSecurityGroups"},
