@@ -32,7 +32,7 @@ func Markdown(res *Results) string {
 	p("| Go | %s |\n", m.Go)
 	p("| Terraform | %s |\n", orUnknown(m.Terraform))
 	p("| Load average at start | %s |\n\n", orUnknown(m.LoadAvg))
-	p("The machine is shared: other work ran on the same cores during the run, so the seconds are noisy; ")
+	p("The load average above says how much else ran on the same cores: the seconds are noisy; ")
 	p("the API call counts are not.\n\n")
 
 	p("## Setup\n\n")
