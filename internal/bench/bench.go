@@ -37,8 +37,11 @@ const (
 	KindRules        = "rules"
 	KindAssociations = "associations"
 	KindFloor        = "terraform_data"
-	KindThrottled    = "associations, throttled"
-	KindForceDelete  = "tencent force delete"
+	// KindPluginFloor is N resources of the smallest plugin provider
+	// (floorprovider): the plugin protocol's own cost, no API call.
+	KindPluginFloor = "plugin floor"
+	KindThrottled   = "associations, throttled"
+	KindForceDelete = "tencent force delete"
 )
 
 // Suite sizes one run. FullSuite is `make bench`; the smoke test runs a
@@ -130,6 +133,8 @@ func (r *Results) Find(kind string, n int, phase string) (Measurement, bool) {
 type Runner struct {
 	T           testing.TB
 	ProviderDir string
+	// FloorDir holds the floor provider's binary (KindPluginFloor).
+	FloorDir string
 	// Logf reports progress (t.Logf).
 	Logf func(format string, args ...any)
 	// Timeout bounds one terraform command.
@@ -146,7 +151,11 @@ func NewRunner(t testing.TB) *Runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Runner{T: t, ProviderDir: dir, Logf: t.Logf, Timeout: 30 * time.Minute}
+	floorDir, err := tfcli.BuildPlugin("./internal/bench/floorprovider", "terraform-provider-floor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Runner{T: t, ProviderDir: dir, FloorDir: floorDir, Logf: t.Logf, Timeout: 30 * time.Minute}
 }
 
 // Run runs every workload of the suite, in order, and returns the results.
@@ -155,6 +164,7 @@ func (r *Runner) Run(s Suite) *Results {
 	add := func(ms ...Measurement) { res.Measurements = append(res.Measurements, ms...) }
 	for _, n := range s.Ns {
 		add(r.Workload(floorWorkload(n))...)
+		add(r.Workload(pluginFloorWorkload(n))...)
 		add(r.Workload(rulesWorkload(n, s))...)
 		add(r.Workload(associationsWorkload(KindAssociations, n, s, nil))...)
 	}
@@ -194,7 +204,10 @@ func (r *Runner) Workload(w workload) []Measurement {
 	env := acctest.NewEnv(t)
 	defer func() { _ = env.Emulator.Close() }()
 	config := w.setup(t, env)
-	wd, err := tfcli.NewWorkdir(t.TempDir(), r.ProviderDir)
+	wd, err := tfcli.NewWorkdirOverrides(t.TempDir(), map[string]string{
+		tfcli.ProviderSource: r.ProviderDir,
+		floorSource:          r.FloorDir,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

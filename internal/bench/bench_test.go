@@ -127,7 +127,7 @@ func checkMeasurements(t *testing.T, res *Results) {
 			}
 		}
 		switch {
-		case m.Kind == KindFloor:
+		case m.Kind == KindFloor || m.Kind == KindPluginFloor:
 			if m.Calls != 0 {
 				t.Errorf("%s: %d API calls, want none", name, m.Calls)
 			}
@@ -147,7 +147,7 @@ func checkMeasurements(t *testing.T, res *Results) {
 			t.Errorf("%s: %d memberships or rules in the emulator afterwards, want %d", name, m.Present, want)
 		}
 	}
-	for kind, phases := range map[string]int{KindFloor: 3, KindRules: 3, KindAssociations: 3, KindThrottled: 3, KindForceDelete: 1} {
+	for kind, phases := range map[string]int{KindFloor: 3, KindPluginFloor: 3, KindRules: 3, KindAssociations: 3, KindThrottled: 3, KindForceDelete: 1} {
 		if seen[kind] != phases {
 			t.Errorf("%d %s measurements, want %d", seen[kind], kind, phases)
 		}

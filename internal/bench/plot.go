@@ -44,7 +44,7 @@ func drawPlot(res *Results, dc draw.Canvas) error {
 		p.Y.Label.Text = "seconds"
 		p.Title.Padding = 2 * vg.Millimeter
 		var lines []any
-		for _, kind := range []string{KindRules, KindAssociations, KindFloor} {
+		for _, kind := range []string{KindRules, KindAssociations, KindPluginFloor, KindFloor} {
 			var pts plotter.XYs
 			for _, n := range res.Suite.Ns {
 				if m, ok := res.Find(kind, n, phase); ok {

@@ -48,6 +48,9 @@ func Markdown(res *Results) string {
 	p("at the largest N: the Alibaba instances are seeded with a raised `group_quota`, ECS's default being 5; ")
 	p("the emulated Huawei servers and ports have no limit).\n")
 	p("- **terraform_data**: N `terraform_data` resources, terraform's own floor: no provider, no API call.\n")
+	p("- **plugin floor**: N resources of the smallest plugin provider (`internal/bench/floorprovider`: one input, ")
+	p("no API call, on terraform-plugin-framework like this provider): what any plugin provider pays for the plugin ")
+	p("protocol, which the built-in `terraform_data` does not.\n")
 	p("- The provider turns the plugin SDK's own per-call trace logs off unless `TF_LOG` or `TF_LOG_PROVIDER` ")
 	p("asks for logs (`main.go`): terraform would parse and drop every line, which cost about half the CPU of a ")
 	p("plan of 1,000 rules.\n")
@@ -123,6 +126,12 @@ func writeTargets(b *strings.Builder, res *Results) {
 			ratio := m.Seconds() / floor
 			p("| Plan of %d rules ≤ %.1f× the terraform_data floor | %.2f s vs %.2f s: %.2f× | %s |\n",
 				n, planRatioTarget, m.Seconds(), floor, ratio, verdict(m.Errors == 0 && ratio <= planRatioTarget))
+			if pf, ok := res.Find(KindPluginFloor, n, PhasePlan); ok && pf.Errors == 0 {
+				p("| (for scale) the plugin floor: %d resources of a provider with no API call, against terraform_data | %.2f s vs %.2f s: %.2f× | |\n",
+					n, pf.Seconds(), floor, pf.Seconds()/floor)
+				p("| (for scale) plan of %d rules against the plugin floor | %.2f s vs %.2f s: %.2f× | |\n",
+					n, m.Seconds(), pf.Seconds(), m.Seconds()/pf.Seconds())
+			}
 		}
 	}
 	for _, m := range res.Measurements {
@@ -148,7 +157,7 @@ func writeMainTable(b *strings.Builder, res *Results) {
 	p("| N | Kind | Phase | Seconds | CPU s | API calls | Calls per resource | Distinct objects (refresh target) | Ratio to terraform_data | Errors |\n")
 	p("|--:|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, n := range res.Suite.Ns {
-		for _, kind := range []string{KindFloor, KindRules, KindAssociations} {
+		for _, kind := range []string{KindFloor, KindPluginFloor, KindRules, KindAssociations} {
 			for _, phase := range allPhases {
 				m, ok := res.Find(kind, n, phase)
 				if !ok {

@@ -43,6 +43,34 @@ resource "terraform_data" "r" {
 	}
 }
 
+// floorSource is the floor provider's registry address (floorprovider.Address).
+const floorSource = "registry.terraform.io/secgroup/floor"
+
+// pluginFloorWorkload is n resources of the floor provider: what any plugin
+// provider pays for n resources before its own code runs.
+func pluginFloorWorkload(n int) workload {
+	return workload{
+		kind: KindPluginFloor,
+		n:    n,
+		setup: func(testing.TB, *acctest.Env) string {
+			return fmt.Sprintf(`
+terraform {
+  required_providers {
+    floor = {
+      source = "secgroup/floor"
+    }
+  }
+}
+
+resource "floor_item" "r" {
+  count = %d
+  input = tostring(count.index)
+}
+`, n)
+		},
+	}
+}
+
 // rulesWorkload is n egress rules over s.RuleGroups groups: half of them
 // Alibaba ECS rules over half the groups, the rest ENS rules over the rest.
 func rulesWorkload(n int, s Suite) workload {

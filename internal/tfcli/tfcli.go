@@ -11,10 +11,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,35 +26,54 @@ import (
 const ProviderSource = "registry.terraform.io/secgroup/secgroup"
 
 var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
+	buildMu sync.Mutex
+	builds  = map[string]*build{}
 )
+
+type build struct {
+	once sync.Once
+	dir  string
+	err  error
+}
 
 // BuildProvider builds the provider binary once per process and returns the
 // directory that holds it. The directory lives for the process (test
 // binaries share one build across tests).
 func BuildProvider() (string, error) {
-	buildOnce.Do(func() {
+	return BuildPlugin(".", "terraform-provider-secgroup")
+}
+
+// BuildPlugin builds the main package pkg (relative to the module root) as
+// binary name, once per process and package, and returns the directory that
+// holds it.
+func BuildPlugin(pkg, name string) (string, error) {
+	buildMu.Lock()
+	b := builds[pkg]
+	if b == nil {
+		b = &build{}
+		builds[pkg] = b
+	}
+	buildMu.Unlock()
+	b.once.Do(func() {
 		root, err := moduleRoot()
 		if err != nil {
-			buildErr = err
+			b.err = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "secgroup-provider-")
+		dir, err := os.MkdirTemp("", name+"-")
 		if err != nil {
-			buildErr = err
+			b.err = err
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-secgroup"), ".")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)
+			b.err = fmt.Errorf("go build of %s: %w\n%s", pkg, err, out)
 			return
 		}
-		buildDir = dir
+		b.dir = dir
 	})
-	return buildDir, buildErr
+	return b.dir, b.err
 }
 
 // moduleRoot is the directory of go.mod, found from this source file.
@@ -93,12 +114,22 @@ type Workdir struct {
 // NewWorkdir makes dir a working directory whose terraform runs use the
 // provider binary in providerDir. extraEnv (KEY=VALUE) is added to every run.
 func NewWorkdir(dir, providerDir string, extraEnv ...string) (*Workdir, error) {
+	return NewWorkdirOverrides(dir, map[string]string{ProviderSource: providerDir}, extraEnv...)
+}
+
+// NewWorkdirOverrides is NewWorkdir for several providers: overrides maps a
+// provider's registry address to the directory of its binary.
+func NewWorkdirOverrides(dir string, overrides map[string]string, extraEnv ...string) (*Workdir, error) {
 	tf, err := Terraform()
 	if err != nil {
 		return nil, fmt.Errorf("terraform binary: %w", err)
 	}
+	var lines strings.Builder
+	for _, source := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&lines, "    %q = %q\n", source, overrides[source])
+	}
 	cliConfig := filepath.Join(dir, ".terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", ProviderSource, providerDir)
+	rc := "provider_installation {\n  dev_overrides {\n" + lines.String() + "  }\n  direct {}\n}\n"
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return nil, err
 	}
