@@ -174,7 +174,7 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 	}
 	scheme, host := c.endpoint(svc, region)
 	config := sdk.NewConfig()
-	config.AutoRetry = false // c.Do is the one retry policy
+	config.AutoRetry = false // c.DoPaced is the one retry policy
 	config.MaxRetryTime = 0
 	config.Scheme = scheme
 	config.Transport = boundTransport{ctx: ctx, base: c.transport}
@@ -187,7 +187,7 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 	return client, nil
 }
 
-// Call makes one RPC call through c.Do and decodes the JSON answer into out
+// Call makes one RPC call through c.DoPaced and decodes the JSON answer into out
 // (unless out is nil). Empty parameters are not sent; the SDK adds RegionId.
 func (c *Client) Call(ctx context.Context, svc, region, action string, params map[string]string, out any) error {
 	return c.CallAttempts(ctx, svc, region, action, params, out, nil)

@@ -26,7 +26,7 @@ const ReadTimeout = 60 * time.Second
 
 const connectTimeout = 10 * time.Second
 
-// Base is embedded by each cloud's Client for Region, Do and DoPaced.
+// Base is embedded by each cloud's Client for Region and DoPaced.
 type Base struct {
 	region string
 	policy retry.Policy
@@ -47,28 +47,18 @@ func (b Base) Region(resourceRegion string) string {
 	return b.region
 }
 
-// Do runs op with the shared retry policy. op turns the SDK error into an
-// *apierr.Error, whose class decides whether it is retried. Do does not pace:
-// an op that makes API calls makes them through DoPaced or waits with Wait.
-func (b Base) Do(ctx context.Context, op func(ctx context.Context, a retry.Attempt) error) error {
-	return retry.Do(ctx, b.policy, apierr.ClassOf, op)
-}
-
-// DoPaced runs one API call of service with the shared retry policy, waiting
-// for the service's rate limit before every attempt, retries included.
+// DoPaced runs one API call of service with the shared retry policy,
+// waiting for the service's rate limit before every attempt, retries
+// included. op turns the SDK error into an *apierr.Error, whose class decides
+// whether it is retried. It is the only way a client runs a call, so no call
+// can skip the pacing.
 func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.Context, a retry.Attempt) error) error {
-	return b.Do(ctx, func(ctx context.Context, a retry.Attempt) error {
-		if err := b.Wait(ctx, service); err != nil {
+	return retry.Do(ctx, b.policy, apierr.ClassOf, func(ctx context.Context, a retry.Attempt) error {
+		if err := b.limits.Wait(ctx, service); err != nil {
 			return err
 		}
 		return op(ctx, a)
 	})
-}
-
-// Wait blocks until one request to service may go out under its rate limit,
-// or ctx ends (an error that the retry loop does not retry).
-func (b Base) Wait(ctx context.Context, service string) error {
-	return b.limits.Wait(ctx, service)
 }
 
 // RateLimit returns the client-side limit of service and whether it has one.

@@ -21,7 +21,7 @@ func TestBaseRegion(t *testing.T) {
 	}
 }
 
-func TestBaseDo(t *testing.T) {
+func TestBaseDoPaced(t *testing.T) {
 	b := NewBase("r", retry.Policy{MaxRetries: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}, nil)
 	for _, tc := range []struct {
 		class retry.Class
@@ -34,7 +34,7 @@ func TestBaseDo(t *testing.T) {
 	} {
 		t.Run(tc.class.String(), func(t *testing.T) {
 			calls := 0
-			err := b.Do(context.Background(), func(_ context.Context, a retry.Attempt) error {
+			err := b.DoPaced(context.Background(), "svc", func(_ context.Context, a retry.Attempt) error {
 				calls++
 				if a.N != calls {
 					t.Errorf("attempt %d numbered %d", calls, a.N)
@@ -51,7 +51,7 @@ func TestBaseDo(t *testing.T) {
 	}
 
 	calls := 0
-	err := b.Do(context.Background(), func(context.Context, retry.Attempt) error {
+	err := b.DoPaced(context.Background(), "svc", func(context.Context, retry.Attempt) error {
 		if calls++; calls == 1 {
 			return &apierr.Error{Cloud: "test", Class: retry.Throttled}
 		}

@@ -150,7 +150,7 @@ func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
 	cp.HttpProfile.Scheme, cp.HttpProfile.Endpoint = c.endpoint(svc)
 	cp.HttpProfile.ReqTimeout = int(cloudclient.ReadTimeout / time.Second)
 	cp.Language = "en-US" // error messages are shown to the user
-	// c.Do is the one retry policy. The region breaker would also send calls
+	// c.DoPaced is the one retry policy. The region breaker would also send calls
 	// to ap-guangzhou.tencentcloudapi.com, past an endpoint override.
 	cp.NetworkFailureMaxRetries = 0
 	cp.RateLimitExceededMaxRetries = 0
@@ -161,19 +161,18 @@ func (c *Client) sdkClient(svc, region string) (*common.Client, error) {
 	return client, nil
 }
 
-// Call makes one API call (POST, JSON, TC3-HMAC-SHA256) through c.Do and
+// Call makes one API call (POST, JSON, TC3-HMAC-SHA256) through c.DoPaced and
 // decodes the answer's Response object into out (unless out is nil). params
 // is encoded with encoding/json; nil sends an empty object.
 func (c *Client) Call(ctx context.Context, svc, region, action string, params any, out any) error {
-	return c.Do(ctx, func(ctx context.Context, _ retry.Attempt) error {
+	return c.DoPaced(ctx, svc, func(ctx context.Context, _ retry.Attempt) error {
 		return c.Send(ctx, svc, region, action, params, out)
 	})
 }
 
-// Send makes one attempt of an API call, without retries, for callers that
-// run their own c.Do because a retry must first check what the lost attempt
-// did (CreateSecurityGroup has no idempotency token). Every attempt waits for
-// the service's rate limit.
+// Send makes one attempt of an API call, without retries or pacing, for
+// callers that run their own c.DoPaced because a retry must first check what
+// the lost attempt did (CreateSecurityGroup has no idempotency token).
 func (c *Client) Send(ctx context.Context, svc, region, action string, params any, out any) error {
 	client, err := c.sdkClient(svc, c.Region(region))
 	if err != nil {
@@ -184,9 +183,6 @@ func (c *Client) Send(ctx context.Context, svc, region, action string, params an
 		if body, err = json.Marshal(params); err != nil {
 			return fmt.Errorf("tencentcloud %s %s: encoding the parameters: %w", strings.ToUpper(svc), action, err)
 		}
-	}
-	if err := c.Wait(ctx, svc); err != nil {
-		return err
 	}
 	// A new request per attempt: each one gets a fresh timestamp, nonce and
 	// signature, and a context where the transport notes the answer's Retry-After.

@@ -232,7 +232,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	var id string
-	err = c.Do(ctx, func(ctx context.Context, attempt retry.Attempt) error {
+	err = c.DoPaced(ctx, "vpc", func(ctx context.Context, attempt retry.Attempt) error {
 		if attempt.AfterLostAnswer() {
 			found, err := findCreatedGroup(ctx, c, name, description, project, tags, existing)
 			if err != nil {
