@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tools/cli/build.sh terraform|tofu VERSION
+#
+# Builds a Terraform or OpenTofu CLI from the Go module proxy into ./bin and
+# prints the binary's path; a binary already there is reused. Terraform <= 1.11
+# installs with `go install`. Terraform >= 1.12 cannot (its go.mod replaces
+# nested modules that module zips omit): the module is copied, the nine
+# remote-state backends that live in those nested modules are dropped, and it
+# builds with -mod=mod. OpenTofu builds unpatched.
+set -euo pipefail
+
+tool="${1:?usage: build.sh terraform|tofu VERSION}"
+version="${2:?usage: build.sh terraform|tofu VERSION}"
+version="${version#v}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bin="$root/bin"
+out="$bin/$tool-$version"
+mkdir -p "$bin"
+export CHECKPOINT_DISABLE=1
+
+if [[ -x "$out" ]] && "$out" version 2>/dev/null | head -n 1 | grep -q "v$version\$"; then
+	echo "$out"
+	exit 0
+fi
+
+work="$(mktemp -d)"
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+
+case "$tool" in
+terraform)
+	minor="$(cut -d. -f2 <<<"$version")"
+	if [[ "$(cut -d. -f1 <<<"$version")" == 1 && "$minor" -le 11 ]]; then
+		GOBIN="$work" go install "github.com/hashicorp/terraform@v$version" >&2
+		mv "$work/terraform" "$out"
+	else
+		dir="$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+		[[ -n "$dir" ]] || { echo "go mod download found no github.com/hashicorp/terraform@v$version" >&2; exit 1; }
+		cp -r "$dir" "$work/src"
+		chmod -R u+w "$work/src"
+		cd "$work/src"
+		backends="azure consul cos gcs kubernetes oss pg s3 oci"
+		init=internal/backend/init/init.go
+		for b in $backends; do
+			# The import line, and the map entry that uses it.
+			sed -i "\#internal/backend/remote-state/$b\"#d" "$init"
+			sed -i "\#internal/backend/remote-state/$b =>#d; \#internal/backend/remote-state/$b v0#d" go.mod
+		done
+		for entry in azurerm consul cos gcs kubernetes oss pg s3 oci; do
+			sed -i "/^[[:space:]]*\"$entry\":[[:space:]]*func() backend.Backend/d" "$init"
+		done
+		# internal/legacy is another nested module; only the dropped backends use it.
+		sed -i '\#internal/legacy =>#d; \#hashicorp/terraform/internal/legacy v0#d' go.mod
+		GOFLAGS=-mod=mod go build -o "$out" -ldflags "-X github.com/hashicorp/terraform/version.dev=no" . >&2
+	fi
+	;;
+tofu)
+	dir="$(go mod download -json "github.com/opentofu/opentofu@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+	[[ -n "$dir" ]] || { echo "go mod download found no github.com/opentofu/opentofu@v$version" >&2; exit 1; }
+	cp -r "$dir" "$work/src"
+	chmod -R u+w "$work/src"
+	cd "$work/src"
+	go build -o "$out" -ldflags "-X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu >&2
+	;;
+*)
+	echo "unknown tool $tool: terraform or tofu" >&2
+	exit 2
+	;;
+esac
+
+"$out" version | head -n 1 >&2
+echo "$out"
