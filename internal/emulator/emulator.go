@@ -55,7 +55,18 @@ const (
 	// FaultDrop applies the request, then replaces its answer with a 5xx,
 	// as when a gateway loses the backend's answer.
 	FaultDrop FaultKind = "drop"
+	// FaultCode answers with the error code a rule names (FaultRule.ErrorCode);
+	// nothing changes. Only clouds that implement CodeWriter answer it.
+	FaultCode FaultKind = "error_code"
 )
+
+// CodeWriter is implemented by clouds that can answer any of their error
+// codes on a fault rule's demand.
+type CodeWriter interface {
+	// WriteErrorCode writes the cloud's error answer with this code; status
+	// 0 means the cloud's usual status for errors.
+	WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code string)
+}
 
 // maxBodyBytes bounds request bodies; cloud API calls are small.
 const maxBodyBytes = 8 << 20
@@ -243,6 +254,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cloud.WriteFault(cw, r, d.kind)
 		rec.Fault = d.kind
+	case FaultCode:
+		if w, ok := cloud.(CodeWriter); ok {
+			w.WriteErrorCode(cw, r, d.status, d.code)
+		} else {
+			writeJSON(cw, http.StatusNotImplemented, map[string]string{"error": "the emulated " + cloud.Name() + " cannot answer fault rules' error codes"})
+		}
+		rec.Fault = FaultCode
 	default:
 		cloud.Serve(cw, r, body)
 		if d.kind == FaultDrop {

@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +59,11 @@ func (f *fakeCloud) WriteFault(w http.ResponseWriter, _ *http.Request, kind Faul
 	}[kind], "Fault."+string(kind)
 	ReportErrorCode(w, code)
 	writeJSON(w, status, map[string]string{"code": code})
+}
+
+func (f *fakeCloud) WriteErrorCode(w http.ResponseWriter, _ *http.Request, status int, code string) {
+	ReportErrorCode(w, code)
+	writeJSON(w, cmp.Or(status, http.StatusBadRequest), map[string]string{"code": code})
 }
 
 func (f *fakeCloud) LoadState(raw json.RawMessage) error {
@@ -292,6 +299,43 @@ func TestTimesEndsARule(t *testing.T) {
 	}
 	if err := (FaultRule{Times: -1}).validate(); err == nil {
 		t.Fatal("a negative times must be rejected")
+	}
+}
+
+// A rule's error code is answered in the cloud's format and changes
+// nothing; After lets the first requests through, so a drop then a code is
+// a lost answer whose retry is refused.
+func TestErrorCodeAndAfter(t *testing.T) {
+	a := newFake("a")
+	s := New(a)
+	s.SetFaults([]FaultRule{
+		{Actions: []string{"inc"}, DropRate: 1, Times: 1},
+		{Actions: []string{"inc"}, ErrorCode: "No.Such.API", ErrorStatus: 404, After: 1, Times: 1},
+	})
+	var got []string
+	for range 3 {
+		status, body := call(t, s, http.MethodPost, "/a/inc", "", nil)
+		got = append(got, fmt.Sprint(status, " ", strings.TrimSpace(body)))
+	}
+	want := []string{`502 {"code":"Fault.drop"}`, `404 {"code":"No.Such.API"}`, `200 {"cloud":"a","count":2}`}
+	if !slices.Equal(got, want) {
+		t.Fatalf("answers %q, want %q", got, want)
+	}
+	if n := a.count("inc"); n != 2 {
+		t.Fatalf("count = %d, want 2: the code answer changes nothing", n)
+	}
+	if r := s.Requests()[1]; r.Fault != FaultCode || r.ErrorCode != "No.Such.API" || r.Status != 404 {
+		t.Fatalf("record = %+v", r)
+	}
+	// A throttle still wins over a code.
+	s.SetFaults([]FaultRule{{ErrorCode: "X"}, {ThrottleRate: 1}})
+	if status, _ := call(t, s, http.MethodPost, "/a/inc", "", nil); status != http.StatusTooManyRequests {
+		t.Fatalf("got %d, want the throttle", status)
+	}
+	for _, bad := range []FaultRule{{After: -1}, {ErrorStatus: 404}, {ErrorCode: "X", ErrorStatus: 1000}} {
+		if bad.validate() == nil {
+			t.Errorf("%+v: accepted", bad)
+		}
 	}
 }
 

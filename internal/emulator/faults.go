@@ -11,8 +11,8 @@ import (
 
 // FaultRule injects faults into the requests it matches. Every matching rule
 // applies: latencies add up and each rate rolls independently. A throttle
-// (from ThrottleRate or RateLimitQPS) wins over a server error, which wins
-// over a drop.
+// (from ThrottleRate or RateLimitQPS) wins over an error code, which wins
+// over a server error, which wins over a drop.
 type FaultRule struct {
 	Cloud        string   `json:"cloud,omitempty"`          // empty = every cloud
 	Service      string   `json:"service,omitempty"`        // empty = every service
@@ -32,6 +32,17 @@ type FaultRule struct {
 	// Times ends the rule after it has matched this many requests (0 = never),
 	// so a test can lose exactly one answer, or throttle exactly the first N calls.
 	Times int `json:"times,omitempty"`
+	// After lets the first After matching requests through untouched: the
+	// rule applies from the next one on (to the Times after them), so a test
+	// can lose one answer and have the retry answered with a code.
+	After int `json:"after,omitempty"`
+	// ErrorCode answers every matching request with this error code of the
+	// cloud, in the cloud's own error format, and changes nothing: for the
+	// documented answers the emulated state never leads to (the gateway's
+	// "no such API", a busy object). ErrorStatus is its HTTP status (0: the
+	// cloud's usual status for errors).
+	ErrorCode   string `json:"error_code,omitempty"`
+	ErrorStatus int    `json:"error_status,omitempty"`
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -52,6 +63,15 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.LatencyMS < 0 {
 		errs = append(errs, fmt.Errorf("latency_ms %d is negative", fr.LatencyMS))
+	}
+	if fr.After < 0 {
+		errs = append(errs, fmt.Errorf("after %d is negative", fr.After))
+	}
+	if fr.ErrorStatus != 0 && (fr.ErrorStatus < 100 || fr.ErrorStatus > 599) {
+		errs = append(errs, fmt.Errorf("error_status %d is not an HTTP status", fr.ErrorStatus))
+	}
+	if fr.ErrorStatus != 0 && fr.ErrorCode == "" {
+		errs = append(errs, errors.New("error_status needs an error_code"))
 	}
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
@@ -80,6 +100,8 @@ type decision struct {
 	latency    time.Duration
 	kind       FaultKind     // empty: serve normally
 	retryAfter time.Duration // with FaultThrottle: the Retry-After to send, 0 for none
+	code       string        // with FaultCode: the error code to answer
+	status     int           // with FaultCode: its HTTP status, 0 for the cloud's usual
 }
 
 type bucketKey struct {
@@ -134,10 +156,16 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	var d decision
 	var throttled, failed, dropped bool
 	for i, r := range f.rules {
-		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Times {
+		if !r.matches(cloud, service, action) {
 			continue
 		}
 		f.matched[i]++
+		if n := f.matched[i]; n <= r.After || r.Times > 0 && n > r.After+r.Times {
+			continue
+		}
+		if r.ErrorCode != "" && d.code == "" {
+			d.code, d.status = r.ErrorCode, r.ErrorStatus
+		}
 		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
 		ruleThrottled := r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, r.RateLimitBurst, now)
 		// Roll every rate, even once the outcome is known, so that a seeded
@@ -153,6 +181,8 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	switch {
 	case throttled:
 		d.kind = FaultThrottle
+	case d.code != "":
+		d.kind = FaultCode
 	case failed:
 		d.kind = FaultServerError
 	case dropped:
