@@ -1,6 +1,7 @@
 package apierr
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,4 +98,33 @@ func (t CodeTable) Check() error {
 		return fmt.Errorf("error code table: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// Gone reports whether err says the object is absent in a way a destroy may
+// call done: a cloud error whose entry here is a NotFound bound to the
+// actions that answer it (the documented "gone" codes of that API), or a
+// NotFoundError that no cloud error backs (the object was simply not
+// listed). A 404 that only the status fallback calls "not found" (the
+// gateway's "no such API", a code nobody wrote down) is not gone: a destroy
+// that took it for success would leave the membership in place.
+func (t CodeTable) Gone(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		d, ok := t.Lookup(e.Action, e.Status, e.Code)
+		return ok && d.Class == retry.NotFound && len(d.Actions) > 0
+	}
+	var nf *NotFoundError
+	return errors.As(err, &nf)
+}
+
+// Covers reports whether some entry documents code (exactly or by prefix),
+// whatever its status and actions: the tests check with it that every code
+// an emulator answers is written down.
+func (t CodeTable) Covers(code string) bool {
+	for _, d := range t {
+		if p, ok := d.prefix(); ok && strings.HasPrefix(code, p) || d.Code == code {
+			return true
+		}
+	}
+	return false
 }

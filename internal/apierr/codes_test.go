@@ -51,3 +51,31 @@ func TestCodeTableCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCodeTableGoneAndCovers(t *testing.T) {
+	table := CodeTable{
+		{Code: "NoSuchAPI", Status: 404, Class: retry.Invalid, Does: "endpoint", Source: "doc"},
+		{Code: "Gone.*", Status: 404, Actions: []string{"Remove"}, Class: retry.NotFound, Does: "gone", Source: "doc"},
+		{Code: "Missing", Class: retry.NotFound, Does: "read: gone", Source: "doc"},
+	}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&Error{Action: "Remove", Status: 404, Code: "Gone.Member"}, true},
+		{&NotFoundError{Message: "x", Err: &Error{Action: "Remove", Status: 404, Code: "Gone.Member"}}, true},
+		{&Error{Action: "Add", Status: 404, Code: "Gone.Member"}, false},  // not that API's "gone"
+		{&Error{Action: "Remove", Status: 404, Code: "NoSuchAPI"}, false}, // an endpoint error
+		{&Error{Action: "Remove", Status: 404, Code: "Missing"}, false},   // not bound to the action
+		{&Error{Action: "Remove", Status: 404, Code: "Undocumented"}, false},
+		{&NotFoundError{Message: "not listed"}, true},
+		{nil, false},
+	} {
+		if got := table.Gone(c.err); got != c.want {
+			t.Errorf("Gone(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+	if !table.Covers("Gone.X") || !table.Covers("Missing") || table.Covers("Other") {
+		t.Error("Covers matches codes and prefixes only")
+	}
+}
