@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -38,7 +40,10 @@ func wrap(err error, service, action, endpoint string) error {
 		if e.Code == "" {
 			e.Code, e.Message = novaError(sre.ErrorMessage)
 		}
-		e.Class = classify(e.Status, e.Code)
+		e.Class = classify(action, e.Status, e.Code)
+		if slices.Contains(endpointCodes, e.Code) {
+			e.Endpoint, e.Fix = endpoint, noSuchAPIFix(service, endpoint, e.Code)
+		}
 		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429 {
 			// Every API answer, the gateway's included, has a code: this
 			// one came from something else at the endpoint (a web server's
@@ -63,6 +68,18 @@ func wrap(err error, service, action, endpoint string) error {
 			" means an access key it does not know, or a signature that the secret key does not match)."
 	}
 	return e
+}
+
+// noSuchAPIFix says what to change when the gateway knows no such API: the
+// endpoint or the region, whose public endpoint lacks the service.
+func noSuchAPIFix(service, endpoint, code string) string {
+	where := endpoint
+	if where == "" {
+		where = "the region's public endpoint"
+	}
+	return fmt.Sprintf("Check huaweicloud.endpoints.%s and the region (huaweicloud.region, or the resource's region) in the provider block: "+
+		"the API gateway at %s answered %s, that it publishes no such API there. This is not taken for \"not found\": "+
+		"the object may still exist, so nothing was removed from the state.", service, where, code)
 }
 
 // retryAfterHandler is the SDK's error handler plus the answer's Retry-After,
@@ -105,13 +122,66 @@ func novaError(body string) (code, message string) {
 	return "", body
 }
 
-// classify maps Huawei's HTTP status and error code to a retry class.
-// The API gateway's own codes come first: they mean the same on every service.
-func classify(status int, code string) retry.Class {
+// Where the codes are documented.
+const (
+	srcAPIGW = "API Request Signing Guide, Error Codes (APIGW.*), issue 01 of 2021-07-27, read 2026-12-01"
+	srcAPIG  = "API Gateway user guide, Error Codes (APIG.*), https://support.huaweicloud.com/intl/en-us/usermanual-apig/apig-ug-180530090.html, updated 2023-05-06, read 2026-12-01"
+	srcNova  = "openstack/nova nova/network/security_group_api.py (add_to_instance, remove_from_instance) and nova/api/openstack/compute/security_groups.py; Huawei ECS API reference, Nova-compatible server actions, Returned Values for General Requests"
+	srcVPC   = "Huawei VPC API reference, Error Codes, https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api_0003.html, updated 2024-03-05, read 2026-12-01"
+	srcPeer  = "huaweicloud/terraform-provider-huaweicloud huaweicloud/utils/utils.go CheckForRetryableError (409, 500 and 503 are retried)"
+)
+
+// The VPC v3 port actions, as the provider names them in its errors.
+var portWrites = []string{"AddSecurityGroups", "RemoveSecurityGroups"}
+
+// Codes is every Huawei Cloud error code the provider acts on. classify
+// decides from it and the HTTP-status fallbacks alone; a destroy calls only
+// its action-bound NotFound entries "gone" (apierr.CodeTable.Gone).
+var Codes = apierr.CodeTable{
+	// The API gateways, shared (APIGW) and dedicated (APIG), in front of every service.
+	{Code: "APIGW.0308", Class: retry.Throttled, Does: "retried with backoff (throttling threshold reached)", Source: srcAPIGW},
+	{Code: "APIG.0308", Class: retry.Throttled, Does: "retried with backoff (throttling threshold reached)", Source: srcAPIG},
+	{Code: "APIGW.0301", Class: retry.Auth, Does: "fails at once naming the access key and the secret key", Source: srcAPIGW},
+	{Code: "APIG.0301", Class: retry.Auth, Does: "fails at once naming the access key and the secret key", Source: srcAPIG},
+	{Code: "APIGW.0302", Class: retry.Auth, Does: "fails at once: the credentials may not act on this project", Source: srcAPIGW},
+	// "The API does not exist or has not been published in the environment":
+	// a wrong endpoint or region, never the object's absence.
+	{Code: "APIGW.0101", Status: 404, Class: retry.Invalid, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIGW},
+	{Code: "APIG.0101", Status: 404, Class: retry.Invalid, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIG},
+	// APIGW.0201 is a backend failure (5xx); the dedicated gateway also uses
+	// APIG.0201 for a bad request (400) and a body too large (413).
+	{Code: "APIGW.0201", Class: retry.Transient, Does: "retried with backoff (the backend failed or its answer was lost)", Source: srcAPIGW},
+	{Code: "APIG.0201", Status: 400, Class: retry.Invalid, Does: "fails at once (invalid request parameters)", Source: srcAPIG},
+	{Code: "APIG.0201", Status: 413, Class: retry.Invalid, Does: "fails at once (request entity too large)", Source: srcAPIG},
+
+	// Nova (ECS server actions): the fault name is the code.
+	{Code: "itemNotFound", Status: 404, Actions: []string{"NovaListServerSecurityGroups", "addSecurityGroup", "removeSecurityGroup"},
+		Class: retry.NotFound, Does: "server gone, or (removeSecurityGroup, upstream Nova) the group is not on the server: refresh drops the resource with a warning, destroy succeeds", Source: srcNova},
+	{Code: "badRequest", Status: 400, Class: retry.Invalid, Does: "fails at once; after a lost answer, or on destroy, the server's list decides (older Nova answers 400 for a group already on or not on the server)", Source: srcNova},
+	{Code: "conflictingRequest", Status: 409, Actions: []string{"addSecurityGroup", "removeSecurityGroup"},
+		Class: retry.Conflict, Does: "fails at once: the group name matches several groups, use its ID", Source: srcNova},
+
+	// VPC v3: every 404 the VPC table lists is a missing object (VPC.0003,
+	// VPC.0603, ...); it has no row for a missing port, whose code the
+	// emulator guesses as VPC.2502, so any VPC 404 on the port calls is accepted.
+	{Code: "VPC.*", Status: 404, Actions: []string{"ShowPort", "AddSecurityGroups", "RemoveSecurityGroups"},
+		Class: retry.NotFound, Does: "port (or group) gone: refresh drops the resource with a warning, destroy succeeds", Source: srcVPC},
+	{Code: "VPC.0601", Status: 400, Class: retry.Invalid, Does: "fails at once (invalid security group parameters)", Source: srcVPC},
+	// A port being updated by another request: retried until the timeout.
+	{Code: "VPC.*", Status: 409, Actions: portWrites, Class: retry.Busy, Does: "retried until the timeout (the port is being changed by another request)", Source: srcPeer},
+}
+
+// endpointCodes mean the gateway publishes no such API at the endpoint.
+var endpointCodes = []string{"APIGW.0101", "APIG.0101"}
+
+// classify maps an answer of action to a retry class: its entry in Codes,
+// else its HTTP status.
+func classify(action string, status int, code string) retry.Class {
+	if d, ok := Codes.Lookup(action, status, code); ok {
+		return d.Class
+	}
 	switch {
-	// APIGW.0308 on the shared gateway of the cloud services, APIG.0308 on a
-	// dedicated one: "the throttling threshold has been reached".
-	case code == "APIGW.0308" || code == "APIG.0308" || status == 429:
+	case status == 429:
 		return retry.Throttled
 	case status == 401 || status == 403:
 		return retry.Auth
@@ -127,3 +197,6 @@ func classify(status int, code string) retry.Class {
 	}
 	return retry.Unknown
 }
+
+// gone reports whether err, on a destroy, means the object is absent.
+func gone(err error) bool { return Codes.Gone(err) }

@@ -1,6 +1,7 @@
 package huaweicloud
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -148,6 +151,79 @@ func TestWrap_BadCredentialsNameBothSettings(t *testing.T) {
 			if !strings.Contains(hint, want) {
 				t.Errorf("%s: hint %q does not say %q", code, hint, want)
 			}
+		}
+	}
+}
+
+// Every entry of the table is what the classifier makes of its code, and
+// every code the emulator answers is in the table: a code cannot be acted
+// on, or answered, without being written down with its source.
+func TestCodes(t *testing.T) {
+	if err := Codes.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range Codes {
+		code := strings.Replace(d.Code, "*", "0999", 1)
+		status := cmp.Or(d.Status, 400)
+		actions := d.Actions
+		if len(actions) == 0 {
+			actions = []string{"ShowPort"}
+		}
+		for _, action := range actions {
+			err := wrap(&sdkerr.ServiceResponseError{StatusCode: status, ErrorCode: code, ErrorMessage: "m"}, "vpc", action, "")
+			if got := apierr.ClassOf(err); got != d.Class {
+				t.Errorf("%s %d on %s: class %v, want %v (%s)", code, status, action, got, d.Class, d.Does)
+			}
+		}
+	}
+	for _, code := range append(slices.Clone(hwemu.ErrorCodes), faultRuleCodes...) {
+		if !Codes.Covers(code) {
+			t.Errorf("the emulator answers %s, which the table does not document", code)
+		}
+	}
+}
+
+// faultRuleCodes are the codes the tests have the emulator answer through
+// fault rules.
+var faultRuleCodes = []string{"APIGW.0101", "VPC.0999", "badRequest"}
+
+// On destroy only the documented "gone" codes of the answering action count:
+// the gateway's "no such API" is never gone, nor is a 404 nobody documented.
+func TestGone(t *testing.T) {
+	for _, tc := range []struct {
+		action, code string
+		status       int
+		want         bool
+	}{
+		{"removeSecurityGroup", "itemNotFound", 404, true},
+		{"NovaListServerSecurityGroups", "itemNotFound", 404, true},
+		{"ShowPort", "VPC.2502", 404, true},
+		{"RemoveSecurityGroups", "VPC.0603", 404, true},
+		{"removeSecurityGroup", "APIGW.0101", 404, false},
+		{"RemoveSecurityGroups", "APIG.0101", 404, false},
+		{"removeSecurityGroup", "Ecs.0114", 404, false},
+		{"removeSecurityGroup", "badRequest", 400, false},
+	} {
+		err := wrap(&sdkerr.ServiceResponseError{StatusCode: tc.status, ErrorCode: tc.code}, "ecs", tc.action, "")
+		if got := gone(err); got != tc.want {
+			t.Errorf("%s %d on %s: gone = %v, want %v", tc.code, tc.status, tc.action, got, tc.want)
+		}
+	}
+	if !gone(&apierr.NotFoundError{Message: "not listed"}) {
+		t.Error("a group the server does not list is gone")
+	}
+}
+
+// APIGW.0101 names the endpoint setting and the region, never "not found".
+func TestWrap_NoSuchAPINamesEndpointAndRegion(t *testing.T) {
+	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 404, ErrorCode: "APIGW.0101", ErrorMessage: "The API does not exist or has not been published in the environment"}, "ecs", "removeSecurityGroup", "http://10.0.0.1:8080")
+	if apierr.IsNotFound(err) || apierr.ClassOf(err) != retry.Invalid {
+		t.Fatalf("class %v, want invalid and not a not-found", apierr.ClassOf(err))
+	}
+	hint := apierr.Hint(err, credentialHint)
+	for _, want := range []string{"huaweicloud.endpoints.ecs", "huaweicloud.region", "http://10.0.0.1:8080", "APIGW.0101"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint %q does not say %q", hint, want)
 		}
 	}
 }

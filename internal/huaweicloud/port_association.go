@@ -267,7 +267,7 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	defer a.lock()()
 
 	port, err := a.find(ctx)
-	if apierr.IsNotFound(err) {
+	if gone(err) {
 		return // the port is gone, and its groups with it
 	}
 	if err != nil {
@@ -280,7 +280,7 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	if len(drop) == 0 {
 		return
 	}
-	if _, err := a.remove(ctx, drop); err != nil && !apierr.IsNotFound(err) {
+	if _, err := a.remove(ctx, drop); err != nil && !gone(err) {
 		a.fail(&resp.Diagnostics, err, "")
 	}
 }

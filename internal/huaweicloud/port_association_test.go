@@ -538,6 +538,40 @@ func TestAccPortAssociation_lostAnswers(t *testing.T) {
 	})
 }
 
+// A VPC 409 on a port write means another request is changing the port: it
+// is retried until the timeout, not reported at once as a conflict. The
+// VPC error-code table names no 409 code for these actions; VPC.0999 stands
+// for any of them.
+func TestAccPortAssociation_busyPortIsRetried(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	const busyTimes = 3
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups"}, ErrorCode: "VPC.0999", ErrorStatus: 409, Times: busyTimes},
+		{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ErrorCode: "VPC.0999", ErrorStatus: 409, Times: busyTimes},
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfigWith(acctest.ProviderOptions{MaxRetries: 1}), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID))
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, action := range []string{"AddSecurityGroups", "RemoveSecurityGroups"} {
+				calls := env.Requests(t, "huaweicloud", action)
+				// More tries than max_retries allows: busy is bounded by the timeout.
+				if len(calls) != busyTimes+1 || calls[0].Status != 409 || calls[busyTimes].Status != 200 {
+					return fmt.Errorf("%s calls %+v, want %d busy answers, then a 200", action, calls, busyTimes)
+				}
+			}
+			return testAccCheckPortGroups(t, env, f.PortID, initial...)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...),
+		}},
+	})
+}
+
 // TestAccPortAssociation_updateFailsHalfWay: the insert of an update goes
 // through, the removal fails. The state must list the inserted group, or
 // destroy would leave it on the port.

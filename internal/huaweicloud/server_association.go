@@ -267,13 +267,14 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	a.invalidate()
 	switch {
 	case err == nil:
-	case apierr.IsNotFound(err):
-		return // the server or the group is gone: so is the membership
+	case gone(err):
+		return // the server or the group is gone, or (upstream Nova) not on it: so is the membership
 	case apierr.ClassOf(err) == retry.Invalid:
-		// Nova answers 400 when the group is not on the server (already removed,
-		// or removed by our own try whose answer was lost). Only the server's
-		// list can tell that apart from a real error.
-		if _, ferr := a.find(ctx); apierr.IsNotFound(ferr) {
+		// Huawei's Nova answers 400 when the group is not on the server
+		// (upstream Nova: 404 itemNotFound, above), whether removed by someone
+		// else or by our own try whose answer was lost. Only the server's list
+		// can tell that apart from a real error.
+		if _, ferr := a.find(ctx); gone(ferr) {
 			return
 		}
 		fallthrough
@@ -284,7 +285,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 
 	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
 		_, err := a.find(ctx)
-		if apierr.IsNotFound(err) {
+		if gone(err) {
 			return true, nil
 		}
 		return false, err

@@ -334,6 +334,42 @@ func TestAccServerAssociation_lostAnswers(t *testing.T) {
 		CheckDestroy: func(s *terraform.State) error {
 			for _, action := range []string{"addSecurityGroup", "removeSecurityGroup"} {
 				calls := env.Requests(t, "huaweicloud", action)
+				// Upstream Nova: the retried add is no error, the retried
+				// remove a 404 (the group is no longer on the server).
+				want := map[string]string{"addSecurityGroup": "", "removeSecurityGroup": "itemNotFound"}[action]
+				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != want {
+					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's %q", action, calls, want)
+				}
+			}
+			return testAccCheckServerAssociationDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			Check:  testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+		}},
+	})
+}
+
+// Huawei's Nova has answered 400 badRequest where upstream Nova answers no
+// error (add of a group already on the server) and 404 (remove of one that
+// is not): after a lost answer, both are read as our own earlier success.
+func TestAccServerAssociation_lostAnswersOlderNova(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	var rules []emulator.FaultRule
+	for _, action := range []string{"addSecurityGroup", "removeSecurityGroup"} {
+		rules = append(rules,
+			emulator.FaultRule{Cloud: "huaweicloud", Actions: []string{action}, DropRate: 1, Times: 1},
+			emulator.FaultRule{Cloud: "huaweicloud", Actions: []string{action}, ErrorCode: "badRequest", ErrorStatus: 400, After: 1, Times: 1})
+	}
+	env.Emulator.SetFaults(rules)
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, action := range []string{"addSecurityGroup", "removeSecurityGroup"} {
+				calls := env.Requests(t, "huaweicloud", action)
 				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != "badRequest" {
 					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's 400 badRequest", action, calls)
 				}
@@ -344,6 +380,44 @@ func TestAccServerAssociation_lostAnswers(t *testing.T) {
 			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
 			Check:  testAccCheckServerAssociationExists(t, env, serverAssocAddr),
 		}},
+	})
+}
+
+// The gateway's 404 APIGW.0101 ("the API does not exist or has not been
+// published in the environment") says the endpoint or the region is wrong,
+// not that the membership is gone: a refresh keeps the resource and a
+// destroy fails, naming the setting to fix, and the server keeps its group.
+// Before, the 404 read as "not found": the refresh dropped the resource and
+// the destroy reported success.
+func TestAccServerAssociation_noSuchAPIIsNotGone(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+	noSuchAPI := func(action string) func() {
+		return func() {
+			env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{action}, ErrorCode: "APIGW.0101", ErrorStatus: 404}})
+		}
+	}
+	wantErr := acctest.ErrorRegexp(`(?s)HTTP 404 APIGW\.0101.*Check huaweicloud\.endpoints\.ecs and the region`)
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config, Check: testAccCheckServerAssociationExists(t, env, serverAssocAddr)},
+			{PreConfig: noSuchAPI("NovaListServerSecurityGroups"), RefreshState: true, ExpectError: wantErr},
+			{PreConfig: noSuchAPI("removeSecurityGroup"), Config: config, Destroy: true, ExpectError: wantErr},
+			{
+				// Still in the state and on the server: the plan is empty.
+				PreConfig: func() { env.Emulator.SetFaults(nil) },
+				Config:    config,
+				Check:     testAccCheckServerAssociationExists(t, env, serverAssocAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
 	})
 }
 

@@ -125,6 +125,41 @@ func (c *Cloud) WriteFault(w http.ResponseWriter, _ *http.Request, kind emulator
 	}
 }
 
+var _ emulator.CodeWriter = (*Cloud)(nil)
+
+// WriteErrorCode implements emulator.CodeWriter: a Nova fault name gets a
+// Nova body, any other code the gateway's and VPC's format.
+func (c *Cloud) WriteErrorCode(w http.ResponseWriter, _ *http.Request, status int, code string) {
+	rp := newReply(w)
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	msg := faultMessages[code]
+	if msg == "" {
+		msg = "Error " + code + " (answered by a fault rule)"
+	}
+	switch code {
+	case novaBadRequest, novaNotFound, novaConflict:
+		rp.novaError(status, code, msg)
+	default:
+		rp.apiError(status, code, msg)
+	}
+}
+
+// faultMessages are the documented messages of codes fault rules answer.
+var faultMessages = map[string]string{
+	codeNoSuchAPI: "The API does not exist or has not been published in the environment",
+	"APIG.0101":   "The API does not exist or has not been published in the environment",
+}
+
+// ErrorCodes is every error code the emulated Huawei Cloud answers of its
+// own accord; the provider's table must document each one.
+var ErrorCodes = []string{
+	codeNoSuchAPI, codeBadAuth, codeForbidden, codeBackendError, codeThrottled,
+	codePortNotFound, codeGroupNotFound, codeGroupBadArgument,
+	novaBadRequest, novaNotFound, novaConflict,
+}
+
 // LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.
 func (c *Cloud) LoadState(raw json.RawMessage) error {
 	var s State

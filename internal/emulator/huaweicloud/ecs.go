@@ -102,14 +102,15 @@ func (c *Cloud) serverAction(rp reply, req *apiRequest) {
 		return
 	}
 
+	// As upstream Nova answers (Huawei documents nothing else for these
+	// actions: "Returned Values for General Requests" only): addSecurityGroup
+	// of a group already on the server is no error, the group is merely kept
+	// (nova/network/security_group_api.py add_to_instance); removeSecurityGroup
+	// of a group on none of the server's ports raises SecurityGroupNotFound,
+	// a 404 (remove_from_instance; nova/api/openstack/compute/security_groups.py).
 	add := action == actionAddSecurityGroup
-	attached := slices.Contains(srv.SecurityGroups, group.ID)
-	switch {
-	case add && attached:
-		rp.novaError(http.StatusBadRequest, novaBadRequest, fmt.Sprintf("Security group %s is already associated with the instance %s", group.ID, serverID))
-		return
-	case !add && !attached:
-		rp.novaError(http.StatusBadRequest, novaBadRequest, fmt.Sprintf("Security group %s not associated with the instance %s", group.ID, serverID))
+	if !add && !slices.Contains(srv.SecurityGroups, group.ID) {
+		rp.novaError(http.StatusNotFound, novaNotFound, fmt.Sprintf("Security group %s not associated with the instance %s", ref, serverID))
 		return
 	}
 

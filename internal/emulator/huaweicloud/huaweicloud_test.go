@@ -397,10 +397,9 @@ func TestNovaErrors(t *testing.T) {
 			`"Security group ` + sgOther + ` not found."`},
 		{"ambiguous name", func() error { return add(c, server1, "dup") }, 409,
 			`{"conflictingRequest":{"code":409,"message":"Multiple security groups found matching 'dup'. Use an ID to be more specific."}}`},
-		{"already associated", func() error { return add(c, server1, "default") }, 400,
-			`{"badRequest":{"code":400,"message":"Security group ` + sgDefault + ` is already associated with the instance ` + server1 + `"}}`},
-		{"not associated", func() error { return remove(c, server1, sgWeb) }, 400,
-			`{"badRequest":{"code":400,"message":"Security group ` + sgWeb + ` not associated with the instance ` + server1 + `"}}`},
+		// Upstream Nova: SecurityGroupNotFound, a 404.
+		{"not associated", func() error { return remove(c, server1, sgWeb) }, 404,
+			`{"itemNotFound":{"code":404,"message":"Security group ` + sgWeb + ` not associated with the instance ` + server1 + `"}}`},
 		{"remove unknown group", func() error { return remove(c, server1, "nope") }, 404, `"Security group nope not found."`},
 	}
 	for _, tc := range cases {
@@ -410,6 +409,11 @@ func TestNovaErrors(t *testing.T) {
 				t.Fatalf("message = %s, want it to contain %s", se.ErrorMessage, tc.message)
 			}
 		})
+	}
+	// Upstream Nova: adding a group the server is already in is no error,
+	// and changes nothing.
+	if err := add(c, server1, "default"); err != nil {
+		t.Fatalf("adding a group already on the server: %v", err)
 	}
 	// Duplicate names are fine by ID.
 	if err := add(c, server1, sgDupA); err != nil {
@@ -643,9 +647,11 @@ func TestFaultsAsTheSDKSeesThem(t *testing.T) {
 	if got := listGroups(t, c, server1); !slices.Equal(got, []string{sgDefault, sgWeb}) {
 		t.Fatalf("drop did not apply the change: %v", got)
 	}
-	se := serviceError(t, add(c, server1, sgWeb), http.StatusBadRequest)
-	if !strings.Contains(se.ErrorMessage, "already associated") {
-		t.Fatalf("retry after drop: %+v", se)
+	if err := add(c, server1, sgWeb); err != nil {
+		t.Fatalf("retry after drop: %v, want no error (upstream Nova)", err)
+	}
+	if got := listGroups(t, c, server1); !slices.Equal(got, []string{sgDefault, sgWeb}) {
+		t.Fatalf("retry after drop changed the server: %v", got)
 	}
 
 	e.emu.SetFaults([]emulator.FaultRule{{Actions: []string{"NovaListServerSecurityGroups"}, RateLimitQPS: 1}})
