@@ -2,12 +2,14 @@ package tencentcloud
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -60,7 +62,15 @@ func TestClassifySDKErrors(t *testing.T) {
 		{"LimitExceeded.SecurityGroupPolicySet", retry.Invalid},
 
 		{"FailedOperation.SecurityGroupActionFailed", retry.Unknown},
-		{"UnsupportedOperation.ActionNotFound", retry.Unknown},
+		// "The API does not exist": a wrong endpoint, not a missing object (issue 16).
+		{"UnsupportedOperation.ActionNotFound", retry.Invalid},
+		{"InvalidAction", retry.Invalid},
+		{"UnsupportedRegion", retry.Invalid},
+
+		{"MutexOperation.TaskRunning", retry.Busy},
+		{"ResourceUnavailable", retry.Busy},
+		{"ResourceUnavailable.SnapshotCreating", retry.Busy},
+		{"ResourceBusy", retry.Busy},
 		{"ClientError.CredentialError", retry.Unknown},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
@@ -158,5 +168,72 @@ func TestWrapEndpointAndCredentialErrors(t *testing.T) {
 				t.Errorf("hint %q does not say %q", hint, tc.wantFix)
 			}
 		})
+	}
+}
+
+// Every entry of the table is what the classifier makes of its code, and
+// every code the emulator answers is in the table: a code cannot be acted
+// on, or answered, without being written down with its source.
+func TestCodes(t *testing.T) {
+	if err := Codes.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range Codes {
+		code := strings.Replace(d.Code, "*", ".Any", 1)
+		actions := d.Actions
+		if len(actions) == 0 {
+			actions = []string{"SomeAction"}
+		}
+		for _, action := range actions {
+			err := wrap(tcerr.NewTencentCloudSDKError(code, "m", "req"), "vpc", action, "")
+			if got := apierr.ClassOf(err); got != d.Class {
+				t.Errorf("%s on %s: class %v, want %v (%s)", code, action, got, d.Class, d.Does)
+			}
+		}
+	}
+	for _, code := range append(slices.Clone(tcemu.ErrorCodes), faultRuleCodes...) {
+		if !Codes.Covers(code) {
+			t.Errorf("the emulator answers %s, which the table does not document", code)
+		}
+	}
+}
+
+// faultRuleCodes are the codes the tests have the emulator answer through
+// fault rules.
+var faultRuleCodes = []string{"MutexOperation.TaskRunning", "ResourceUnavailable", "ResourceBusy", "FailedOperation.SecurityGroupActionFailed", "UnsupportedOperation.ActionNotFound"}
+
+// On destroy only the documented "gone" codes of the answering action count.
+func TestGone(t *testing.T) {
+	for _, tc := range []struct {
+		action, code string
+		want         bool
+	}{
+		{"DeleteSecurityGroup", "ResourceNotFound", true},
+		{"DeleteSecurityGroup", "InvalidSecurityGroupID.NotFound", true},
+		{"DescribeSecurityGroupReferences", "ResourceNotFound", true},
+		{"DisassociateSecurityGroups", "InvalidInstanceId.NotFound", true},
+		{"DisassociateSecurityGroups", "InvalidSecurityGroupId.NotFound", true},
+		{"DeleteSecurityGroup", "ResourceNotFound.SvcNotExist", false},
+		{"DisassociateSecurityGroups", "UnsupportedOperation.ActionNotFound", false},
+		{"DisassociateSecurityGroups", "InvalidAction", false},
+		{"DeleteSecurityGroup", "UnsupportedRegion", false},
+	} {
+		if got := gone(wrap(tcerr.NewTencentCloudSDKError(tc.code, "m", ""), "vpc", tc.action, "")); got != tc.want {
+			t.Errorf("%s on %s: gone = %v, want %v", tc.code, tc.action, got, tc.want)
+		}
+	}
+}
+
+// "The API does not exist" and "the region is not supported" name the
+// endpoint and the region settings.
+func TestWrapNoSuchAPINamesEndpointAndRegion(t *testing.T) {
+	for _, code := range []string{"InvalidAction", "UnsupportedOperation.ActionNotFound", "UnsupportedRegion"} {
+		err := wrap(tcerr.NewTencentCloudSDKError(code, "m", ""), "cvm", "DisassociateSecurityGroups", "http://10.0.0.1:9")
+		hint := apierr.Hint(err, credentialHint)
+		for _, want := range []string{"tencentcloud.endpoints.cvm", "tencentcloud.region", "http://10.0.0.1:9", code} {
+			if !strings.Contains(hint, want) {
+				t.Errorf("%s: hint %q does not say %q", code, hint, want)
+			}
+		}
 	}
 }

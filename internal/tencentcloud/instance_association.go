@@ -133,9 +133,26 @@ func (a *associationCall) find(ctx context.Context) error {
 func (a *associationCall) write(ctx context.Context, action string) error {
 	a.c.invalidateInstances(a.instanceID)
 	defer a.c.invalidateInstances(a.instanceID)
-	return a.c.Call(ctx, "cvm", "", action, map[string]any{
-		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
-	}, nil)
+	params := map[string]any{"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID}}
+	return a.c.DoPaced(ctx, "cvm", func(ctx context.Context, attempt retry.Attempt) error {
+		err := a.c.Send(ctx, "cvm", "", action, params, nil)
+		if err != nil && attempt.AfterLostAnswer() && !apierr.ClassOf(err).Retryable() && a.settled(ctx, action) {
+			return nil // our earlier try, whose answer was lost, did it
+		}
+		return err
+	})
+}
+
+// settled reads the instance afresh after a retry was refused: an earlier
+// try whose answer was lost may have bound (or unbound) the group already,
+// and the refusal (FailedOperation.SecurityGroupActionFailed, say) is then
+// about our own success, as for the Huawei and Alibaba writes.
+func (a *associationCall) settled(ctx context.Context, action string) bool {
+	err := a.find(ctx)
+	if action == "DisassociateSecurityGroups" {
+		return gone(err)
+	}
+	return err == nil
 }
 
 func (r *instanceAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -250,7 +267,7 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	unlock := lockAll(instanceLockKey(a.instanceID))
 	err := a.write(ctx, "DisassociateSecurityGroups")
 	unlock()
-	if apierr.IsNotFound(err) {
+	if gone(err) {
 		return // the instance or the group is gone: so is the binding
 	}
 	if err != nil {
@@ -259,7 +276,7 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	}
 	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
 		err := a.find(ctx)
-		if apierr.IsNotFound(err) {
+		if gone(err) {
 			return true, nil
 		}
 		return false, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
 )
@@ -376,6 +377,86 @@ resource "secgroup_tencentcloud_instance_association" "test" {
 			},
 			{
 				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// The busy codes CVM documents for the binding calls (MutexOperation.TaskRunning)
+// and the ones the tencentcloud provider retries (ResourceUnavailable*,
+// ResourceBusy) are retried until the timeout, past max_retries, instead of
+// failing the apply at once.
+func TestAccInstanceAssociation_busyIsRetried(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "tencentcloud", Actions: []string{"AssociateSecurityGroups"}, ErrorCode: "MutexOperation.TaskRunning", Times: 2},
+		{Cloud: "tencentcloud", Actions: []string{"AssociateSecurityGroups"}, ErrorCode: "ResourceUnavailable", After: 2, Times: 1},
+		{Cloud: "tencentcloud", Actions: []string{"DisassociateSecurityGroups"}, ErrorCode: "ResourceBusy", Times: 3},
+	})
+	busy := func(action string, want ...string) error {
+		var got []string
+		for _, r := range env.Requests(t, "tencentcloud", action) {
+			got = append(got, r.ErrorCode)
+		}
+		if !slices.Equal(got, append(want, "")) {
+			return fmt.Errorf("%s answers %q, want %q then success", action, got, want)
+		}
+		return nil
+	}
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckInstanceAssociationDestroy(t, env)(s); err != nil {
+				return err
+			}
+			return busy("DisassociateSecurityGroups", "ResourceBusy", "ResourceBusy", "ResourceBusy")
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.TencentProviderConfigWith(acctest.ProviderOptions{MaxRetries: 1}), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				testAccCheckInstanceAssociationExists(t, env, assocAddr),
+				func(*terraform.State) error {
+					return busy("AssociateSecurityGroups", "MutexOperation.TaskRunning", "MutexOperation.TaskRunning", "ResourceUnavailable")
+				},
+			),
+		}},
+	})
+}
+
+// "The API does not exist" (VPC's UnsupportedOperation.ActionNotFound, the
+// common InvalidAction) names the endpoint and region settings: a refresh
+// keeps the binding in the state and a destroy fails, leaving it in place.
+func TestAccInstanceAssociation_noSuchAPIIsNotGone(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID))
+	noSuchAPI := func(action, code string) func() {
+		return func() {
+			env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "tencentcloud", Actions: []string{action}, ErrorCode: code}})
+		}
+	}
+	wantErr := func(code string) *regexp.Regexp {
+		return acctest.ErrorRegexp(`(?s)` + regexp.QuoteMeta(code) + `.*Check tencentcloud\.endpoints\.cvm and tencentcloud\.region`)
+	}
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config, Check: testAccCheckInstanceAssociationExists(t, env, assocAddr)},
+			{PreConfig: noSuchAPI("DescribeInstances", "UnsupportedOperation.ActionNotFound"), RefreshState: true, ExpectError: wantErr("UnsupportedOperation.ActionNotFound")},
+			{PreConfig: noSuchAPI("DisassociateSecurityGroups", "InvalidAction"), Config: config, Destroy: true, ExpectError: wantErr("InvalidAction")},
+			{
+				PreConfig: func() { env.Emulator.SetFaults(nil) },
+				Config:    config,
+				Check:     testAccCheckInstanceAssociationExists(t, env, assocAddr),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

@@ -162,3 +162,44 @@ func TestAccSecurityGroup_lostDeleteAnswers(t *testing.T) {
 		}},
 	})
 }
+
+// A retry after a lost answer that CVM refuses (its documented
+// FailedOperation.SecurityGroupActionFailed, for a binding our lost try
+// already made or removed) is read against the instance before it is
+// reported: the instance is already so, and apply and destroy succeed.
+func TestAccInstanceAssociation_lostAnswerThenRefused(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	var rules []emulator.FaultRule
+	for _, action := range []string{"AssociateSecurityGroups", "DisassociateSecurityGroups"} {
+		rules = append(rules,
+			emulator.FaultRule{Cloud: "tencentcloud", Actions: []string{action}, DropRate: 1, Times: 1},
+			emulator.FaultRule{Cloud: "tencentcloud", Actions: []string{action}, ErrorCode: "FailedOperation.SecurityGroupActionFailed", After: 1, Times: 1})
+	}
+	env.Emulator.SetFaults(rules)
+	refused := func(action string) error {
+		calls := env.Requests(t, "tencentcloud", action)
+		if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != "FailedOperation.SecurityGroupActionFailed" {
+			return fmt.Errorf("%s calls %+v, want a lost answer, then a refused retry", action, calls)
+		}
+		return nil
+	}
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckInstanceAssociationDestroy(t, env)(s); err != nil {
+				return err
+			}
+			return refused("DisassociateSecurityGroups")
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				testAccCheckInstanceAssociationExists(t, env, assocAddr),
+				func(*terraform.State) error { return refused("AssociateSecurityGroups") },
+			),
+		}},
+	})
+}

@@ -469,7 +469,7 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 		}
 	}
 	err := c.Call(ctx, "vpc", "", "DescribeSecurityGroupReferences", map[string]any{"SecurityGroupIds": []string{id}}, &refs)
-	if apierr.IsNotFound(err) {
+	if gone(err) {
 		return nil
 	}
 	if err != nil {
@@ -506,7 +506,7 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 		}
 		err = c.Call(ctx, "vpc", "", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": id}, nil)
 		switch {
-		case err == nil || apierr.IsNotFound(err):
+		case err == nil || gone(err):
 			return nil
 		case apierr.HasCode(err, "ResourceInUse") && round < deleteRounds:
 			// Someone bound an instance (or added a reference) meanwhile: look again.

@@ -180,6 +180,29 @@ func (c *Cloud) WriteFault(w http.ResponseWriter, _ *http.Request, kind emulator
 	}
 }
 
+var _ emulator.CodeWriter = (*Cloud)(nil)
+
+// WriteErrorCode implements emulator.CodeWriter with the API's own error
+// answer (HTTP 200 whatever status the rule names: the API has no other).
+func (c *Cloud) WriteErrorCode(w http.ResponseWriter, _ *http.Request, _ int, code string) {
+	newReply(w).error(errorf(code, "Error %s (answered by a fault rule).", code))
+}
+
+// ErrorCodes is every error code the emulated Tencent Cloud answers of its
+// own accord; the provider's table must document each one. (A lost answer
+// is a 502 without a code, which the SDK reports as
+// ClientError.HttpStatusCodeError.)
+var ErrorCodes = []string{
+	"AuthFailure", "AuthFailure.InvalidAuthorization", "AuthFailure.SecretIdNotFound", "AuthFailure.SignatureExpire", "AuthFailure.SignatureFailure",
+	"UnsupportedProtocol", "InvalidAction", "NoSuchVersion", "MissingParameter", "UnsupportedRegion", "InvalidParameter", "UnknownParameter",
+	"RequestLimitExceeded", "InternalError",
+	"InvalidParameter.Coexist", "InvalidParameterValue", "InvalidParameterValue.Range", "InvalidParameterValue.Malformed",
+	"InvalidParameterValue.FilterNotSupported", "InvalidParameterValue.LimitExceeded", "InvalidParameterValue.ResourceDescriptionError",
+	"InvalidParameterValue.TagKeyEmpty", "InvalidParameterCoexistInstanceIdsFilters", "LimitExceeded", "LimitExceeded.AssociateUSGLimitExceeded",
+	"ResourceNotFound", "ResourceInUse", "UnsupportedOperation", "InvalidFilter", "InvalidInstanceId.Malformed", "InvalidInstanceId.NotFound",
+	"InvalidSecurityGroupId.Malformed", "InvalidSecurityGroupId.NotFound",
+}
+
 // LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.
 func (c *Cloud) LoadState(raw json.RawMessage) error {
 	var s State
