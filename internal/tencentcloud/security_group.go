@@ -2,6 +2,7 @@ package tencentcloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -44,9 +45,6 @@ const (
 	readTimeout                 = 5 * time.Minute
 	// boundSample is how many instance IDs an error or warning names.
 	boundSample = 5
-	// deleteRounds bounds unbind-then-delete when instances keep being bound
-	// to the group while it is being deleted.
-	deleteRounds = 3
 )
 
 // NewSecurityGroupResource is the constructor the provider registers.
@@ -487,7 +485,18 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 			id, len(referrers), strings.Join(referrers, ", "))}
 	}
 
-	for round := 1; ; round++ {
+	if err := refuseOtherBindings(ctx, c, id); err != nil {
+		if gone(err) {
+			return nil
+		}
+		return err
+	}
+
+	// A binding just removed takes seconds to reach the VPC: until then
+	// DeleteSecurityGroup answers ResourceInUse. Each round lists what is
+	// bound afresh (an instance bound meanwhile is unbound too, or refused
+	// without force_delete) and the rounds back off until the timeout.
+	err = retry.Do(ctx, retry.DefaultPolicy, inUseIsBusy, func(ctx context.Context, _ retry.Attempt) error {
 		bound, err := FindInstancesBoundTo(ctx, c, id)
 		if err != nil {
 			return detail(": listing the CVM instances bound to it", err)
@@ -508,12 +517,94 @@ func deleteSecurityGroup(ctx context.Context, c *Client, id string, force bool) 
 		switch {
 		case err == nil || gone(err):
 			return nil
-		case apierr.HasCode(err, "ResourceInUse") && round < deleteRounds:
-			// Someone bound an instance (or added a reference) meanwhile: look again.
-			continue
+		case apierr.HasCode(err, "ResourceInUse"):
+			return &stillInUseError{err}
 		}
 		return detail("", err)
+	})
+	var inUse *stillInUseError
+	if errors.As(err, &inUse) {
+		return detail(": the group stayed in use (ResourceInUse) until the timeout, after its CVM instances were unbound; "+
+			"an unbinding takes seconds to reach the VPC. Run the destroy again, or raise the delete timeout", err)
 	}
+	return err
+}
+
+// stillInUseError is DeleteSecurityGroup's ResourceInUse inside the delete
+// rounds: busy, retried with backoff until the timeout.
+type stillInUseError struct{ err error }
+
+func (e *stillInUseError) Error() string { return e.err.Error() }
+func (e *stillInUseError) Unwrap() error { return e.err }
+
+func inUseIsBusy(err error) retry.Class {
+	var inUse *stillInUseError
+	if errors.As(err, &inUse) {
+		return retry.Busy
+	}
+	return retry.Unknown
+}
+
+// associationStatistics is one group's VPC DescribeSecurityGroupAssociationStatistics.
+type associationStatistics struct {
+	SecurityGroupId    string //nolint:revive // the API's field names
+	CVM, CDB, ENI, CLB int
+	InstanceStatistics []struct {
+		InstanceType  string
+		InstanceCount int
+	}
+}
+
+// refuseOtherBindings refuses at once, before anything is unbound, a group
+// bound to instances of other services (CLB, CDB, an elastic network
+// interface, ...): force_delete unbinds CVM instances only, and
+// DeleteSecurityGroup would answer ResourceInUse until the timeout.
+func refuseOtherBindings(ctx context.Context, c *Client, id string) error {
+	var out struct {
+		SecurityGroupAssociationStatisticsSet []associationStatistics
+	}
+	err := c.Call(ctx, "vpc", "", "DescribeSecurityGroupAssociationStatistics", map[string]any{"SecurityGroupIds": []string{id}}, &out)
+	if err != nil {
+		if gone(err) {
+			return err
+		}
+		return &deleteError{apierr.Detail(fmt.Sprintf("Deleting security group %q in %s: looking up what it is bound to", id, c.Region("")), err, credentialHint)}
+	}
+	var others []string
+	for _, st := range out.SecurityGroupAssociationStatisticsSet {
+		if st.SecurityGroupId == id {
+			others = append(others, otherBindings(st)...)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return &deleteError{fmt.Sprintf("Security group %s cannot be deleted: it is bound to %s, which force_delete cannot unbind "+
+		"(it unbinds CVM instances only). Unbind the group in those services first, then destroy again. No instance was unbound.",
+		id, strings.Join(others, ", "))}
+}
+
+// otherBindings lists the group's non-CVM bindings as "2 CLB": from the
+// per-type statistics when the answer has them, else its fixed fields.
+func otherBindings(st associationStatistics) []string {
+	var out []string
+	if len(st.InstanceStatistics) > 0 {
+		for _, is := range st.InstanceStatistics {
+			if is.InstanceCount > 0 && !strings.EqualFold(is.InstanceType, "CVM") {
+				out = append(out, fmt.Sprintf("%d %s", is.InstanceCount, is.InstanceType))
+			}
+		}
+		return out
+	}
+	for _, kind := range []struct {
+		name string
+		n    int
+	}{{"CDB", st.CDB}, {"CLB", st.CLB}, {"ENI", st.ENI}} {
+		if kind.n > 0 {
+			out = append(out, fmt.Sprintf("%d %s", kind.n, kind.name))
+		}
+	}
+	return out
 }
 
 // unbindAll removes the group from the instances, at most 100 per

@@ -451,6 +451,108 @@ func TestAccSecurityGroup_referenced(t *testing.T) {
 	})
 }
 
+// TestAccSecurityGroup_forceDeleteWaitsForUnbinding: the unbinding takes a
+// moment to reach the VPC (here 3 s), during which DeleteSecurityGroup
+// answers ResourceInUse. The forced delete backs off and retries until it
+// goes through, within the timeout; before, it gave up after three
+// immediate tries.
+func TestAccSecurityGroup_forceDeleteWaitsForUnbinding(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	name := "acc-" + acctest.TencentID("p")
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", "force_delete = true"))
+	var bound []string
+	env.TC.Mutate(func(s *tcemu.State) { s.UnbindPropagationMS = 3000 })
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckSecurityGroupDestroy(t, env)(s); err != nil {
+				return err
+			}
+			deletes := env.Requests(t, "tencentcloud", "DeleteSecurityGroup")
+			if len(deletes) < 2 || deletes[0].ErrorCode != "ResourceInUse" || deletes[len(deletes)-1].ErrorCode != "" {
+				return fmt.Errorf("DeleteSecurityGroup calls %+v, want ResourceInUse while the unbinding propagates, then success", deletes)
+			}
+			if unbinds := env.Requests(t, "tencentcloud", "DisassociateSecurityGroups"); len(unbinds) != 1 {
+				return fmt.Errorf("%d DisassociateSecurityGroups calls, want 1: the later rounds find nothing bound", len(unbinds))
+			}
+			for _, id := range bound {
+				if got := instanceGroups(env, id); !slices.Equal(got, []string{f.DefaultGroupID}) {
+					return fmt.Errorf("instance %s is in %v, want only %s", id, got, f.DefaultGroupID)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				bound = bindInstances(env, s.RootModule().Resources[sgAddr].Primary.ID, f.DefaultGroupID, 3)
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccSecurityGroup_forceDeleteRefusesOtherBindings: bindings that
+// force_delete cannot undo (a CLB, CDB instances: not CVM) are named from
+// DescribeSecurityGroupAssociationStatistics and refused at once, before any
+// instance is unbound.
+func TestAccSecurityGroup_forceDeleteRefusesOtherBindings(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	name := "acc-" + acctest.TencentID("o")
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "", "force_delete = true"))
+	var groupID string
+	var bound []string
+	setOthers := func(others map[string]int) {
+		env.TC.Mutate(func(s *tcemu.State) {
+			for i := range s.SecurityGroups {
+				if s.SecurityGroups[i].ID == groupID {
+					s.SecurityGroups[i].OtherBindings = others
+				}
+			}
+		})
+	}
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					groupID = s.RootModule().Resources[sgAddr].Primary.ID
+					bound = bindInstances(env, groupID, f.DefaultGroupID, 2)
+					setOthers(map[string]int{"CLB": 1, "CDB": 2})
+					return nil
+				},
+			},
+			{
+				Config:      config,
+				Destroy:     true,
+				ExpectError: acctest.ErrorRegexp(`(?s)is bound to 2 CDB, 1 CLB, which force_delete cannot unbind.*No instance was unbound`),
+			},
+			{
+				PreConfig: func() {
+					if writes := env.Requests(t, "tencentcloud", "DisassociateSecurityGroups", "DeleteSecurityGroup"); len(writes) != 0 {
+						t.Errorf("the refused destroy made %d writes, want none: %+v", len(writes), writes)
+					}
+					for _, id := range bound {
+						if !slices.Contains(instanceGroups(env, id), groupID) {
+							t.Errorf("instance %s was unbound although the delete was refused", id)
+						}
+					}
+					setOthers(nil) // let the test's own destroy clean up
+				},
+				Config: config,
+			},
+		},
+	})
+}
+
 // TestAccSecurityGroup_wire proves the exact calls and parameters of create and destroy.
 func TestAccSecurityGroup_wire(t *testing.T) {
 	env := acctest.NewEnv(t)

@@ -26,6 +26,9 @@ import (
 type Cloud struct {
 	mu    sync.RWMutex
 	state State
+	// unbinding holds, per group, the instances DisassociateSecurityGroups
+	// unbound and until when the VPC still counts them (UnbindPropagationMS).
+	unbinding map[string]map[string]time.Time
 }
 
 var _ emulator.Cloud = (*Cloud)(nil)
@@ -81,11 +84,12 @@ var services = map[string]struct {
 	actions map[string]action
 }{
 	"vpc": {"2017-03-12", map[string]action{
-		"CreateSecurityGroup":             {(*Cloud).createSecurityGroup, true},
-		"DescribeSecurityGroups":          {(*Cloud).describeSecurityGroups, true},
-		"ModifySecurityGroupAttribute":    {(*Cloud).modifySecurityGroupAttribute, true},
-		"DeleteSecurityGroup":             {(*Cloud).deleteSecurityGroup, true},
-		"DescribeSecurityGroupReferences": {(*Cloud).describeSecurityGroupReferences, true},
+		"CreateSecurityGroup":                        {(*Cloud).createSecurityGroup, true},
+		"DescribeSecurityGroups":                     {(*Cloud).describeSecurityGroups, true},
+		"ModifySecurityGroupAttribute":               {(*Cloud).modifySecurityGroupAttribute, true},
+		"DeleteSecurityGroup":                        {(*Cloud).deleteSecurityGroup, true},
+		"DescribeSecurityGroupReferences":            {(*Cloud).describeSecurityGroupReferences, true},
+		"DescribeSecurityGroupAssociationStatistics": {(*Cloud).describeSecurityGroupAssociationStatistics, true},
 	}},
 	"cvm": {"2017-03-12", map[string]action{
 		"DescribeInstances":          {(*Cloud).describeInstances, true},
@@ -216,6 +220,7 @@ func (c *Cloud) LoadState(raw json.RawMessage) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.state = s
+	c.unbinding = nil
 	return nil
 }
 

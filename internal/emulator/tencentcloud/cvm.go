@@ -188,9 +188,39 @@ func (c *Cloud) disassociateSecurityGroups(req *apiRequest) (map[string]any, *ap
 		return nil, err
 	}
 	for _, in := range instances {
+		if slices.Contains(in.SecurityGroupIDs, groupID) {
+			c.noteUnbinding(groupID, in.ID)
+		}
 		in.SecurityGroupIDs = slices.DeleteFunc(in.SecurityGroupIDs, func(id string) bool { return id == groupID })
 	}
 	return nil, nil
+}
+
+// noteUnbinding keeps an unbound instance counting for the group for
+// UnbindPropagationMS. The caller holds the write lock.
+func (c *Cloud) noteUnbinding(groupID, instanceID string) {
+	if c.state.UnbindPropagationMS == 0 {
+		return
+	}
+	if c.unbinding == nil {
+		c.unbinding = map[string]map[string]time.Time{}
+	}
+	if c.unbinding[groupID] == nil {
+		c.unbinding[groupID] = map[string]time.Time{}
+	}
+	c.unbinding[groupID][instanceID] = time.Now().Add(time.Duration(c.state.UnbindPropagationMS) * time.Millisecond)
+}
+
+// propagating is how many unbound instances the VPC still counts for the
+// group. The caller holds the lock.
+func (c *Cloud) propagating(groupID string, now time.Time) int {
+	n := 0
+	for _, until := range c.unbinding[groupID] {
+		if now.Before(until) {
+			n++
+		}
+	}
+	return n
 }
 
 // modifyResourceTags serves the tag service's ModifyResourceTags for

@@ -21,6 +21,12 @@ type State struct {
 	// SecurityGroupQuota is how many groups a region may hold (0: 50, the
 	// default quota); CreateSecurityGroup beyond it answers LimitExceeded.
 	SecurityGroupQuota int `json:"security_group_quota,omitempty"`
+	// UnbindPropagationMS is how long, in milliseconds, a binding that
+	// DisassociateSecurityGroups removed keeps counting for
+	// DeleteSecurityGroup (ResourceInUse) and the association statistics,
+	// as on the real cloud, where the unbinding takes seconds to reach the
+	// VPC. 0: at once.
+	UnbindPropagationMS int `json:"unbind_propagation_ms,omitempty"`
 }
 
 // Credential is an API key pair (SecretId, SecretKey).
@@ -41,8 +47,13 @@ type SecurityGroup struct {
 	IsDefault   bool              `json:"is_default,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
 	References  []string          `json:"references,omitempty"`
-	CreatedTime time.Time         `json:"created_time,omitzero"`
-	UpdateTime  time.Time         `json:"update_time,omitzero"`
+	// OtherBindings counts the group's bindings to other services' instances
+	// (CLB, CDB, ENI, ...), which CVM's DisassociateSecurityGroups cannot
+	// undo: by instance type, as DescribeSecurityGroupAssociationStatistics
+	// reports them. They keep the group from being deleted.
+	OtherBindings map[string]int `json:"other_bindings,omitempty"`
+	CreatedTime   time.Time      `json:"created_time,omitzero"`
+	UpdateTime    time.Time      `json:"update_time,omitzero"`
 }
 
 // Instance is a CVM instance and the security groups bound to it, in order.
@@ -80,6 +91,7 @@ func (s State) Clone() State {
 		g := &out.SecurityGroups[i]
 		g.Tags = maps.Clone(g.Tags)
 		g.References = slices.Clone(g.References)
+		g.OtherBindings = maps.Clone(g.OtherBindings)
 	}
 	for i := range out.Instances {
 		out.Instances[i].SecurityGroupIDs = slices.Clone(out.Instances[i].SecurityGroupIDs)
@@ -158,6 +170,11 @@ func (s *State) validate() error {
 			fail("%s: region %q is not in regions", where, g.Region)
 		}
 		groups[g.ID] = g.Region
+		for kind, n := range g.OtherBindings {
+			if kind == "" || kind == "CVM" || n < 0 {
+				fail("%s: other_bindings %q: %d, want a non-CVM instance type and a count of at least 0 (CVM bindings are the instances that list the group)", where, kind, n)
+			}
+		}
 	}
 	for i, g := range s.SecurityGroups {
 		for _, ref := range g.References {
@@ -189,6 +206,9 @@ func (s *State) validate() error {
 		if len(in.SecurityGroupIDs) > maxGroupsOfInstance {
 			fail("%s: %d security groups, more than the %d an instance may have", where, len(in.SecurityGroupIDs), maxGroupsOfInstance)
 		}
+	}
+	if s.UnbindPropagationMS < 0 {
+		fail("unbind_propagation_ms %d is negative", s.UnbindPropagationMS)
 	}
 	return errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
@@ -274,6 +275,57 @@ func TestDeleteRefusedWhileInUse(t *testing.T) {
 	// The referencing group itself can go, and then the referenced one.
 	e.mustCall(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgRefer}, nil)
 	e.mustCall(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgDB}, nil)
+}
+
+// DescribeSecurityGroupAssociationStatistics counts the CVM bindings, the
+// other services' and the referencing groups; a binding just removed keeps
+// counting, and keeps the group from being deleted, for UnbindPropagationMS.
+func TestAssociationStatisticsAndUnbindPropagation(t *testing.T) {
+	s := fixture()
+	s.UnbindPropagationMS = 300
+	s.SecurityGroups[1].OtherBindings = map[string]int{"CLB": 1, "CDB": 2}
+	e := newEnv(t, s)
+	type stat struct {
+		SecurityGroupId                    string
+		CVM, CDB, ENI, CLB, SG, TotalCount int
+		InstanceStatistics                 []struct {
+			InstanceType  string
+			InstanceCount int
+		}
+	}
+	var out struct{ SecurityGroupAssociationStatisticsSet []stat }
+	e.mustCall(t, "vpc", "DescribeSecurityGroupAssociationStatistics", map[string]any{"SecurityGroupIds": []string{sgWeb, sgDB}}, &out)
+	got := fmt.Sprintf("%+v", out.SecurityGroupAssociationStatisticsSet)
+	want := "[{SecurityGroupId:sg-web00001 CVM:2 CDB:0 ENI:0 CLB:0 SG:0 TotalCount:2 InstanceStatistics:[{InstanceType:CVM InstanceCount:2}]} " +
+		"{SecurityGroupId:sg-db000001 CVM:1 CDB:2 ENI:0 CLB:1 SG:1 TotalCount:4 InstanceStatistics:[{InstanceType:CDB InstanceCount:2} {InstanceType:CLB InstanceCount:1} {InstanceType:CVM InstanceCount:1}]}]"
+	if got != want {
+		t.Fatalf("statistics\n%s\nwant\n%s", got, want)
+	}
+	wantCode(t, e.call(t, "vpc", "DescribeSecurityGroupAssociationStatistics", map[string]any{"SecurityGroupIds": []string{"sg-nope0000"}}, nil), "ResourceNotFound")
+	wantCode(t, e.call(t, "vpc", "DescribeSecurityGroupAssociationStatistics", map[string]any{}, nil), "MissingParameter")
+
+	e.mustCall(t, "cvm", "DisassociateSecurityGroups", map[string]any{"SecurityGroupIds": []string{sgWeb}, "InstanceIds": []string{ins1, ins2}}, nil)
+	if slices.Contains(e.groupsOf(t, ins1), sgWeb) {
+		t.Fatal("the instance still lists the group")
+	}
+	// Still propagating: counted, and in use.
+	e.mustCall(t, "vpc", "DescribeSecurityGroupAssociationStatistics", map[string]any{"SecurityGroupIds": []string{sgWeb}}, &out)
+	if n := out.SecurityGroupAssociationStatisticsSet[0].CVM; n != 2 {
+		t.Errorf("CVM = %d while the unbinding propagates, want 2", n)
+	}
+	wantCode(t, e.call(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgWeb}, nil), "ResourceInUse")
+	time.Sleep(350 * time.Millisecond)
+	e.mustCall(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgWeb}, nil)
+
+	// Other services' bindings keep the group whatever CVM does.
+	e.mustCall(t, "cvm", "DisassociateSecurityGroups", map[string]any{"SecurityGroupIds": []string{sgDB}, "InstanceIds": []string{ins1}}, nil)
+	e.mustCall(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgRefer}, nil)
+	time.Sleep(350 * time.Millisecond)
+	err := e.call(t, "vpc", "DeleteSecurityGroup", map[string]any{"SecurityGroupId": sgDB}, nil)
+	wantCode(t, err, "ResourceInUse")
+	if !strings.Contains(err.Error(), "other services") {
+		t.Errorf("error does not say which bindings: %v", err)
+	}
 }
 
 func TestBindings(t *testing.T) {

@@ -277,13 +277,17 @@ func (c *Cloud) deleteSecurityGroup(req *apiRequest) (map[string]any, *apiError)
 	if refs := c.state.referrers(req.region, g.ID); len(refs) > 0 {
 		return nil, errorf("ResourceInUse", "The security group `%s` is referenced by the rules of security groups %s.", g.ID, strings.Join(refs, ", "))
 	}
-	if bound := c.state.boundTo(req.region, g.ID); len(bound) > 0 {
-		return nil, errorf("ResourceInUse", "The security group `%s` is associated with %d instances.", g.ID, len(bound))
+	if n := len(c.state.boundTo(req.region, g.ID)) + c.propagating(g.ID, time.Now()); n > 0 {
+		return nil, errorf("ResourceInUse", "The security group `%s` is associated with %d instances.", g.ID, n)
+	}
+	if n := otherBindingCount(g); n > 0 {
+		return nil, errorf("ResourceInUse", "The security group `%s` is associated with %d instances of other services.", g.ID, n)
 	}
 	if g.IsDefault {
 		return nil, errorf("UnsupportedOperation", "The default security group cannot be deleted.")
 	}
 	id := g.ID
+	delete(c.unbinding, id)
 	c.state.SecurityGroups = slices.DeleteFunc(c.state.SecurityGroups, func(x SecurityGroup) bool { return x.ID == id })
 	for i := range c.state.SecurityGroups {
 		// The group's own rules go with it.
@@ -316,4 +320,64 @@ func (c *Cloud) describeSecurityGroupReferences(req *apiRequest) (map[string]any
 		set = append(set, map[string]any{"SecurityGroupId": id, "ReferredSecurityGroupIds": c.state.referrers(req.region, id)})
 	}
 	return map[string]any{"ReferredSecurityGroupSet": set}, nil
+}
+
+func otherBindingCount(g *SecurityGroup) int {
+	n := 0
+	for _, count := range g.OtherBindings {
+		n += count
+	}
+	return n
+}
+
+// describeSecurityGroupAssociationStatistics serves VPC
+// DescribeSecurityGroupAssociationStatistics: per group, how many instances
+// of each service it is bound to (CVM: the instances that list it, and those
+// whose unbinding is still propagating; the others from OtherBindings), how
+// many groups' rules reference it (SG), and the total without SG.
+func (c *Cloud) describeSecurityGroupAssociationStatistics(req *apiRequest) (map[string]any, *apiError) {
+	var p struct{ SecurityGroupIds []string }
+	if err := decode(req.body, &p); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(p.SecurityGroupIds) == 0:
+		return nil, errorf("MissingParameter", "The request is missing the required parameter `SecurityGroupIds`.")
+	case len(p.SecurityGroupIds) > maxBatch:
+		return nil, errorf("InvalidParameterValue.LimitExceeded", "At most %d `SecurityGroupIds` may be given.", maxBatch)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	now := time.Now()
+	set := []map[string]any{}
+	for _, id := range p.SecurityGroupIds {
+		if err := checkGroupID(id); err != nil {
+			return nil, err
+		}
+		g := c.state.group(req.region, id)
+		if g == nil {
+			return nil, errorf("ResourceNotFound", "The specified resource `%s` is not found.", id)
+		}
+		counts := maps.Clone(g.OtherBindings)
+		if counts == nil {
+			counts = map[string]int{}
+		}
+		counts["CVM"] = len(c.state.boundTo(req.region, id)) + c.propagating(id, now)
+		stats := []map[string]any{}
+		total := 0
+		for _, kind := range slices.Sorted(maps.Keys(counts)) {
+			if counts[kind] > 0 {
+				stats = append(stats, map[string]any{"InstanceType": kind, "InstanceCount": counts[kind]})
+				total += counts[kind]
+			}
+		}
+		set = append(set, map[string]any{
+			"SecurityGroupId": id,
+			"CVM":             counts["CVM"], "CDB": counts["CDB"], "ENI": counts["ENI"], "CLB": counts["CLB"],
+			"SG":                 len(c.state.referrers(req.region, id)),
+			"InstanceStatistics": stats,
+			"TotalCount":         total,
+		})
+	}
+	return map[string]any{"SecurityGroupAssociationStatisticsSet": set}, nil
 }
