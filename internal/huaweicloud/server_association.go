@@ -168,7 +168,8 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		})
 		err = a.c.result(ctx, "ecs", "addSecurityGroup", start, err)
 		if err != nil && attempt.AfterLostAnswer() && apierr.ClassOf(err) == retry.Invalid {
-			// Nova answers "already associated" when our earlier try's answer was lost.
+			// Huawei's Nova answers 400 "already associated" (upstream Nova: no error)
+			// when our earlier try's answer was lost.
 			if _, ferr := a.find(ctx); ferr == nil {
 				return nil
 			}
