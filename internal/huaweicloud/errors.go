@@ -41,8 +41,12 @@ func wrap(err error, service, action, endpoint string) error {
 			e.Code, e.Message = novaError(sre.ErrorMessage)
 		}
 		e.Class = classify(action, e.Status, e.Code)
-		if slices.Contains(endpointCodes, e.Code) {
+		switch {
+		case slices.Contains(endpointCodes, e.Code):
 			e.Endpoint, e.Fix = endpoint, noSuchAPIFix(service, endpoint, e.Code)
+		case e.Code == "conflictingRequest" && e.Status == 409:
+			// Nova's only 409 on these actions: a name several groups share.
+			e.Fix = "The security group name matches several groups in the project: set security_group to the ID of the one you mean."
 		}
 		if e.Code == "" && e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429 {
 			// Every API answer, the gateway's included, has a code: this

@@ -227,3 +227,19 @@ func TestWrap_NoSuchAPINamesEndpointAndRegion(t *testing.T) {
 		}
 	}
 }
+
+// Nova's 409 stays a conflict (not busy, unlike VPC's on a port write) and
+// says the name matches several groups.
+func TestWrap_NovaConflictIsAnAmbiguousName(t *testing.T) {
+	err := wrap(&sdkerr.ServiceResponseError{StatusCode: 409, ErrorMessage: `{"conflictingRequest":{"code":409,"message":"Multiple security groups found matching 'web'. Use an ID to be more specific."}}`}, "ecs", "addSecurityGroup", "")
+	if apierr.ClassOf(err) != retry.Conflict {
+		t.Fatalf("class %v, want conflict", apierr.ClassOf(err))
+	}
+	if hint := apierr.Hint(err, credentialHint); !strings.Contains(hint, "matches several groups") || !strings.Contains(hint, "ID") {
+		t.Errorf("hint %q does not say the name is ambiguous", hint)
+	}
+	busy := wrap(&sdkerr.ServiceResponseError{StatusCode: 409, ErrorCode: "VPC.0999", ErrorMessage: "port busy"}, "vpc", "AddSecurityGroups", "")
+	if apierr.ClassOf(busy) != retry.Busy {
+		t.Errorf("VPC 409 on a port write: class %v, want busy", apierr.ClassOf(busy))
+	}
+}

@@ -156,6 +156,32 @@ func TestAccServerAssociation_byName(t *testing.T) {
 	})
 }
 
+// A name that two groups of the project share is Nova's 409: it stays a
+// conflict, failing at once (not retried as busy, as VPC's 409 on a port
+// write is), and the error says to use the group's ID.
+func TestAccServerAssociation_ambiguousName(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.HW.Mutate(func(s *hwemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: acctest.UUID(), Name: f.SecurityGroupName, ProjectID: acctest.HWProjectID})
+	})
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if calls := env.Requests(t, "huaweicloud", "addSecurityGroup"); len(calls) != 1 || calls[0].ErrorCode != "conflictingRequest" {
+				return fmt.Errorf("addSecurityGroup calls %+v, want one 409 conflictingRequest, not retried", calls)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+			ExpectError: acctest.ErrorRegexp(`(?s)HTTP 409 conflictingRequest.*matches several groups in the project: set security_group to the ID`),
+		}},
+	})
+}
+
 // TestAccServerAssociation_wire proves the exact API calls: destroy sends the
 // documented removeSecurityGroup body and nothing else writes.
 func TestAccServerAssociation_wire(t *testing.T) {
