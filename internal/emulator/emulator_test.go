@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -611,5 +613,35 @@ func TestConcurrentRequests(t *testing.T) {
 		if r.Seq != int64(i+1) {
 			t.Fatalf("record %d has seq %d: log not in arrival order", i, r.Seq)
 		}
+	}
+}
+
+func TestErrorCodesIn(t *testing.T) {
+	dir := t.TempDir()
+	src := `package x
+const codeGone = "Gone"
+func fail(code, msg string) {}
+type fault struct{ code, msg string }
+func serve(c string) {
+	fail("Bad", "m")
+	fail(codeGone, "m")
+	_ = fault{"Busy", "m"}
+	fail(c, "a variable: refused")
+}
+func passThrough(c string) { fail(c, "skipped") }
+`
+	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	codes, problems, err := ErrorCodesIn(dir, map[string]int{"fail": 0, "fault": 0, "never": 0}, "passThrough")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(codes, []string{"Bad", "Busy", "Gone"}) {
+		t.Errorf("codes %v", codes)
+	}
+	if len(problems) != 2 || !strings.Contains(strings.Join(problems, "\n"), "neither a string literal nor a constant") ||
+		!strings.Contains(strings.Join(problems, "\n"), "no call of never") {
+		t.Errorf("problems %q, want the variable and the missing writer", problems)
 	}
 }

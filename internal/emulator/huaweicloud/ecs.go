@@ -98,7 +98,7 @@ func (c *Cloud) serverAction(rp reply, req *apiRequest) {
 	}
 	group, fault := c.resolveGroup(projectID, ref)
 	if fault != nil {
-		rp.novaError(fault.status, fault.name, fault.message)
+		fault.answer(rp)
 		return
 	}
 
@@ -144,6 +144,9 @@ type novaFault struct {
 	name    string
 	message string
 }
+
+// answer writes the fault; its code is one of the novaFault literals.
+func (f *novaFault) answer(rp reply) { rp.novaError(f.status, f.name, f.message) }
 
 // resolveGroup finds a group by ID, else by name within the project, as Nova
 // does; without a unique match it returns the fault to answer.

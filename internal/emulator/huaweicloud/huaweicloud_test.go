@@ -829,3 +829,18 @@ func TestMatch(t *testing.T) {
 		t.Error("did not match an SDK-HMAC-SHA256 request")
 	}
 }
+
+// ErrorCodes lists every code the emulator's sources answer, and no other:
+// the provider's table test reads it, so no code is answered unseen.
+func TestErrorCodesListsEveryCode(t *testing.T) {
+	codes, problems, err := emulator.ErrorCodesIn(".", map[string]int{"apiError": 1, "novaError": 1, "novaFault": 1}, "WriteErrorCode", "answer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if want := slices.Sorted(slices.Values(huaweicloud.ErrorCodes)); !slices.Equal(codes, want) {
+		t.Errorf("the sources answer %v; ErrorCodes lists %v", codes, want)
+	}
+}

@@ -490,3 +490,18 @@ func TestTestdataLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// ErrorCodes lists every code the emulator's sources answer, and no other:
+// the provider's table test reads it, so no code is answered unseen.
+func TestErrorCodesListsEveryCode(t *testing.T) {
+	codes, problems, err := emulator.ErrorCodesIn(".", map[string]int{"errorf": 0, "authError": 0}, "WriteErrorCode", "errorf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if want := slices.Sorted(slices.Values(tencentcloud.ErrorCodes)); !slices.Equal(codes, want) {
+		t.Errorf("the sources answer %v; ErrorCodes lists %v", codes, want)
+	}
+}
