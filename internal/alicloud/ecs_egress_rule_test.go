@@ -275,7 +275,7 @@ func TestAccEcsEgressRule_duplicate(t *testing.T) {
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
   port_range   = "443/443"
   dest_cidr_ip = "10.0.0.0/8"`)),
-			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*terraform import <address> %s/sgr-existing01`, group)),
+			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*import \{ to = secgroup_alicloud_ecs_egress_rule\.NAME id = "%s/sgr-existing01" \}`, group)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.Ali.State().SecurityGroups[0].Egress); n != 1 {

@@ -236,7 +236,7 @@ func TestAccEnsEgressRule_duplicate(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
 			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)Error Creating Alibaba Cloud ENS Egress Rule.*already has this egress rule.*`+
-				`SecurityGroupRuleConflict\.Duplicated.*terraform import <address> %s:tcp:443/443:10\.0\.0\.0/8:accept:1`, group)),
+				`SecurityGroupRuleConflict\.Duplicated.*import \{ to = secgroup_alicloud_ens_egress_rule\.NAME id = "%s:tcp:443/443:10\.0\.0\.0/8:accept:1" \}`, group)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			// The existing rule survives the failed create.

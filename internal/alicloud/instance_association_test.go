@@ -371,7 +371,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.DefaultGroupID, "")),
-			ExpectError: acctest.ErrorRegexp(`(?s)already in security group.*terraform import`),
+			ExpectError: acctest.ErrorRegexp(`(?s)already in security group.*import \{ to = secgroup_alicloud_instance_association\.NAME id = "sg-`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {

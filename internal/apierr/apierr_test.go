@@ -49,7 +49,7 @@ func TestDetail_SaysWhatToDo(t *testing.T) {
 		retry.Busy:      "timeout",
 		retry.Invalid:   "arguments",
 		retry.NotFound:  "region",
-		retry.Unknown:   "request ID",
+		retry.Unknown:   "if it persists, report it.",
 	} {
 		d := Detail("Doing it", &Error{Cloud: "c", Service: "s", Action: "A", Class: class}, "HW_ACCESS_KEY / HW_SECRET_KEY")
 		if !strings.HasPrefix(d, "Doing it: c S A") || !strings.Contains(d, want) {

@@ -32,6 +32,10 @@ type FaultRule struct {
 	// Times ends the rule after it has matched this many requests (0 = never),
 	// so a test can lose exactly one answer, or throttle exactly the first N calls.
 	Times int `json:"times,omitempty"`
+	// Skip lets the first Skip matching requests through untouched (they do
+	// not count towards Times), so a test can slow down the read that
+	// follows a write without slowing the read before it.
+	Skip int `json:"skip,omitempty"`
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -55,6 +59,9 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
+	}
+	if fr.Skip < 0 {
+		errs = append(errs, fmt.Errorf("skip %d is negative", fr.Skip))
 	}
 	if fr.RetryAfterSeconds < 0 {
 		errs = append(errs, fmt.Errorf("retry_after_s %d is negative", fr.RetryAfterSeconds))
@@ -134,10 +141,13 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	var d decision
 	var throttled, failed, dropped bool
 	for i, r := range f.rules {
-		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Times {
+		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Skip+r.Times {
 			continue
 		}
 		f.matched[i]++
+		if f.matched[i] <= r.Skip {
+			continue
+		}
 		d.latency += time.Duration(r.LatencyMS) * time.Millisecond
 		ruleThrottled := r.RateLimitQPS > 0 && !f.take(bucketKey{i, cloud, action}, r.RateLimitQPS, r.RateLimitBurst, now)
 		// Roll every rate, even once the outcome is known, so that a seeded

@@ -173,7 +173,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.DefaultGroupID, f.InstanceID)),
-			ExpectError: regexp.MustCompile(`(?s)already\s+in\s+security\s+group.*terraform\s+import\s+<address>\s+` + f.DefaultGroupID + "/" + f.InstanceID),
+			ExpectError: regexp.MustCompile(`(?s)already\s+in\s+security\s+group.*import\s+\{\s+to\s+=\s+secgroup_tencentcloud_instance_association\.NAME\s+id\s+=\s+"` + f.DefaultGroupID + "/" + f.InstanceID + `"\s+\}`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if writes := env.Requests(t, "tencentcloud", "AssociateSecurityGroups", "DisassociateSecurityGroups"); len(writes) != 0 {
