@@ -16,6 +16,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
 )
@@ -381,5 +382,45 @@ resource "secgroup_tencentcloud_instance_association" "test" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccInstanceAssociation_keptAfterTimeout: the 2s create timeout expires
+// in the wait after AssociateSecurityGroups (3 s of latency on the
+// instance's describe, the read before the write let through). The instance
+// is in the group, so the state keeps the binding, tainted, and the next
+// apply replaces it: one binding, no "already in security group ... import
+// it".
+func TestAccInstanceAssociation_keptAfterTimeout(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "tencentcloud", Actions: []string{"DescribeInstances"}, LatencyMS: 3000, Skip: 1, Times: 1},
+	})
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
+resource "secgroup_tencentcloud_instance_association" "test" {
+  security_group_id = %[1]q
+  instance_id       = %[2]q
+  timeouts {
+    create = "2s"
+  }
+}
+`, f.SecurityGroupID, f.InstanceID))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: env.KeptTaintedSteps(config, assocAddr,
+			`waiting for the instance to list the group: the 2s create timeout expired during tencentcloud CVM DescribeInstances.*`+
+				`Left behind: CVM instance ".*" may now be in security group .*tainted`,
+			func(s *terraform.State) error {
+				if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID, f.SecurityGroupID}) {
+					return fmt.Errorf("instance groups %v, want the default group and ours once", got)
+				}
+				if n := len(env.Requests(t, "tencentcloud", "DisassociateSecurityGroups")); n != 1 {
+					return fmt.Errorf("%d DisassociateSecurityGroups calls, want 1 (the tainted binding's)", n)
+				}
+				return testAccCheckInstanceAssociationExists(t, env, assocAddr)(s)
+			}),
 	})
 }
