@@ -487,11 +487,11 @@ func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port,
 // and planned groups, which the next Read narrows to those the port lists.
 func (a *portAssociationCall) setPartial(ctx context.Context, m *portAssociationResourceModel, prior, planned, all []string, diags *diag.Diagnostics) {
 	ours := append(slices.Clone(prior), subtract(planned, prior)...)
-	if all != nil {
+	switch {
+	case all != nil && m.Enforce.ValueBool():
 		ours = all
-		if !m.Enforce.ValueBool() {
-			ours = intersect(all, ours)
-		}
+	case all != nil:
+		ours = intersect(all, ours)
 	}
 	m.SecurityGroupIDs = stringSet(ctx, ours, diags)
 	a.setComputed(ctx, m, all, diags)
