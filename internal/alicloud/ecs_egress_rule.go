@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -303,9 +304,7 @@ func (r *ecsEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	found, err := rc.find(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Alibaba Cloud ECS Egress Rule Not Found",
-			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Alibaba Cloud ECS Egress Rule Not Found", err, "rule", errors.Is(err, errRuleNotListed))
 		return
 	}
 	if err != nil {

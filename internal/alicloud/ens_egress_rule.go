@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -242,9 +244,7 @@ func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	_, err := rc.find(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Alibaba Cloud ENS Egress Rule Not Found",
-			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Alibaba Cloud ENS Egress Rule Not Found", err, "rule", errors.Is(err, errRuleNotListed))
 		return
 	}
 	if err != nil {

@@ -373,9 +373,7 @@ func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRe
 	}
 	err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Alibaba Cloud %s Association Not Found", r.kind.title),
-			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, fmt.Sprintf("Alibaba Cloud %s Association Not Found", r.kind.title), err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {

@@ -177,9 +177,7 @@ func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	port, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Huawei Cloud Port Not Found",
-			fmt.Sprintf("%s; removing the port association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Huawei Cloud Port Not Found", err, "port association", false)
 		return
 	}
 	if err != nil {

@@ -218,9 +218,7 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	}
 	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Huawei Cloud Server Association Not Found",
-			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Huawei Cloud Server Association Not Found", err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {

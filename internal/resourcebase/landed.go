@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -68,4 +69,20 @@ func LeftBehind(left string) string {
 func ImportBlock(typeName, id string) string {
 	return fmt.Sprintf("import {\n  to = %s.NAME\n  id = %q\n}\n\n(replace NAME with this resource's name, and its index "+
 		"under count or for_each; Terraform does not tell the provider the address), then run terraform apply.", typeName, id)
+}
+
+// RemoveGone is Read's answer to an object that is no longer there: a
+// warning, and the resource leaves the state. recreatable says whether the
+// next apply can create it again, that is, whether only the relation is gone
+// (the group off the server, the rule off the group) rather than what it
+// hangs on (the server, the port, the group itself); the warning says
+// which, so that the next apply's failure is no surprise.
+func RemoveGone(ctx context.Context, resp *resource.ReadResponse, summary string, err error, noun string, recreatable bool) {
+	detail := fmt.Sprintf("%s; removing the %s from the state so the next apply can create it again.", err, noun)
+	if !recreatable {
+		detail = fmt.Sprintf("%s; removing the %s from the state. The next apply cannot create it again while that is "+
+			"gone: remove the resource from the configuration, or point it at an object that exists.", err, noun)
+	}
+	resp.Diagnostics.AddWarning(summary, detail)
+	resp.State.RemoveResource(ctx)
 }

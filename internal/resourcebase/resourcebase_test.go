@@ -116,3 +116,32 @@ func TestImportBlock(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// "So the next apply can create it again" only when it can: not when what
+// the resource hangs on (the server, the port) is gone.
+func TestRemoveGone(t *testing.T) {
+	ctx := context.Background()
+	sch := rschema.Schema{Attributes: map[string]rschema.Attribute{"id": rschema.StringAttribute{Computed: true}}}
+	for _, tc := range []struct {
+		recreatable bool
+		want, not   string
+	}{
+		{true, "so the next apply can create it again", "cannot"},
+		{false, "The next apply cannot create it again while that is gone", "can create it again."},
+	} {
+		resp := &resource.ReadResponse{State: tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
+			"id": tftypes.NewValue(tftypes.String, "x"),
+		})}}
+		RemoveGone(ctx, resp, "Gone", errors.New(`server "s" was not found`), "association", tc.recreatable)
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity() != diag.SeverityWarning {
+			t.Fatalf("diags %v, want one warning", resp.Diagnostics)
+		}
+		d := resp.Diagnostics[0].Detail()
+		if !strings.HasPrefix(d, `server "s" was not found; removing the association from the state`) || !strings.Contains(d, tc.want) || strings.Contains(d, tc.not) {
+			t.Errorf("recreatable=%v: %q", tc.recreatable, d)
+		}
+		if !resp.State.Raw.IsNull() {
+			t.Error("the resource stays in the state")
+		}
+	}
+}

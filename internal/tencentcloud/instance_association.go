@@ -222,9 +222,7 @@ func (r *instanceAssociationResource) Read(ctx context.Context, req resource.Rea
 	if apierr.IsNotFound(err) {
 		// Unlike the tencentcloud provider, a binding that is gone is not an
 		// error: the next apply binds it again.
-		resp.Diagnostics.AddWarning("Tencent Cloud Instance Association Not Found",
-			fmt.Sprintf("%s; removing the association from the state so the next apply can create it again.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Tencent Cloud Instance Association Not Found", err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {

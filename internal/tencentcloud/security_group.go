@@ -345,9 +345,7 @@ func (r *securityGroupResource) Read(ctx context.Context, req resource.ReadReque
 	id := state.ID.ValueString()
 	g, err := FindSecurityGroupByID(ctx, c, id)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Tencent Cloud Security Group Not Found",
-			fmt.Sprintf("%s; removing it from the state so the next apply can create it again.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Tencent Cloud Security Group Not Found", err, "security group", true)
 		return
 	}
 	if err != nil {
