@@ -18,6 +18,9 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("the %s %s timeout expired", e.Timeout, e.Op)
 }
 
+// Unwrap keeps errors.Is(err, context.DeadlineExceeded) true.
+func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
 // Hint says what to change: the timeout is the user's to raise.
 func (e *TimeoutError) Hint() string {
 	return fmt.Sprintf("Raise the timeout: timeouts { %s = \"...\" } in the resource's configuration (it was %s), or retry later if the cloud was slow or throttling.", e.Op, e.Timeout)
@@ -36,7 +39,14 @@ func WithTimeout(ctx context.Context, op string, timeout time.Duration) (context
 // ErrInterrupted is the cause of an operation whose context was canceled from
 // outside: terraform was interrupted (Ctrl-C, SIGINT or SIGTERM) and asked the
 // provider to stop.
-var ErrInterrupted = errors.New("interrupted: terraform was asked to stop (Ctrl-C or a signal)")
+var ErrInterrupted error = interrupted{}
+
+// interrupted unwraps to context.Canceled, so that errors.Is(err,
+// context.Canceled) stays true of an interrupted operation's error.
+type interrupted struct{}
+
+func (interrupted) Error() string { return "interrupted: terraform was asked to stop (Ctrl-C or a signal)" }
+func (interrupted) Unwrap() error { return context.Canceled }
 
 // Cause says why ctx ended: a *TimeoutError, ErrInterrupted, or the plain
 // context error of a deadline nobody named. It is nil while ctx is live.

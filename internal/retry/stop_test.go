@@ -65,7 +65,7 @@ func TestDo_CutOff(t *testing.T) {
 		cancel()
 		return call{class: Unknown}
 	})
-	if !MayHaveLanded(err) || !errors.Is(err, ErrInterrupted) {
+	if !MayHaveLanded(err) || !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("in flight: err=%v, want an interrupted write that may have landed", err)
 	}
 	ctx, cancel = context.WithCancel(context.Background())
@@ -106,7 +106,7 @@ func TestStoppedError_Messages(t *testing.T) {
 	ctx, cancel = WithTimeout(context.Background(), "delete", time.Millisecond)
 	defer cancel()
 	err = WaitFor(ctx, func(context.Context) (bool, error) { return false, nil })
-	if msg := err.Error(); msg != "the 1ms delete timeout expired" {
+	if msg := err.Error(); msg != "the 1ms delete timeout expired" || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("WaitFor: %q", msg)
 	}
 	stopped := &StoppedError{Cause: ErrInterrupted, Last: call{class: Transient}}
