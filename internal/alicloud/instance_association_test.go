@@ -749,3 +749,25 @@ resource %[1]q "test" {
 		})
 	}
 }
+
+// TestAccInstanceAssociation_rateLimitOutlastsTimeout: with a client-side
+// rate limit of one call per 2 s, the join would have to wait past the 1s
+// create timeout. The error names the timeout to raise, not the limit, and
+// no join goes out, so nothing is kept in the state.
+func TestAccInstanceAssociation_rateLimitOutlastsTimeout(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckNoRequests(t, "alicloud", "JoinSecurityGroup"),
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfigWith(acctest.ProviderOptions{RateLimits: map[string]float64{"ecs": 0.5}}),
+				testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, `timeouts {
+    create = "1s"
+  }`)),
+			ExpectError: acctest.ErrorRegexp(`(?s)the 1s create timeout expired: waiting for the ecs rate limit \(0\.5 requests per second\).*` +
+				`Raise the timeout: timeouts \{ create = "..." \}`),
+		}},
+	})
+}
