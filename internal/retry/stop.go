@@ -45,7 +45,9 @@ var ErrInterrupted error = interrupted{}
 // context.Canceled) stays true of an interrupted operation's error.
 type interrupted struct{}
 
-func (interrupted) Error() string { return "interrupted: terraform was asked to stop (Ctrl-C or a signal)" }
+func (interrupted) Error() string {
+	return "interrupted: terraform was asked to stop (Ctrl-C or a signal)"
+}
 func (interrupted) Unwrap() error { return context.Canceled }
 
 // Cause says why ctx ended: a *TimeoutError, ErrInterrupted, or the plain
