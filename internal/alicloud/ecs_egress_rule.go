@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -250,7 +251,7 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	rc := newRuleCall(&r.resourceBase, "ecs", plan.Region.ValueString(), plan.rule(), "Error Creating Alibaba Cloud ECS Egress Rule",
 		"Adding ECS egress rule %s to security group %q", &resp.Diagnostics)
@@ -258,7 +259,13 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }) {
+	ok, landed := rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) })
+	if landed != nil {
+		// No rule ID yet: Read finds the rule by its tuple.
+		plan.Region = types.StringValue(rc.region)
+		rc.keepTainted(ctx, resp, plan, landed)
+	}
+	if !ok {
 		return
 	}
 
@@ -274,7 +281,8 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return err == nil, err
 	})
 	if err != nil {
-		rc.fail(&resp.Diagnostics, fmt.Errorf("the rule was added, but reading its ID failed: %w", err))
+		plan.Region = types.StringValue(rc.region)
+		rc.keepTainted(ctx, resp, plan, fmt.Errorf("the rule was added, but reading its ID failed: %w", err))
 		return
 	}
 	plan.setFromAPI(found, rc.region)
@@ -296,9 +304,7 @@ func (r *ecsEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	found, err := rc.find(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Alibaba Cloud ECS Egress Rule Not Found",
-			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Alibaba Cloud ECS Egress Rule Not Found", err, "rule", errors.Is(err, errRuleNotListed))
 		return
 	}
 	if err != nil {
@@ -324,7 +330,7 @@ func (r *ecsEgressRuleResource) Update(ctx context.Context, req resource.UpdateR
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		ctx, cancel := retry.WithTimeout(ctx, "update", timeout)
 		defer cancel()
 		rc := newRuleCall(&r.resourceBase, "ecs", state.Region.ValueString(), state.rule(), "Error Updating Alibaba Cloud ECS Egress Rule",
 			"Changing the description of ECS egress rule %s of security group %q", &resp.Diagnostics)
@@ -357,7 +363,7 @@ func (r *ecsEgressRuleResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	rc := newRuleCall(&r.resourceBase, "ecs", state.Region.ValueString(), state.rule(), "Error Deleting Alibaba Cloud ECS Egress Rule",
 		"Revoking ECS egress rule %s of security group %q", &resp.Diagnostics)

@@ -275,7 +275,7 @@ func TestAccEcsEgressRule_duplicate(t *testing.T) {
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
   port_range   = "443/443"
   dest_cidr_ip = "10.0.0.0/8"`)),
-			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*terraform import <address> %s/sgr-existing01`, group)),
+			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*import \{ to = secgroup_alicloud_ecs_egress_rule\.NAME id = "%s/sgr-existing01" \}`, group)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.Ali.State().SecurityGroups[0].Egress); n != 1 {
@@ -383,4 +383,40 @@ func TestAccEcsEgressRule_importInvalidID(t *testing.T) {
 			}},
 		})
 	}
+}
+
+// TestAccEcsEgressRule_keptAfterTimeout is the issue's repro: the 2s create
+// timeout expires in the describe that reads the new rule's ID (3 s of
+// latency). The rule exists, so the state keeps it, tainted (without a rule
+// ID, which Read finds by the tuple), and the next apply replaces it: one
+// rule, no "already has this egress rule ... import it".
+func TestAccEcsEgressRule_keptAfterTimeout(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEcsGroup(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"DescribeSecurityGroupAttribute"}, LatencyMS: 3000, Times: 1},
+	})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
+  port_range   = "25/25"
+  dest_cidr_ip = "10.0.0.0/8"
+  timeouts {
+    create = "2s"
+  }`))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: env.KeptTaintedSteps(config, ecsRuleAddr,
+			`the rule was added, but reading its ID failed: the 2s create timeout expired.*timeouts \{ create = "..." \}.*`+
+				`Left behind: security group ".*" may now have egress rule tcp 25/25 to 10\.0\.0\.0/8.*tainted`,
+			func(s *terraform.State) error {
+				if n := len(env.Ali.State().SecurityGroups[0].Egress); n != 1 {
+					return fmt.Errorf("group has %d rules, want 1", n)
+				}
+				if n := len(env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")); n != 1 {
+					return fmt.Errorf("%d revokes, want 1 (the tainted rule's)", n)
+				}
+				return testAccCheckEgressRuleExists(t, env, ecsRuleAddr)(s)
+			}),
+	})
 }

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -271,8 +273,10 @@ func (rc *ruleCall) write(ctx context.Context, action string, params map[string]
 }
 
 // authorize adds the rule. importID is the ID to import an existing rule
-// with, given the rule the cloud already has. Errors are added to diags.
-func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) bool {
+// with, given the rule the cloud already has. Errors are added to diags,
+// except the error of a write that may have landed (its answer lost or cut
+// off), which is returned as landed for the caller to keep the rule with.
+func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) (ok bool, landed error) {
 	params := rc.rule.params(rc.svc)
 	if rc.svc == "ecs" {
 		// ENS's AuthorizeSecurityGroupEgress takes no description (the doc
@@ -292,7 +296,9 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 	})
 	switch {
 	case err == nil:
-		return true
+		return true, nil
+	case retry.MayHaveLanded(err):
+		return false, err
 	case apierr.HasCode(err, duplicateCodes...):
 		id := "<id>"
 		if existing, ferr := rc.find(ctx); ferr == nil {
@@ -300,8 +306,8 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 		}
 		diags.AddError(rc.summary, fmt.Sprintf(
 			"%s: security group %q already has this egress rule (%s), created outside this resource. "+
-				"To manage the existing rule, import it:\n\n  terraform import <address> %s\n\nor remove it from the group first.",
-			rc.what, rc.rule.GroupID, err, id))
+				"To manage the existing rule, import it:\n\n%s\n\nor remove it from the group first.",
+			rc.what, rc.rule.GroupID, err, resourcebase.ImportBlock("secgroup_alicloud_"+rc.svc+"_egress_rule", id)))
 	case apierr.HasCode(err, "AuthorizationLimitExceed"):
 		count := "as many rules as it may hold"
 		if rules, derr := rc.c.groups.Get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
@@ -315,7 +321,14 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 	default:
 		rc.fail(diags, err)
 	}
-	return false
+	return false, nil
+}
+
+// keepTainted saves a rule whose AuthorizeSecurityGroupEgress may have landed
+// (m, the plan, with what is known), and reports err.
+func (rc *ruleCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m any, err error) {
+	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, rc.summary, apierr.Detail(rc.what, err, credentialHint),
+		fmt.Sprintf("security group %q may now have egress rule %s", rc.rule.GroupID, rc.rule.describe()))
 }
 
 // revoke removes the rule; a rule or group that is already gone is success.

@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +25,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // ENS (Edge Node Service, API 2017-11-10) egress rules: AuthorizeSecurityGroupEgress,
@@ -206,7 +209,7 @@ func (r *ensEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	rc := newRuleCall(&r.resourceBase, "ens", "", plan.rule(), "Error Creating Alibaba Cloud ENS Egress Rule",
 		"Adding ENS egress rule %s to security group %q", &resp.Diagnostics)
@@ -214,7 +217,12 @@ func (r *ensEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ensRuleID(*e) }) {
+	ok, landed := rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ensRuleID(*e) })
+	if landed != nil {
+		plan.ID = types.StringValue(ensRuleID(rc.rule))
+		rc.keepTainted(ctx, resp, plan, landed)
+	}
+	if !ok {
 		return
 	}
 	plan.ID = types.StringValue(ensRuleID(rc.rule))
@@ -236,9 +244,7 @@ func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	_, err := rc.find(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Alibaba Cloud ENS Egress Rule Not Found",
-			fmt.Sprintf("%s; removing the rule from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Alibaba Cloud ENS Egress Rule Not Found", err, "rule", errors.Is(err, errRuleNotListed))
 		return
 	}
 	if err != nil {
@@ -271,7 +277,7 @@ func (r *ensEgressRuleResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	rc := newRuleCall(&r.resourceBase, "ens", "", state.rule(), "Error Deleting Alibaba Cloud ENS Egress Rule",
 		"Revoking ENS egress rule %s of security group %q", &resp.Diagnostics)

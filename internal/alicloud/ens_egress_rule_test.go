@@ -236,7 +236,7 @@ func TestAccEnsEgressRule_duplicate(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `port_range = "443/443"`)),
 			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)Error Creating Alibaba Cloud ENS Egress Rule.*already has this egress rule.*`+
-				`SecurityGroupRuleConflict\.Duplicated.*terraform import <address> %s:tcp:443/443:10\.0\.0\.0/8:accept:1`, group)),
+				`SecurityGroupRuleConflict\.Duplicated.*import \{ to = secgroup_alicloud_ens_egress_rule\.NAME id = "%s:tcp:443/443:10\.0\.0\.0/8:accept:1" \}`, group)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			// The existing rule survives the failed create.
@@ -426,5 +426,38 @@ provider "secgroup" {
 			ExpectError: acctest.ErrorRegexp(`(?s)Alibaba Cloud Not Configured.*missing "region".*ALICLOUD_REGION`),
 		}},
 		CheckDestroy: env.CheckNoRequests(t, "alicloud"),
+	})
+}
+
+// TestAccEnsEgressRule_keptAfterInterruptedRetry: AuthorizeSecurityGroupEgress's
+// answer is lost (the rule landed), and the 2s create timeout cuts off its
+// retry (3 s of latency). The rule may exist, so the state keeps it, tainted,
+// and the next apply replaces it: one rule, no "already has this egress rule
+// ... import it".
+func TestAccEnsEgressRule_keptAfterInterruptedRetry(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, DropRate: 1, Times: 1},
+		{Cloud: "alicloud", Actions: []string{"AuthorizeSecurityGroupEgress"}, LatencyMS: 3000, After: 1, Times: 1},
+	})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "tcp", `
+  port_range   = "443/443"
+  timeouts {
+    create = "2s"
+  }`))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckEgressRulesDestroyed(t, env),
+		Steps: env.KeptTaintedSteps(config, ensRuleAddr,
+			`the 2s create timeout expired during alicloud ENS AuthorizeSecurityGroupEgress.*`+
+				`Left behind: security group ".*" may now have egress rule tcp 443/443 to 10\.0\.0\.0/8.*tainted`,
+			func(s *terraform.State) error {
+				if n := len(env.Ali.State().EnsSecurityGroups[0].Egress); n != 1 {
+					return fmt.Errorf("group has %d rules, want 1", n)
+				}
+				return testAccCheckEgressRuleExists(t, env, ensRuleAddr)(s)
+			}),
 	})
 }

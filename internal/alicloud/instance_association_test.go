@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -371,7 +372,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.DefaultGroupID, "")),
-			ExpectError: acctest.ErrorRegexp(`(?s)already in security group.*terraform import`),
+			ExpectError: acctest.ErrorRegexp(`(?s)already in security group.*import \{ to = secgroup_alicloud_instance_association\.NAME id = "sg-`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if got := memberGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID}) {
@@ -694,5 +695,79 @@ provider "secgroup" {
 				Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
 			},
 		},
+	})
+}
+
+// TestAccMembership_keptAfterInterruptedRetry: JoinSecurityGroup's answer is
+// lost (the join landed), and the 2s create timeout cuts off its retry (3 s
+// of latency). The member may be in the group, so the state keeps the
+// association, tainted, and the next apply replaces it: one membership, no
+// "already in security group ... import it". For both kinds of member.
+func TestAccMembership_keptAfterInterruptedRetry(t *testing.T) {
+	for _, tc := range []struct{ name, addr, attr string }{
+		{"instance", instanceAssocAddr, "instance_id"},
+		{"eni", eniAssocAddr, "network_interface_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t)
+			env.RequireEmulator(t)
+			f := env.AliMembership(t)
+			member := f.InstanceID
+			if tc.name == "eni" {
+				member = f.ENIID
+			}
+			env.Emulator.SetFaults([]emulator.FaultRule{
+				{Cloud: "alicloud", Actions: []string{"JoinSecurityGroup"}, DropRate: 1, Times: 1},
+				{Cloud: "alicloud", Actions: []string{"JoinSecurityGroup"}, LatencyMS: 3000, After: 1, Times: 1},
+			})
+			typ, _, _ := strings.Cut(tc.addr, ".")
+			config := acctest.ConfigCompose(env.AliCloudProviderConfig(), fmt.Sprintf(`
+resource %[1]q "test" {
+  %[2]s = %[3]q
+  security_group_id = %[4]q
+  timeouts {
+    create = "2s"
+  }
+}
+`, typ, tc.attr, member, f.SecurityGroupID))
+			acctest.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+				Steps: env.KeptTaintedSteps(config, tc.addr,
+					`the 2s create timeout expired during alicloud ECS JoinSecurityGroup.*`+
+						`Left behind: .* may now be in security group .*tainted`,
+					func(s *terraform.State) error {
+						if got := memberGroups(env, member); !slices.Equal(got, []string{f.DefaultGroupID, f.SecurityGroupID}) {
+							return fmt.Errorf("member groups %v, want the default group and ours once", got)
+						}
+						if n := len(env.Requests(t, "alicloud", "LeaveSecurityGroup")); n != 1 {
+							return fmt.Errorf("%d LeaveSecurityGroup calls, want 1 (the tainted one's)", n)
+						}
+						return testAccCheckMembershipExists(t, env, tc.addr)(s)
+					}),
+			})
+		})
+	}
+}
+
+// TestAccInstanceAssociation_rateLimitOutlastsTimeout: with a client-side
+// rate limit of one call per 2 s, the join would have to wait past the 1s
+// create timeout. The error names the timeout to raise, not the limit, and
+// no join goes out, so nothing is kept in the state.
+func TestAccInstanceAssociation_rateLimitOutlastsTimeout(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckNoRequests(t, "alicloud", "JoinSecurityGroup"),
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfigWith(acctest.ProviderOptions{RateLimits: map[string]float64{"ecs": 0.5}}),
+				testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, `timeouts {
+    create = "1s"
+  }`)),
+			ExpectError: acctest.ErrorRegexp(`(?s)the 1s create timeout expired: waiting for the ecs rate limit \(0\.5 requests per second\).*` +
+				`Raise the timeout: timeouts \{ create = "..." \}`),
+		}},
 	})
 }

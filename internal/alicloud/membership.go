@@ -23,6 +23,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -315,7 +316,7 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	a := r.begin(m, fmt.Sprintf("Error Adding Alibaba Cloud %s to Security Group", r.kind.title), "Adding %s %s to security group %s in %s", &resp.Diagnostics)
 	if a == nil {
@@ -327,8 +328,8 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 	// would make our destroy remove their group.
 	if err := a.find(ctx); err == nil {
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
-			"%s %s is already in security group %s. To manage this existing membership, import it:\n\n"+
-				"  terraform import <address> %s", a.kind.title, a.member, a.group, a.id()))
+			"%s %s is already in security group %s. To manage this existing membership, import it:\n\n%s",
+			a.kind.title, a.member, a.group, resourcebase.ImportBlock("secgroup"+a.kind.typeSuffix, a.id())))
 		return
 	} else if !isGroupNotListed(err) {
 		a.fail(&resp.Diagnostics, err)
@@ -344,6 +345,12 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 		return err
 	})
 	if err != nil {
+		if retry.MayHaveLanded(err) {
+			a.setComputed(m)
+			resourcebase.KeepTainted(ctx, &resp.State, &plan, &resp.Diagnostics, a.summary, apierr.Detail(a.what, err, credentialHint),
+				fmt.Sprintf("%s %s may now be in security group %s", a.kind.noun, a.member, a.group))
+			return
+		}
 		a.fail(&resp.Diagnostics, err)
 		return
 	}
@@ -366,9 +373,7 @@ func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRe
 	}
 	err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Alibaba Cloud %s Association Not Found", r.kind.title),
-			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, fmt.Sprintf("Alibaba Cloud %s Association Not Found", r.kind.title), err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {
@@ -405,7 +410,7 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	a := r.begin(m, fmt.Sprintf("Error Removing Alibaba Cloud %s from Security Group", r.kind.title), "Removing %s %s from security group %s in %s", &resp.Diagnostics)
 	if a == nil {

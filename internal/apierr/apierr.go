@@ -38,7 +38,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s", e.Cloud, strings.ToUpper(e.Service), e.Action)
+	b.WriteString(e.Call())
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.Status)
 	}
@@ -57,6 +57,16 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Call names the call, e.g. "tencentcloud CVM AssociateSecurityGroups"
+// (retry.Caller).
+func (e *Error) Call() string {
+	return fmt.Sprintf("%s %s %s", e.Cloud, strings.ToUpper(e.Service), e.Action)
+}
+
+// Answered reports whether the cloud answered the call, as opposed to no
+// answer at all (retry.Caller): an answer carries a status or a request ID.
+func (e *Error) Answered() bool { return e.Status != 0 || e.RequestID != "" }
 
 // EndpointFix is the Fix of an error that says the endpoint is wrong: no
 // answer from it, or an answer that is not the API's.
@@ -114,6 +124,11 @@ func HasCode(err error, codes ...string) bool {
 // Hint says what the user can do about an error of this class. credentialHint
 // names the cloud's credential attributes and environment variables.
 func Hint(err error, credentialHint string) string {
+	// The timeout or an interrupt stopped it: the endpoint and the
+	// credentials are not to blame, whatever the cut-off call's error says.
+	if s := retry.StopOf(err); s != nil {
+		return s.Hint()
+	}
 	var e *Error
 	if errors.As(err, &e) && e.Fix != "" {
 		return e.Fix
@@ -134,7 +149,10 @@ func Hint(err error, credentialHint string) string {
 	case retry.NotFound:
 		return "The object does not exist; check the IDs and the region."
 	}
-	return "Check the error above; if it persists, report it with the request ID."
+	if errors.As(err, &e) && e.RequestID != "" {
+		return "Check the error above; if it persists, report it to the cloud's support with the request ID " + e.RequestID + "."
+	}
+	return "Check the error above; if it persists, report it."
 }
 
 // NotFoundError is what finders return when the object or the relation is

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
@@ -49,11 +50,45 @@ func TestDetail_SaysWhatToDo(t *testing.T) {
 		retry.Busy:      "timeout",
 		retry.Invalid:   "arguments",
 		retry.NotFound:  "region",
-		retry.Unknown:   "request ID",
+		retry.Unknown:   "if it persists, report it.",
 	} {
 		d := Detail("Doing it", &Error{Cloud: "c", Service: "s", Action: "A", Class: class}, "HW_ACCESS_KEY / HW_SECRET_KEY")
 		if !strings.HasPrefix(d, "Doing it: c S A") || !strings.Contains(d, want) {
 			t.Errorf("%s: %q does not say %q", class, d, want)
 		}
+	}
+}
+
+// After Ctrl-C or the timeout, the cut-off call's "no answer" error must not
+// send the user to the endpoint settings.
+func TestDetail_StoppedBlamesTheStop(t *testing.T) {
+	noAnswer := &Error{Cloud: "tencentcloud", Service: "cvm", Action: "AssociateSecurityGroups", Class: retry.Transient,
+		Message: "no answer from https://cvm.example: context canceled", Endpoint: "https://cvm.example",
+		Fix: EndpointFix("tencentcloud", "cvm", "https://cvm.example")}
+	for _, tc := range []struct {
+		cause      error
+		msg, fix   string
+		notInquiry string
+	}{
+		{retry.ErrInterrupted, "interrupted: terraform was asked to stop (Ctrl-C or a signal) during tencentcloud CVM AssociateSecurityGroups", "apply again", "endpoints"},
+		{&retry.TimeoutError{Op: "create", Timeout: 2 * time.Second}, "the 2s create timeout expired during tencentcloud CVM AssociateSecurityGroups", `timeouts { create = "..." }`, "endpoints"},
+	} {
+		d := Detail("Binding", &retry.StoppedError{Cause: tc.cause, Last: noAnswer}, "creds")
+		if !strings.Contains(d, "Binding: "+tc.msg+"\n\n") || !strings.Contains(d, tc.fix) {
+			t.Errorf("%q: want %q and %q", d, tc.msg, tc.fix)
+		}
+		if strings.Contains(d, tc.notInquiry) || strings.Contains(d, "context canceled") || strings.Contains(d, "no answer") {
+			t.Errorf("%q blames the endpoint", d)
+		}
+	}
+}
+
+// "Report it with the request ID" only when there is one.
+func TestHint_RequestIDOnlyWhenThere(t *testing.T) {
+	if h := Hint(&Error{Class: retry.Unknown, RequestID: "r-1"}, ""); !strings.Contains(h, "with the request ID r-1") {
+		t.Errorf("with an ID: %q", h)
+	}
+	if h := Hint(&Error{Class: retry.Unknown}, ""); strings.Contains(h, "request ID") {
+		t.Errorf("without an ID: %q", h)
 	}
 }

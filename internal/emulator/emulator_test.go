@@ -341,6 +341,23 @@ func TestErrorCodeAndAfter(t *testing.T) {
 	}
 }
 
+func TestAfterLetsTheFirstThrough(t *testing.T) {
+	a := newFake("a")
+	s := New(a)
+	s.SetFaults([]FaultRule{{Actions: []string{"inc"}, DropRate: 1, After: 1, Times: 2}})
+	var statuses []int
+	for range 5 {
+		status, _ := call(t, s, http.MethodPost, "/a/inc", "", nil)
+		statuses = append(statuses, status)
+	}
+	if want := []int{200, 502, 502, 200, 200}; !slices.Equal(statuses, want) {
+		t.Fatalf("statuses %v, want %v", statuses, want)
+	}
+	if err := (FaultRule{After: -1}).validate(); err == nil {
+		t.Fatal("a negative after must be rejected")
+	}
+}
+
 func TestRuleFilters(t *testing.T) {
 	s := New(newFake("a"), newFake("b"))
 	s.SetFaults([]FaultRule{

@@ -64,9 +64,6 @@ func (fr FaultRule) validate() error {
 	if fr.LatencyMS < 0 {
 		errs = append(errs, fmt.Errorf("latency_ms %d is negative", fr.LatencyMS))
 	}
-	if fr.After < 0 {
-		errs = append(errs, fmt.Errorf("after %d is negative", fr.After))
-	}
 	if fr.ErrorStatus != 0 && (fr.ErrorStatus < 100 || fr.ErrorStatus > 599) {
 		errs = append(errs, fmt.Errorf("error_status %d is not an HTTP status", fr.ErrorStatus))
 	}
@@ -75,6 +72,9 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
+	}
+	if fr.After < 0 {
+		errs = append(errs, fmt.Errorf("after %d is negative", fr.After))
 	}
 	if fr.RetryAfterSeconds < 0 {
 		errs = append(errs, fmt.Errorf("retry_after_s %d is negative", fr.RetryAfterSeconds))

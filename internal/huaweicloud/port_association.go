@@ -23,6 +23,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -135,7 +136,7 @@ func (r *portAssociationResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	a := r.begin(ctx, &plan, "Error Adding Security Groups to Huawei Cloud Port", "Adding security groups to port %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -145,15 +146,17 @@ func (r *portAssociationResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, err := a.reconcile(ctx, planned, nil, plan.Enforce.ValueBool())
+	all, landed, err := a.reconcile(ctx, planned, nil, plan.Enforce.ValueBool())
 	if err != nil {
-		a.fail(&resp.Diagnostics, err, "")
-		// The insert went through but a removal failed: record the groups
-		// now on the port, or destroy would never take them off again.
-		if all != nil {
+		// The insert may have landed (a removal failed after it, or its
+		// answer was lost): record the groups, or destroy would never take
+		// them off again.
+		if landed {
 			a.setPartial(ctx, &plan, nil, planned, all, &resp.Diagnostics)
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			resourcebase.KeepTainted(ctx, &resp.State, plan, &resp.Diagnostics, a.summary, apierr.Detail(a.what, err, credentialHint), a.left(planned))
+			return
 		}
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
 	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
@@ -174,9 +177,7 @@ func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	port, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Huawei Cloud Port Not Found",
-			fmt.Sprintf("%s; removing the port association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Huawei Cloud Port Not Found", err, "port association", false)
 		return
 	}
 	if err != nil {
@@ -217,7 +218,7 @@ func (r *portAssociationResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "update", timeout)
 	defer cancel()
 	a := r.begin(ctx, &plan, "Error Updating Security Groups of Huawei Cloud Port", "Updating the security groups of port %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -228,15 +229,16 @@ func (r *portAssociationResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, err := a.reconcile(ctx, planned, subtract(prior, planned), plan.Enforce.ValueBool())
+	all, landed, err := a.reconcile(ctx, planned, subtract(prior, planned), plan.Enforce.ValueBool())
 	if err != nil {
-		a.fail(&resp.Diagnostics, err, "")
 		// The prior state would not list the groups the insert added, and
 		// destroy would leave them behind: record what is on the port now.
-		if all != nil {
+		if landed {
 			a.setPartial(ctx, &plan, prior, planned, all, &resp.Diagnostics)
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			resourcebase.KeepPartial(ctx, &resp.State, plan, &resp.Diagnostics, a.summary, apierr.Detail(a.what, err, credentialHint), a.left(planned))
+			return
 		}
+		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
 	a.setComputed(ctx, &plan, all, &resp.Diagnostics)
@@ -254,7 +256,7 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	a := r.begin(ctx, &state, "Error Removing Security Groups from Huawei Cloud Port", "Removing security groups from port %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -366,20 +368,22 @@ func (a *portAssociationCall) invalidate() {
 // enforce, every unplanned one) that it still lists. Inserting first keeps
 // the port from being left without a group in between. It returns the port's
 // groups afterwards; when the insert went through and the removal failed, it
-// returns the groups after the insert along with the error.
-func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []string, enforce bool) ([]string, error) {
+// returns the groups after the insert along with the error. landed reports
+// that a write may have landed before the error (all is nil when the port's
+// groups are not known then).
+func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []string, enforce bool) (all []string, landed bool, err error) {
 	defer a.lock()()
 	// Read inside the lock: another writer may have changed the port since
 	// terraform's refresh.
 	port, err := a.find(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	all := port.SecurityGroups
+	all = port.SecurityGroups
 	inserted := false
 	if add := subtract(planned, all); len(add) > 0 {
 		if all, err = a.insert(ctx, add); err != nil {
-			return nil, err
+			return nil, retry.MayHaveLanded(err), err
 		}
 		inserted = true
 	}
@@ -393,13 +397,13 @@ func (a *portAssociationCall) reconcile(ctx context.Context, planned, dropped []
 		after, err := a.remove(ctx, drop)
 		if err != nil {
 			if !inserted {
-				return nil, err // nothing changed
+				return nil, retry.MayHaveLanded(err), err
 			}
-			return all, err
+			return all, true, err
 		}
 		all = after
 	}
-	return all, nil
+	return all, false, nil
 }
 
 // insert puts groups on the port and returns the port's groups afterwards.
@@ -467,7 +471,7 @@ func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port,
 	if port == nil {
 		p, err := a.find(ctx)
 		if err != nil {
-			return nil, err
+			return nil, retry.Landed(err) // the write went through
 		}
 		port = p
 	}
@@ -477,13 +481,26 @@ func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port,
 // setPartial records a write that stopped half-way: the port lists all, and
 // ours are the prior and planned groups it still lists (with enforce, every
 // group, as Read would have it), so the next plan shows what is left to do.
+// When all is not known (the write's answer was lost), ours are the prior
+// and planned groups, which the next Read narrows to those the port lists.
 func (a *portAssociationCall) setPartial(ctx context.Context, m *portAssociationResourceModel, prior, planned, all []string, diags *diag.Diagnostics) {
-	ours := all
-	if !m.Enforce.ValueBool() {
-		ours = intersect(all, append(slices.Clone(prior), planned...))
+	ours := append(slices.Clone(prior), subtract(planned, prior)...)
+	switch {
+	case all != nil && m.Enforce.ValueBool():
+		ours = all
+	case all != nil:
+		ours = intersect(all, ours)
 	}
 	m.SecurityGroupIDs = stringSet(ctx, ours, diags)
 	a.setComputed(ctx, m, all, diags)
+	if all == nil {
+		m.AllSecurityGroupIDs = types.SetNull(types.StringType)
+	}
+}
+
+// left says what a write that may have landed left behind.
+func (a *portAssociationCall) left(planned []string) string {
+	return fmt.Sprintf("port %q may now have security groups %v", a.portID, planned)
 }
 
 func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociationResourceModel, all []string, diags *diag.Diagnostics) {

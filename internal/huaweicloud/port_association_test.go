@@ -1027,3 +1027,28 @@ func removePortGroupsIfPresent(t *testing.T, env *acctest.Env, portID string, gr
 		t.Errorf("removing groups %v from port %s: %s", groups, portID, err)
 	}
 }
+
+// TestAccPortAssociation_keptAfterLostInsert: the insert's answer is lost
+// (the groups landed on the port) and every retry fails until max_retries.
+// The state keeps the association, tainted, and the next apply replaces it:
+// the port lists our group once, and destroy takes it off again.
+func TestAccPortAssociation_keptAfterLostInsert(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups"}, DropRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups"}, ErrorRate: 1, After: 1},
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckPortAssociationDestroy(t, env),
+			testAccCheckPortGroups(t, env, f.PortID, initial...),
+		),
+		Steps: env.KeptTaintedSteps(config, portAssocAddr,
+			`AddSecurityGroups: HTTP 5.*max_retries reached.*Left behind: port ".*" may now have security groups.*tainted`,
+			testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...)),
+	})
+}

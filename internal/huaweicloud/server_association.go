@@ -23,6 +23,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -137,7 +138,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	a := r.begin(ctx, &plan, "Error Adding Security Group to Huawei Cloud Server", "Adding security group %q to server %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -149,8 +150,8 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	// would make our destroy remove their group.
 	if sg, err := a.find(ctx); err == nil {
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
-			"Server %q is already in security group %q (ID %s). To manage this existing membership, import it:\n\n"+
-				"  terraform import <address> %s", a.serverID, a.group, sg.Id, serverAssociationID(a.serverID, a.group)))
+			"Server %q is already in security group %q (ID %s). To manage this existing membership, import it:\n\n%s",
+			a.serverID, a.group, sg.Id, resourcebase.ImportBlock("secgroup_huaweicloud_server_association", serverAssociationID(a.serverID, a.group))))
 		return
 	} else if !isGroupNotListed(err) {
 		a.fail(&resp.Diagnostics, err, "")
@@ -178,6 +179,10 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 	})
 	a.invalidate()
 	if err != nil {
+		if retry.MayHaveLanded(err) {
+			a.keepTainted(ctx, resp, &plan, err, "")
+			return
+		}
 		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
@@ -193,7 +198,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 		return err == nil, err
 	})
 	if err != nil {
-		a.fail(&resp.Diagnostics, err, ": waiting for the server to list the group")
+		a.keepTainted(ctx, resp, &plan, err, ": waiting for the server to list the group")
 		return
 	}
 	a.setComputed(&plan, sg)
@@ -214,9 +219,7 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	}
 	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Huawei Cloud Server Association Not Found",
-			fmt.Sprintf("%s; removing the association from the state so the next apply can re-create it.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Huawei Cloud Server Association Not Found", err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {
@@ -246,7 +249,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	a := r.begin(ctx, &state, "Error Removing Security Group from Huawei Cloud Server", "Removing security group %q from server %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -361,6 +364,16 @@ func (a *serverAssociationCall) find(ctx context.Context) (*model.NovaSecurityGr
 func (a *serverAssociationCall) invalidate() {
 	a.c.servers.Invalidate(objectKey{a.region, a.serverID})
 	a.c.ports.InvalidateAll()
+}
+
+// keepTainted saves the association after an addSecurityGroup that may have
+// landed, with what the plan knows (the group's listed ID and name stay
+// null until Read finds them), and reports err.
+func (a *serverAssociationCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m *serverAssociationResourceModel, err error, during string) {
+	m.ID = types.StringValue(serverAssociationID(a.serverID, a.group))
+	m.Region = types.StringValue(a.region)
+	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, a.summary, apierr.Detail(a.what+during, err, credentialHint),
+		fmt.Sprintf("server %q may now be in security group %q", a.serverID, a.group))
 }
 
 func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, sg *model.NovaSecurityGroup) {

@@ -515,7 +515,7 @@ func TestAccServerAssociation_alreadyMember(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.DefaultGroupID)),
-				ExpectError: regexp.MustCompile(`(?s)already in security group.*terraform import`),
+				ExpectError: regexp.MustCompile(`(?s)already in security group.*import\s+\{\s+to\s+=\s+secgroup_huaweicloud_server_association\.NAME\s+id\s+=\s+"`),
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
@@ -723,4 +723,42 @@ func jsonEqual(got, want string) error {
 		return fmt.Errorf("got %s, want %s", gb, wb)
 	}
 	return nil
+}
+
+// TestAccServerAssociation_keptAfterWaitFails: the wait after
+// addSecurityGroup exhausts its retries (the server's list fails, the read
+// before the write let through). The server is in the group, so the state
+// keeps the association, tainted, and the next apply replaces it: one
+// membership, no "already in security group ... import it".
+func TestAccServerAssociation_keptAfterWaitFails(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "huaweicloud", Actions: []string{"NovaListServerSecurityGroups"}, ErrorRate: 1, After: 1},
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = %[1]q
+  security_group = %[2]q
+}
+`, f.ServerID, f.SecurityGroupID))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: env.KeptTaintedSteps(config, serverAssocAddr,
+			`waiting for the server to list the group.*NovaListServerSecurityGroups: HTTP 5.*max_retries reached.*Left behind: server ".*" may now be in security group.*tainted`,
+			func(s *terraform.State) error {
+				if n := len(env.Requests(t, "huaweicloud", "addSecurityGroup")); n != 2 {
+					return fmt.Errorf("%d addSecurityGroup calls, want 2 (the create and the replacement)", n)
+				}
+				if n := len(env.Requests(t, "huaweicloud", "removeSecurityGroup")); n != 1 {
+					return fmt.Errorf("%d removeSecurityGroup calls, want 1 (the tainted one's)", n)
+				}
+				if n := strings.Count(strings.Join(serverGroups(env, f.ServerID), " "), f.SecurityGroupID); n != 1 {
+					return fmt.Errorf("server lists the group %d times, want once", n)
+				}
+				return testAccCheckServerAssociationExists(t, env, serverAssocAddr)(s)
+			}),
+	})
 }

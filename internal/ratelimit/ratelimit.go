@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"golang.org/x/time/rate"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // Limit is a documented rate: Rate requests per second, with bursts of up to
@@ -53,18 +55,39 @@ func (s *Set) limiter(key string) *rate.Limiter {
 	return lim
 }
 
-// Wait blocks until a request under key may go out, or ctx ends. Keys
-// without a limit return at once.
+// Wait blocks until a request under key may go out, or ctx ends (a
+// *retry.StoppedError inside a *retry.NotSentError). Keys without a limit
+// return at once.
 func (s *Set) Wait(ctx context.Context, key string) error {
 	lim := s.limiter(key)
 	if lim == nil {
 		return nil
 	}
 	if err := lim.Wait(ctx); err != nil {
-		return fmt.Errorf("waiting for the %s rate limit (%v requests per second): %w", key, lim.Limit(), err)
+		// Name the timeout or the interrupt that ended the wait, not the
+		// limit: the limit only paced the call. No request went out.
+		waiting := &waitError{key: key, rate: lim.Limit(), err: err}
+		if ctx.Err() != nil {
+			return &retry.NotSentError{Err: retry.Stopped(ctx, waiting)}
+		}
+		// The wait would pass the deadline: the limiter says so at once.
+		return &retry.NotSentError{Err: retry.StoppedEarly(ctx, waiting)}
 	}
 	return nil
 }
+
+// waitError is a wait for key's limit that did not end in a request.
+type waitError struct {
+	key  string
+	rate rate.Limit
+	err  error
+}
+
+func (e *waitError) Error() string {
+	return fmt.Sprintf("waiting for the %s rate limit (%v requests per second)", e.key, e.rate)
+}
+
+func (e *waitError) Unwrap() error { return e.err }
 
 // Limit returns the limit configured for key and whether there is one.
 func (s *Set) Limit(key string) (Limit, bool) {

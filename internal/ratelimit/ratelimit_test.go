@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // TestSetCountsTokens checks the pacing by counting tokens at given instants,
@@ -69,6 +71,25 @@ func TestWaitHonoursContext(t *testing.T) {
 	err := s.Wait(ctx, "cvm")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait after the burst with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// A wait the operation's timeout cuts short names the timeout, and says that
+// no request went out: the limit is not the cause, and nothing landed.
+func TestWaitNamesTheTimeout(t *testing.T) {
+	s := New(map[string]Limit{"ecs": {Rate: 0.001, Burst: 1}})
+	ctx, cancel := retry.WithTimeout(context.Background(), "create", time.Second)
+	defer cancel()
+	if err := s.Wait(ctx, "ecs"); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Wait(ctx, "ecs")
+	if err == nil || err.Error() != "the 1s create timeout expired: waiting for the ecs rate limit (0.001 requests per second)" {
+		t.Fatalf("err = %v", err)
+	}
+	var notSent *retry.NotSentError
+	if !errors.As(err, &notSent) || retry.StopOf(err) == nil {
+		t.Fatalf("err = %#v, want a stop before any request", err)
 	}
 }
 

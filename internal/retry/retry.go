@@ -112,7 +112,10 @@ func AttemptOf(ctx context.Context) (Attempt, bool) {
 var ErrGaveUp = errors.New("gave up retrying")
 
 // Do runs op until it succeeds, fails with a class that is not retryable,
-// exhausts p.MaxRetries (throttled/transient), or the context ends.
+// exhausts p.MaxRetries (throttled/transient), or the context ends. An error
+// after an attempt that may have been carried out (its answer lost or cut
+// off) is an *UncertainError (see MayHaveLanded); one that the context
+// stopped is a *StoppedError that names the cause, not the endpoint.
 func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.Context, a Attempt) error) error {
 	if p.BaseDelay <= 0 {
 		p.BaseDelay = DefaultPolicy.BaseDelay
@@ -123,6 +126,11 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	retries := 0
 	lost := false
 	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			// No attempt after the deadline or an interrupt, even with an
+			// SDK that takes no context (Huawei Cloud's).
+			return uncertain(Stopped(ctx, ctx.Err()), lost)
+		}
 		a := Attempt{N: n, lost: lost}
 		err := op(context.WithValue(ctx, attemptKey{}, a), a)
 		if err == nil {
@@ -130,12 +138,19 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 		}
 		class := classify(err)
 		lost = lost || class == Transient
+		if ctx.Err() != nil {
+			// Cut off: an attempt in flight may have been carried out.
+			if class.Retryable() {
+				err = &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
+			}
+			return uncertain(Stopped(ctx, err), lost || !notSent(err))
+		}
 		if !class.Retryable() {
-			return err
+			return uncertain(err, lost)
 		}
 		if class != Busy {
 			if retries >= p.MaxRetries {
-				return &GaveUpError{Err: err, Attempts: n, Reason: "max_retries reached"}
+				return uncertain(&GaveUpError{Err: err, Attempts: n, Reason: "max_retries reached"}, lost)
 			}
 			retries++
 		}
@@ -145,16 +160,23 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 			delay = ra.RetryAfter()
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
+			return uncertain(&StoppedError{Cause: expiring(ctx), Last: &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}}, lost)
 		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
+			return uncertain(Stopped(ctx, &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}), lost)
 		case <-t.C:
 		}
 	}
+}
+
+func uncertain(err error, lost bool) error {
+	if lost {
+		return &UncertainError{Err: err}
+	}
+	return err
 }
 
 // backoff is exponential with full jitter over the upper half, so parallel

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// WaitFor polls cond until it reports done, returns an error, or ctx ends.
+// WaitFor polls cond until it reports done, returns an error, or ctx ends
+// (a *StoppedError that names the timeout or the interrupt).
 // Polling starts fast (the emulator and most calls settle at once) and slows
 // down to a few seconds for a real cloud's eventual consistency.
 func WaitFor(ctx context.Context, cond func(ctx context.Context) (done bool, err error)) error {
@@ -19,7 +20,7 @@ func WaitFor(ctx context.Context, cond func(ctx context.Context) (done bool, err
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return Stopped(ctx, ctx.Err())
 		case <-t.C:
 		}
 		if delay < 3*time.Second {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -113,6 +114,14 @@ func (a *associationCall) fail(diags *diag.Diagnostics, err error, during string
 	diags.AddError(a.summary, apierr.Detail(a.what+during, err, credentialHint))
 }
 
+// keepTainted saves the binding after an AssociateSecurityGroups that may
+// have landed, and reports err.
+func (a *associationCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m *instanceAssociationResourceModel, err error, during string) {
+	m.ID = types.StringValue(associationID(a.groupID, a.instanceID))
+	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, a.summary, apierr.Detail(a.what+during, err, credentialHint),
+		fmt.Sprintf("CVM instance %q may now be in security group %q", a.instanceID, a.groupID))
+}
+
 // read reads the instance through the client's cache: Read uses it, so the
 // associations of one instance cost one DescribeInstances per refresh.
 func (a *associationCall) read(ctx context.Context) error {
@@ -166,7 +175,7 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	a := r.begin(&plan, "Error Binding Security Group to Tencent Cloud Instance", "Binding security group %q to CVM instance %q in %s", &resp.Diagnostics)
 	if a == nil {
@@ -181,8 +190,8 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 	case err == nil:
 		unlock()
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
-			"CVM instance %q is already in security group %q. To manage this existing binding, import it:\n\n"+
-				"  terraform import <address> %s", a.instanceID, a.groupID, associationID(a.groupID, a.instanceID)))
+			"CVM instance %q is already in security group %q. To manage this existing binding, import it:\n\n%s",
+			a.instanceID, a.groupID, resourcebase.ImportBlock("secgroup_tencentcloud_instance_association", associationID(a.groupID, a.instanceID))))
 		return
 	case !isGroupNotListed(err):
 		unlock()
@@ -192,6 +201,10 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 	err = a.write(ctx, "AssociateSecurityGroups")
 	unlock()
 	if err != nil {
+		if retry.MayHaveLanded(err) {
+			a.keepTainted(ctx, resp, &plan, err, "")
+			return
+		}
 		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
@@ -203,7 +216,7 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 		return err == nil, err
 	})
 	if err != nil {
-		a.fail(&resp.Diagnostics, err, ": waiting for the instance to list the group")
+		a.keepTainted(ctx, resp, &plan, err, ": waiting for the instance to list the group")
 		return
 	}
 	plan.ID = types.StringValue(associationID(a.groupID, a.instanceID))
@@ -226,9 +239,7 @@ func (r *instanceAssociationResource) Read(ctx context.Context, req resource.Rea
 	if apierr.IsNotFound(err) {
 		// Unlike the tencentcloud provider, a binding that is gone is not an
 		// error: the next apply binds it again.
-		resp.Diagnostics.AddWarning("Tencent Cloud Instance Association Not Found",
-			fmt.Sprintf("%s; removing the association from the state so the next apply can create it again.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Tencent Cloud Instance Association Not Found", err, "association", isGroupNotListed(err))
 		return
 	}
 	if err != nil {
@@ -258,7 +269,7 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	a := r.begin(&state, "Error Unbinding Security Group from Tencent Cloud Instance", "Unbinding security group %q from CVM instance %q in %s", &resp.Diagnostics)
 	if a == nil {

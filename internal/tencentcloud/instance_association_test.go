@@ -174,7 +174,7 @@ func TestAccInstanceAssociation_alreadyMember(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.DefaultGroupID, f.InstanceID)),
-			ExpectError: regexp.MustCompile(`(?s)already\s+in\s+security\s+group.*terraform\s+import\s+<address>\s+` + f.DefaultGroupID + "/" + f.InstanceID),
+			ExpectError: regexp.MustCompile(`(?s)already\s+in\s+security\s+group.*import\s+\{\s+to\s+=\s+secgroup_tencentcloud_instance_association\.NAME\s+id\s+=\s+"` + f.DefaultGroupID + "/" + f.InstanceID + `"\s+\}`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if writes := env.Requests(t, "tencentcloud", "AssociateSecurityGroups", "DisassociateSecurityGroups"); len(writes) != 0 {
@@ -462,5 +462,45 @@ func TestAccInstanceAssociation_noSuchAPIIsNotGone(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// TestAccInstanceAssociation_keptAfterTimeout: the 2s create timeout expires
+// in the wait after AssociateSecurityGroups (3 s of latency on the
+// instance's describe, the read before the write let through). The instance
+// is in the group, so the state keeps the binding, tainted, and the next
+// apply replaces it: one binding, no "already in security group ... import
+// it".
+func TestAccInstanceAssociation_keptAfterTimeout(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "tencentcloud", Actions: []string{"DescribeInstances"}, LatencyMS: 3000, After: 1, Times: 1},
+	})
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
+resource "secgroup_tencentcloud_instance_association" "test" {
+  security_group_id = %[1]q
+  instance_id       = %[2]q
+  timeouts {
+    create = "2s"
+  }
+}
+`, f.SecurityGroupID, f.InstanceID))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
+		Steps: env.KeptTaintedSteps(config, assocAddr,
+			`waiting for the instance to list the group: the 2s create timeout expired during tencentcloud CVM DescribeInstances.*`+
+				`Left behind: CVM instance ".*" may now be in security group .*tainted`,
+			func(s *terraform.State) error {
+				if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID, f.SecurityGroupID}) {
+					return fmt.Errorf("instance groups %v, want the default group and ours once", got)
+				}
+				if n := len(env.Requests(t, "tencentcloud", "DisassociateSecurityGroups")); n != 1 {
+					return fmt.Errorf("%d DisassociateSecurityGroups calls, want 1 (the tainted binding's)", n)
+				}
+				return testAccCheckInstanceAssociationExists(t, env, assocAddr)(s)
+			}),
 	})
 }

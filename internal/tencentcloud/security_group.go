@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -43,6 +44,10 @@ var (
 const (
 	securityGroupDefaultTimeout = 10 * time.Minute
 	readTimeout                 = 5 * time.Minute
+	// landedLookupTimeout bounds the look for a group whose create was cut
+	// off: it runs after the operation's own timeout or an interrupt.
+	landedLookupTimeout   = 30 * time.Second
+	securityGroupTypeName = "secgroup_tencentcloud_security_group"
 	// boundSample is how many instance IDs an error or warning names.
 	boundSample = 5
 )
@@ -199,7 +204,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "create", timeout)
 	defer cancel()
 	tags, diags := tagMap(ctx, plan.Tags)
 	resp.Diagnostics.Append(diags...)
@@ -249,8 +254,30 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 		return nil
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error Creating Tencent Cloud Security Group",
-			apierr.Detail(fmt.Sprintf("Creating security group %q in %s", name, c.Region("")), err, credentialHint))
+		summary := "Error Creating Tencent Cloud Security Group"
+		detail := apierr.Detail(fmt.Sprintf("Creating security group %q in %s", name, c.Region("")), err, credentialHint)
+		if !retry.MayHaveLanded(err) {
+			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
+		// The answer that names the new group was lost or cut off: look for
+		// the group once more, past the timeout or the interrupt, so that it
+		// reaches the state rather than being orphaned.
+		lctx, lcancel := context.WithTimeout(context.WithoutCancel(ctx), landedLookupTimeout)
+		found, ferr := findCreatedGroup(lctx, c, name, description, project, tags, existing)
+		lcancel()
+		switch {
+		case ferr == nil && found != "":
+			plan.ID = types.StringValue(found)
+			resourcebase.KeepTainted(ctx, &resp.State, plan, &resp.Diagnostics, summary, detail,
+				fmt.Sprintf("security group %s (%q) was created", found, name))
+		case ferr == nil:
+			resp.Diagnostics.AddError(summary, detail+"\n\nNo group was created: the project lists no new group of this name.")
+		default:
+			resp.Diagnostics.AddError(summary, detail+fmt.Sprintf("\n\nA security group named %q may have been created, and "+
+				"looking for it failed (%s). If DescribeSecurityGroups lists a new one, import it before the next apply, or "+
+				"delete it:\n\n%s", name, ferr, resourcebase.ImportBlock(securityGroupTypeName, "<its ID, sg-...>")))
+		}
 		return
 	}
 	plan.ID = types.StringValue(id)
@@ -316,9 +343,7 @@ func (r *securityGroupResource) Read(ctx context.Context, req resource.ReadReque
 	id := state.ID.ValueString()
 	g, err := FindSecurityGroupByID(ctx, c, id)
 	if apierr.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Tencent Cloud Security Group Not Found",
-			fmt.Sprintf("%s; removing it from the state so the next apply can create it again.", err))
-		resp.State.RemoveResource(ctx)
+		resourcebase.RemoveGone(ctx, resp, "Tencent Cloud Security Group Not Found", err, "security group", true)
 		return
 	}
 	if err != nil {
@@ -368,7 +393,7 @@ func (r *securityGroupResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "update", timeout)
 	defer cancel()
 	id := state.ID.ValueString()
 	defer lockAll(groupLockKey(id))()
@@ -435,7 +460,7 @@ func (r *securityGroupResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := retry.WithTimeout(ctx, "delete", timeout)
 	defer cancel()
 	id := state.ID.ValueString()
 	defer lockAll(groupLockKey(id))()

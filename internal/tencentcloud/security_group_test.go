@@ -883,3 +883,42 @@ func jsonEqual(got, want string) error {
 	}
 	return nil
 }
+
+// TestAccSecurityGroup_keptAfterInterruptedRetry: CreateSecurityGroup's
+// answer is lost (the group was created), and the 2s create timeout cuts
+// off the retry's look for it (3 s of latency; the look before the create
+// let through). The create looks once more past the timeout, so the group
+// reaches the state, tainted, and the next apply replaces it: one group of
+// that name, none orphaned.
+func TestAccSecurityGroup_keptAfterInterruptedRetry(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("k")
+	env.Emulator.SetFaults([]emulator.FaultRule{
+		{Cloud: "tencentcloud", Actions: []string{"CreateSecurityGroup"}, DropRate: 1, Times: 1},
+		{Cloud: "tencentcloud", Actions: []string{"DescribeSecurityGroups"}, LatencyMS: 3000, After: 1, Times: 1},
+	})
+	config := acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "d", `timeouts {
+    create = "2s"
+  }`))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckSecurityGroupDestroy(t, env),
+		Steps: env.KeptTaintedSteps(config, sgAddr,
+			`the 2s create timeout expired during tencentcloud VPC DescribeSecurityGroups.*`+
+				`Left behind: security group sg-.* was created.*tainted`,
+			func(s *terraform.State) error {
+				var named []string
+				for _, g := range env.TC.State().SecurityGroups {
+					if g.Name == name {
+						named = append(named, g.ID)
+					}
+				}
+				if len(named) != 1 || named[0] != s.RootModule().Resources[sgAddr].Primary.ID {
+					return fmt.Errorf("groups named %s: %v, want exactly the one in the state", name, named)
+				}
+				return nil
+			}),
+	})
+}

@@ -174,22 +174,54 @@ type Result struct {
 // Run runs terraform with args (and -no-color) in the working directory;
 // env (KEY=VALUE) is added for this run only.
 func (w *Workdir) Run(ctx context.Context, env []string, args ...string) Result {
+	r := w.command(ctx, env, args)
+	return r.wait(r.cmd.Run())
+}
+
+// Start starts terraform as Run does and returns at once, so the caller can
+// interrupt the run (Ctrl-C) and then Wait for it.
+func (w *Workdir) Start(env []string, args ...string) (*Running, error) {
+	r := w.command(context.Background(), env, args)
+	if err := r.cmd.Start(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Running is a terraform run in progress.
+type Running struct {
+	cmd            *exec.Cmd
+	args           []string
+	stdout, stderr bytes.Buffer
+	start          time.Time
+}
+
+func (w *Workdir) command(ctx context.Context, env []string, args []string) *Running {
 	full := append([]string{}, args...)
 	if len(full) > 0 && full[0] != "version" {
 		full = append(full[:1:1], append([]string{"-no-color"}, full[1:]...)...)
 	}
-	cmd := exec.CommandContext(ctx, w.terraform, full...)
-	cmd.Dir = w.Dir
-	cmd.Env = append(append([]string{}, w.env...), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	r := Result{Args: full, Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
-	if err != nil {
-		r.Err = fmt.Errorf("terraform %s: %w\n%s%s", strings.Join(full, " "), err, r.Stdout, r.Stderr)
-	}
+	r := &Running{cmd: exec.CommandContext(ctx, w.terraform, full...), args: full, start: time.Now()}
+	r.cmd.Dir = w.Dir
+	r.cmd.Env = append(append([]string{}, w.env...), env...)
+	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	return r
+}
+
+// Interrupt sends terraform SIGINT, as Ctrl-C in a terminal does: terraform
+// asks the provider to stop, waits for the operations under way and saves
+// the state.
+func (r *Running) Interrupt() error { return r.cmd.Process.Signal(os.Interrupt) }
+
+// Wait waits for the run to end.
+func (r *Running) Wait() Result { return r.wait(r.cmd.Wait()) }
+
+func (r *Running) wait(err error) Result {
+	res := Result{Args: r.args, Stdout: r.stdout.String(), Stderr: r.stderr.String(), Elapsed: time.Since(r.start)}
+	if err != nil {
+		res.Err = fmt.Errorf("terraform %s: %w\n%s%s", strings.Join(r.args, " "), err, res.Stdout, res.Stderr)
+	}
+	return res
 }
 
 // ProviderBlock is the terraform block that selects the provider by its source.
