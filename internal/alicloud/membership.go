@@ -200,8 +200,10 @@ func (r *membershipResource[M, P]) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if !req.Plan.Raw.IsNull() {
+		// resp.Plan, not req.Plan: with region unset, only resp.Plan has the
+		// region PlanRegion just filled in (req.Plan's is still unknown).
 		var plan M
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}

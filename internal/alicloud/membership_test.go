@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -170,35 +171,50 @@ func TestModifyPlan_warnsAboutReplacement(t *testing.T) {
 		{"not the last group", "i-two", "", "i-two", "sg-other", false, "", ""},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newResource(InstanceMember, c)
-			st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
-			planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
-			member := types.StringUnknown()
-			if tc.planMember != "" {
-				member = types.StringValue(tc.planMember)
-			}
-			if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
-				t.Fatal(diags)
-			}
-			req := resource.ModifyPlanRequest{
-				State:  st,
-				Config: tfsdk.Config{Schema: st.Schema, Raw: planned.Raw},
-				Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
-			}
-			resp := resource.ModifyPlanResponse{Plan: req.Plan}
-			r.ModifyPlan(ctx, req, &resp)
-			if resp.Diagnostics.HasError() {
-				t.Fatal(resp.Diagnostics)
-			}
-			warnings := resp.Diagnostics.Warnings()
-			switch {
-			case tc.want == "" && len(warnings) != 0:
-				t.Errorf("unexpected warnings %v", warnings)
-			case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
-				t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
-			}
-		})
+		// With region unset, terraform plans it unknown and the region
+		// default fills it in: the comparison must see the filled-in value.
+		for _, regionUnset := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/region unset %v", tc.name, regionUnset), func(t *testing.T) {
+				r := newResource(InstanceMember, c)
+				st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
+				planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
+				member := types.StringUnknown()
+				if tc.planMember != "" {
+					member = types.StringValue(tc.planMember)
+				}
+				if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
+					t.Fatal(diags)
+				}
+				config := tfsdk.Config{Schema: st.Schema, Raw: planned.Raw}
+				if regionUnset {
+					unset := tfsdk.State{Schema: st.Schema, Raw: planned.Raw.Copy()}
+					if diags := unset.SetAttribute(ctx, path.Root("region"), types.StringNull()); diags.HasError() {
+						t.Fatal(diags)
+					}
+					config.Raw = unset.Raw
+					if diags := planned.SetAttribute(ctx, path.Root("region"), types.StringUnknown()); diags.HasError() {
+						t.Fatal(diags)
+					}
+				}
+				req := resource.ModifyPlanRequest{
+					State:  st,
+					Config: config,
+					Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
+				}
+				resp := resource.ModifyPlanResponse{Plan: req.Plan}
+				r.ModifyPlan(ctx, req, &resp)
+				if resp.Diagnostics.HasError() {
+					t.Fatal(resp.Diagnostics)
+				}
+				warnings := resp.Diagnostics.Warnings()
+				switch {
+				case tc.want == "" && len(warnings) != 0:
+					t.Errorf("unexpected warnings %v", warnings)
+				case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
+					t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
+				}
+			})
+		}
 	}
 }
 
