@@ -116,8 +116,8 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"all_security_group_ids": schema.SetAttribute{
 				MarkdownDescription: "Every security group on the port, whoever added it. With `enforce`, the plan " +
 					"knows it: exactly `security_group_ids`, so the groups the apply will remove show in the plan.",
-				Computed:            true,
-				ElementType:         types.StringType,
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 		},
 		Blocks: map[string]schema.Block{
