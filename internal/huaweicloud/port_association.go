@@ -80,7 +80,7 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc"),
+					stringvalidator.RegexMatches(uuidPattern, "must be the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc"),
 				},
 			},
 			"security_group_ids": schema.SetAttribute{
@@ -92,7 +92,7 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 				ElementType: types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(uuidPattern, "must be a security group ID, a UUID")),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(uuidPattern, "must be a security group ID, a UUID in lower case")),
 				},
 			},
 			"enforce": schema.BoolAttribute{
@@ -329,7 +329,7 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 func (r *portAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !uuidPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc; got %q.", req.ID))
+			fmt.Sprintf("Expected the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc; got %q.", req.ID))
 		return
 	}
 	// Read fills security_group_ids with every group on the port.

@@ -869,6 +869,9 @@ func TestAccPortAssociation_validation(t *testing.T) {
 		{"port_id not a UUID", "port-1", fmt.Sprintf("[%q]", f.SecurityGroupID), "", `Attribute port_id must be the port's ID`},
 		{"empty set", f.PortID, "[]", "", `Attribute security_group_ids set must contain at least 1 elements`},
 		{"group not a UUID", f.PortID, `["web"]`, "", `must be a security group ID, a UUID`},
+		// Huawei Cloud's IDs are lower case, and an upper-case one is a 404.
+		{"port_id upper case", strings.ToUpper(f.PortID), fmt.Sprintf("[%q]", f.SecurityGroupID), "", `Attribute port_id must be the port's ID`},
+		{"group upper case", f.PortID, fmt.Sprintf("[%q]", strings.ToUpper(f.SecurityGroupID)), "", `in lower case`},
 		{"empty region", f.PortID, fmt.Sprintf("[%q]", f.SecurityGroupID), `region = ""`, `Attribute region string length must be at least 1`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))

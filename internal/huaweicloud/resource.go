@@ -32,5 +32,6 @@ type resourceBase struct {
 	resourcebase.Base[*Client, cloud]
 }
 
-// uuidPattern matches the IDs Huawei Cloud gives servers, ports and groups.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// uuidPattern matches the IDs Huawei Cloud gives servers, ports and groups:
+// lower case, as every API answers them (an upper-case ID is a 404).
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

@@ -81,7 +81,7 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 				Required:            true,
 				PlanModifiers:       replace,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the server's ID, a UUID such as 2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"),
+					stringvalidator.RegexMatches(uuidPattern, "must be the server's ID, a UUID in lower case such as 2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"),
 				},
 			},
 			"security_group": schema.StringAttribute{
@@ -414,7 +414,7 @@ func (r *serverAssociationResource) ImportState(ctx context.Context, req resourc
 	serverID, group, ok := strings.Cut(req.ID, "/")
 	if !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID and security_group "+
+			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID (lower case) and security_group "+
 				"is the group's ID or name as written in the configuration; got %q.", req.ID))
 		return
 	}
