@@ -447,7 +447,7 @@ func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource
 	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern(k.idPrefix).MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
 			"Expected <security_group_id>/<%[1]s>, such as sg-bp67acfmxazb4p0000/%[2]s-bp67acfmxazb4p0000, or "+
-				"<region>/<security_group_id>/<%[1]s> for a %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
+				"<region>/<security_group_id>/<%[1]s> for an %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
 		return
 	}
 	group, member := parts[0], parts[1]

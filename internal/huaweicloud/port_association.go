@@ -327,14 +327,19 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *portAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uuidPattern.MatchString(req.ID) {
+	region, portID, regionOK := cutImportRegion(req.ID, 1)
+	if !regionOK || !uuidPattern.MatchString(portID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc; got %q.", req.ID))
+			fmt.Sprintf("Expected the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc, or "+
+				"<region>/<port_id> for a port outside the provider's region; got %q.", req.ID))
 		return
 	}
 	// Read fills security_group_ids with every group on the port.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), portID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port_id"), portID)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // portAssociationCall is one operation on a port: its region's VPC client,

@@ -896,6 +896,45 @@ resource "secgroup_huaweicloud_port_association" "test" {
 	})
 }
 
+// TestAccPortAssociation_importOtherRegion: a port outside the provider's
+// region imports with the region in front of its ID, as Alibaba Cloud's
+// associations do, and plans empty against a configuration with that region.
+func TestAccPortAssociation_importOtherRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Huawei(t)
+	const otherRegion, otherProject = "cn-south-1", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	port, group := acctest.UUID(), acctest.UUID()
+	env.HW.Mutate(func(s *hwemu.State) {
+		s.Projects = append(s.Projects, hwemu.Project{ID: otherProject, Name: otherRegion})
+		s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: group, Name: "south-web", ProjectID: otherProject})
+		s.Ports = append(s.Ports, hwemu.Port{ID: port, Name: "south", ProjectID: otherProject, MACAddress: "fa:16:3e:00:00:42", FixedIP: "192.168.9.9"})
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_port_association" "test" {
+  port_id            = %[1]q
+  security_group_ids = [%[2]q]
+  region             = %[3]q
+}
+`, port, group, otherRegion))
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPortAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config:                  config,
+				ResourceName:            portAssocAddr,
+				ImportState:             true,
+				ImportStateId:           otherRegion + "/" + port,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
+
 func TestAccPortAssociation_importInvalidID(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)

@@ -411,16 +411,21 @@ func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, s
 }
 
 func (r *serverAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	serverID, group, ok := strings.Cut(req.ID, "/")
-	if !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
+	region, id, regionOK := cutImportRegion(req.ID, 2)
+	serverID, group, ok := strings.Cut(id, "/")
+	if !regionOK || !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID (lower case) and security_group "+
-				"is the group's ID or name as written in the configuration; got %q.", req.ID))
+				"is the group's ID or name as written in the configuration, or <region>/<server_id>/<security_group> for a "+
+				"server outside the provider's region; got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group"), group)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 func serverAssociationID(serverID, group string) string { return serverID + "/" + group }

@@ -403,6 +403,16 @@ resource "secgroup_huaweicloud_server_association" "south" {
 					},
 				},
 			},
+			{
+				// The association in the other region imports with the
+				// region in front, as Alibaba Cloud's do.
+				Config:                  config,
+				ResourceName:            southAddr,
+				ImportState:             true,
+				ImportStateId:           otherRegion + "/" + otherServer + "/south-web",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
 		},
 	})
 }
