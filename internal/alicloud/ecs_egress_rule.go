@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -125,7 +126,8 @@ func (r *ecsEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 		return schema.StringAttribute{
 			MarkdownDescription: description + " Exactly one of `" + strings.Join(ecsDestinations, "`, `") + "` must be set.",
 			Optional:            true,
-			PlanModifiers:       replace,
+			Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+			PlanModifiers:       []planmodifier.String{resourcebase.UnsetIsNull(), stringplanmodifier.RequiresReplace()},
 			Validators:          vs,
 		}
 	}

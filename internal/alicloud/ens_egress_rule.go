@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 )
 
 // ENS (Edge Node Service, API 2017-11-10) egress rules: AuthorizeSecurityGroupEgress,
@@ -121,8 +122,10 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"`AuthorizeSecurityGroupEgress` takes no description, so it is never sent, and a description set " +
 					"elsewhere (the console) is not read. Changing it updates the state without an API call and never " +
 					"replaces the rule; an import leaves it unset.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
+				Optional:      true,
+				Computed:      true, // for generated configuration only: see resourcebase.UnsetIsNull
+				PlanModifiers: []planmodifier.String{resourcebase.UnsetIsNull()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 512)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -153,7 +156,8 @@ func sourcePortRangeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Source port range, with the same rules as `port_range`. Unset by default.",
 		Optional:            true,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+		PlanModifiers:       []planmodifier.String{resourcebase.UnsetIsNull(), stringplanmodifier.RequiresReplace()},
 		Validators:          []validator.String{portRangeValidator{}},
 	}
 }

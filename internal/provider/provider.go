@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -35,6 +36,9 @@ var _ provider.Provider = &SecgroupProvider{}
 // SecgroupProvider is the provider implementation.
 type SecgroupProvider struct {
 	version string
+
+	mu   sync.Mutex
+	data *providerData // once configured: for generated configuration's region
 }
 
 // New returns the provider factory for providerserver.
@@ -261,6 +265,9 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	p.mu.Lock()
+	p.data = data
+	p.mu.Unlock()
 }
 
 func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {

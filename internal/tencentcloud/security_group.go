@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -110,6 +111,8 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags. Set at creation and updated in place through the tag service (`ModifyResourceTags`).",
 				Optional:            true,
+				Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+				PlanModifiers:       []planmodifier.Map{resourcebase.UnsetIsNullMap()},
 				ElementType:         types.StringType,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 127)),
