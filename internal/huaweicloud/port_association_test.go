@@ -1156,7 +1156,10 @@ func removePortGroupsIfPresent(t *testing.T, env *acctest.Env, portID string, gr
 // group stays.
 func TestPortAssociation_destroyWarnsWhenPortLeftEmpty(t *testing.T) {
 	ctx := context.Background()
-	r := huaweicloud.NewPortAssociationResource().(fwresource.ResourceWithModifyPlan)
+	r, ok := huaweicloud.NewPortAssociationResource().(fwresource.ResourceWithModifyPlan)
+	if !ok {
+		t.Fatal("the port association has no ModifyPlan")
+	}
 	var sr fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
 	port, ours, other := acctest.UUID(), acctest.UUID(), acctest.UUID()

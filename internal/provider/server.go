@@ -19,7 +19,7 @@ import (
 // minimal.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		p := New(version)().(*SecgroupProvider)
+		p := &SecgroupProvider{version: version}
 		inner, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
@@ -87,18 +87,28 @@ func (s *server) GenerateResourceConfig(ctx context.Context, req *tfprotov6.Gene
 			return resp, nil
 		}
 	}
-	s.once.Do(func() { s.types = resourceShapes(ctx, s.p) })
-	shape, ok := s.types[req.TypeName]
-	if !ok {
-		return resp, nil
+	// Anything unexpected keeps the framework's answer as it is.
+	if config, err := s.minimal(ctx, req.TypeName, resp.Config); err == nil && config != nil {
+		resp.Config = config
 	}
-	value, err := resp.Config.Unmarshal(shape.typ)
+	return resp, nil
+}
+
+// minimal is config without the attributes that equal their default and
+// without the provider's own region; nil when the type is not ours.
+func (s *server) minimal(ctx context.Context, typeName string, config *tfprotov6.DynamicValue) (*tfprotov6.DynamicValue, error) {
+	s.once.Do(func() { s.types = resourceShapes(ctx, s.p) })
+	shape, ok := s.types[typeName]
+	if !ok {
+		return nil, nil
+	}
+	value, err := config.Unmarshal(shape.typ)
 	if err != nil {
-		return resp, nil // the framework's answer, as it is
+		return nil, err
 	}
 	var attrs map[string]tftypes.Value
 	if err := value.As(&attrs); err != nil || attrs == nil {
-		return resp, nil
+		return nil, err
 	}
 	for name, def := range shape.defaults {
 		if v, ok := attrs[name]; ok && v.Equal(def) {
@@ -107,16 +117,15 @@ func (s *server) GenerateResourceConfig(ctx context.Context, req *tfprotov6.Gene
 	}
 	if v, ok := attrs["region"]; ok && v.IsKnown() && !v.IsNull() {
 		var region string
-		if v.As(&region) == nil && region != "" && region == s.p.defaultRegion(req.TypeName) {
+		if v.As(&region) == nil && region != "" && region == s.p.defaultRegion(typeName) {
 			attrs["region"] = tftypes.NewValue(tftypes.String, nil)
 		}
 	}
-	config, err := tfprotov6.NewDynamicValue(shape.typ, tftypes.NewValue(shape.typ, attrs))
+	out, err := tfprotov6.NewDynamicValue(shape.typ, tftypes.NewValue(shape.typ, attrs))
 	if err != nil {
-		return resp, nil
+		return nil, err
 	}
-	resp.Config = &config
-	return resp, nil
+	return &out, nil
 }
 
 // resourceShapes reads every resource's schema: its type and the defaults
