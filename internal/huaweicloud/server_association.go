@@ -98,6 +98,7 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 255),
 					stringvalidator.RegexMatches(groupRefPattern, "must be a security group ID or name, without '/' and without leading or trailing spaces"),
+					lowerCaseIDValidator{},
 				},
 			},
 			"region": schema.StringAttribute{
@@ -127,6 +128,29 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 
 // groupRefPattern: no '/' (it separates the import ID) and no padding spaces.
 var groupRefPattern = regexp.MustCompile(`^[^/\s](?:[^/]*[^/\s])?$`)
+
+// lowerCaseIDValidator refuses a group ID in upper case, which the API
+// would take for a group name and not find: Huawei Cloud's IDs are lower case.
+type lowerCaseIDValidator struct{}
+
+func (lowerCaseIDValidator) Description(context.Context) string {
+	return "a security group ID must be in lower case"
+}
+
+func (v lowerCaseIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (lowerCaseIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if lower := strings.ToLower(s); lower != s && uuidPattern.MatchString(lower) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Security Group",
+			fmt.Sprintf("Attribute %s must be a security group ID in lower case, as Huawei Cloud gives it: %q, got %q.", req.Path, lower, s))
+	}
+}
 
 // otherGroup replaces the association unless security_group now names the
 // group the state holds, by its ID or its name: "web" and web's ID are the

@@ -541,6 +541,7 @@ func TestAccServerAssociation_validation(t *testing.T) {
 	}{
 		{"server_id not a UUID", "server-1", f.SecurityGroupID, "", `Attribute server_id must be the server's ID`},
 		{"server_id upper case", strings.ToUpper(f.ServerID), f.SecurityGroupID, "", `in lower case`},
+		{"group ID upper case", f.ServerID, strings.ToUpper(f.SecurityGroupID), "", `must be a security group ID in lower case`},
 		{"empty group", f.ServerID, "", "", `Attribute security_group string length must be between 1 and 255`},
 		{"group with slash", f.ServerID, "a/b", "", `Attribute security_group must be a security group ID or name`},
 		{"group with padding", f.ServerID, " web", "", `Attribute security_group must be a security group ID or name`},
