@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
@@ -24,10 +24,18 @@ func main() {
 		log.Fatal(err.Error())
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/secgroup/secgroup",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	newServer := provider.NewProtocol6Server(version)
+	server, err := newServer()
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+	// tf6server rather than providerserver.Serve: the provider's server wraps
+	// the framework's (see provider.NewProtocol6Server).
+	err = tf6server.Serve("registry.terraform.io/secgroup/secgroup", func() tfprotov6.ProviderServer { return server }, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -62,6 +62,7 @@ cat >"$tmp/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/secgroup/secgroup" = "$root/bin"
+    "registry.opentofu.org/secgroup/secgroup" = "$root/bin"
   }
   direct {}
 }

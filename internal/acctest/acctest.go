@@ -16,7 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -33,7 +32,7 @@ const ProviderName = "secgroup"
 
 // ProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+	ProviderName: provider.NewProtocol6Server("test"),
 }
 
 // ProviderOptions tune the emulator's provider block of a cloud.

@@ -118,7 +118,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alicloud credentials: %w", err)
 	}
-	overrides, err := parseEndpoints(cfg.Endpoints)
+	overrides, err := ParseEndpoints(cfg.Endpoints)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +135,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// parseEndpoints adds Alibaba Cloud's own rule to the shared checks.
-func parseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
+// ParseEndpoints adds Alibaba Cloud's own rule to the shared checks. The
+// provider's validation uses it too.
+func ParseEndpoints(endpoints map[string]string) (map[string]*url.URL, error) {
 	out, err := cloudclient.ParseEndpoints(cloudName, EndpointKeys, endpoints)
 	if err != nil {
 		return nil, err

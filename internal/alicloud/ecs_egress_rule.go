@@ -126,7 +126,8 @@ func (r *ecsEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 		return schema.StringAttribute{
 			MarkdownDescription: description + " Exactly one of `" + strings.Join(ecsDestinations, "`, `") + "` must be set.",
 			Optional:            true,
-			PlanModifiers:       replace,
+			Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+			PlanModifiers:       []planmodifier.String{resourcebase.UnsetIsNull(), stringplanmodifier.RequiresReplace()},
 			Validators:          vs,
 		}
 	}
@@ -185,15 +186,14 @@ func (r *ecsEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"priority":          priorityAttribute(),
 			"source_port_range": sourcePortRangeAttribute(),
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the rule, 1 to 512 characters. Changed in place with " +
-					"`ModifySecurityGroupEgressRule`; removing it replaces the rule, as the API cannot clear it.",
-				Optional: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
-					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = req.PlanValue.IsNull() && !req.StateValue.IsNull()
-					},
-					"Removing the description replaces the rule.", "Removing the description replaces the rule.")},
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
+				MarkdownDescription: "Description of the rule, 1 to 512 characters. Set or changed in place with " +
+					"`ModifySecurityGroupEgressRule`. ECS cannot clear a description (no field goes from non-empty to " +
+					"empty), so removing it from the configuration stops managing it: the rule keeps its text, the " +
+					"plan says so in a warning, and nothing is replaced.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{unsetKeepsPrior{}},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 512)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -238,6 +238,36 @@ func (icmpv6Validator) ValidateResource(ctx context.Context, req resource.Valida
 
 func (r *ecsEgressRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.PlanRegion(ctx, req, resp)
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var configured, prior types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("description"), &configured)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("description"), &prior)...)
+	if configured.IsNull() && !prior.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("description"), "ECS Egress Rule Keeps Its Description",
+			fmt.Sprintf("The description was removed from the configuration, but ECS cannot clear a rule's description "+
+				"(ModifySecurityGroupEgressRule changes no field from non-empty to empty), so the rule keeps %q and "+
+				"Terraform stops managing it. Set another description to change it, or replace the rule (terraform apply "+
+				"-replace=...) to drop it.", prior.ValueString()))
+	}
+}
+
+// unsetKeepsPrior plans an unset description as the state's: null on
+// create (not "known after apply"), the rule's text once it has one, which
+// ECS cannot clear.
+type unsetKeepsPrior struct{}
+
+func (unsetKeepsPrior) Description(context.Context) string {
+	return "When unset, the description stays as the rule has it."
+}
+
+func (m unsetKeepsPrior) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (unsetKeepsPrior) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		resp.PlanValue = req.StateValue
+	}
 }
 
 func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -324,7 +354,7 @@ func (r *ecsEgressRuleResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Description.Equal(state.Description) {
+	if !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
 		timeout, diags := plan.Timeouts.Update(ctx, ruleDefaultTimeout)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {

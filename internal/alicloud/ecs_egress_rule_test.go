@@ -119,7 +119,8 @@ resource "secgroup_alicloud_ecs_egress_rule" "gre" {
 }
 
 // TestAccEcsEgressRule_description: the description changes in place with
-// ModifySecurityGroupEgressRule; removing it replaces the rule.
+// ModifySecurityGroupEgressRule; removing it, which ECS cannot do, keeps the
+// rule and its text, under create_before_destroy too.
 func TestAccEcsEgressRule_description(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEcsGroup(t)
@@ -128,6 +129,9 @@ func TestAccEcsEgressRule_description(t *testing.T) {
   port_range   = "22/22"
   dest_cidr_ip = "10.0.0.0/8"
   `+extra))
+	}
+	cfgCBD := func(extra string) string {
+		return cfg(extra + "\n  lifecycle {\n    create_before_destroy = true\n  }")
 	}
 	var firstID string
 	acctest.ParallelTest(t, resource.TestCase{
@@ -162,12 +166,31 @@ func TestAccEcsEgressRule_description(t *testing.T) {
 				},
 			},
 			{
-				Config: cfg(""),
+				// ECS cannot clear a description: removing it keeps the rule
+				// as it is (no replacement, which create_before_destroy could
+				// not apply: the new rule would duplicate the old).
+				Config: cfgCBD(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ecsRuleAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id != firstID {
+							return fmt.Errorf("rule ID changed from %s to %s on removing the description", firstID, id)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				// And set again, in place.
+				Config: cfgCBD(`description = "third"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(ecsRuleAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ecsRuleAddr, tfjsonpath.New("description"), knownvalue.StringExact("third")),
 				},
 			},
 		},

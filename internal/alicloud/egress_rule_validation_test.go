@@ -24,6 +24,13 @@ func TestAccEgressRule_validation(t *testing.T) {
 		{"start after end", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "200/1"`, "port_range", `must have start ≤ end: "1/200" is valid, "200/1" is not`},
 		{"port 0", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "0/10"`, "port_range", `must have ports between 1 and 65535`},
 		{"port 70000", ens, `ip_protocol = "udp"` + "\n" + `port_range = "1/70000"`, "port_range", `must have ports between 1 and 65535`},
+		// Written as the API returns it, or the ENS rule's ID (and the state)
+		// would keep the spelling and differ from the cloud's forever.
+		{"port with plus", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "+80/80"`, "port_range", `must be written "80/80"`},
+		{"port with zeros", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "+80/0080"`, "port_range", `must be written "80/80"`},
+		{"CIDR host bits", ens, `ip_protocol = "all"` + "\n" + `dest_cidr_ip = "10.0.0.1/8"`, "dest_cidr_ip", `must be written "10.0.0.0/8"`},
+		{"ECS IPv6 upper case", ecs, `ip_protocol = "all"` + "\n" + `dest_cidr_ip = null` + "\n" + `ipv6_dest_cidr_ip = "2001:DB8::/32"`, "ipv6_dest_cidr_ip", `must be written "2001:db8::/32"`},
+		{"ECS IPv6 long form", ecs, `ip_protocol = "all"` + "\n" + `dest_cidr_ip = null` + "\n" + `ipv6_dest_cidr_ip = "2001:0db8:0:0::1"`, "ipv6_dest_cidr_ip", `must be written "2001:db8::1"`},
 		{"dash separator", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "1-200"`, "port_range", `must be "start/end"`},
 		{"tcp with all ports", ens, `ip_protocol = "tcp"` + "\n" + `port_range = "-1/-1"`, "port_range", `must be a range of ports 1 to 65535 for ip_protocol "tcp"`},
 		{"tcp without ports", ens, `ip_protocol = "tcp"`, "", `port_range is required for ip_protocol "tcp"`},

@@ -55,9 +55,14 @@ func checkPortRange(s string) string {
 		return `must have ports between 1 and 65535 (or be "-1/-1")`
 	case a > b:
 		return `must have start ≤ end: "1/200" is valid, "200/1" is not`
+	case s != canonicalPortRange(a, b):
+		// The API answers the plain form: "+80/0080" would differ forever.
+		return fmt.Sprintf("must be written %q, without signs or leading zeros", canonicalPortRange(a, b))
 	}
 	return ""
 }
+
+func canonicalPortRange(a, b int) string { return strconv.Itoa(a) + "/" + strconv.Itoa(b) }
 
 // isAllPorts: the only port range of icmp, icmpv6, gre and all.
 func isAllPorts(s string) bool { return s == "-1/-1" }
@@ -83,22 +88,41 @@ func (v cidrValidator) ValidateString(ctx context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if !validCIDR(req.ConfigValue.ValueString(), v.v6) {
+	s := req.ConfigValue.ValueString()
+	canonical, ok := canonicalCIDR(s, v.v6)
+	switch {
+	case !ok:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Address",
-			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), s))
+	case canonical != s:
+		// The API answers the block in this form; any other spelling would
+		// differ from it at every refresh.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Address",
+			fmt.Sprintf("Attribute %s must be written %q (host bits cleared; IPv6 in lower case, zeros compressed), "+
+				"as the API returns it, got %q.", req.Path, canonical, s))
 	}
 }
 
+// validCIDR: s is an address or CIDR block of the IP version, written in
+// its canonical form.
 func validCIDR(s string, v6 bool) bool {
+	canonical, ok := canonicalCIDR(s, v6)
+	return ok && canonical == s
+}
+
+// canonicalCIDR returns an address or CIDR block of the IP version in its
+// canonical form, and whether s is one at all.
+func canonicalCIDR(s string, v6 bool) (string, bool) {
 	var addr netip.Addr
+	var canonical string
 	if p, err := netip.ParsePrefix(s); err == nil {
-		addr = p.Addr()
+		addr, canonical = p.Addr(), p.Masked().String()
 	} else if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
-		addr = a
+		addr, canonical = a, a.String()
 	} else {
-		return false
+		return "", false
 	}
-	return addr.Is6() == v6 && !addr.Is4In6()
+	return canonical, addr.Is6() == v6 && !addr.Is4In6()
 }
 
 // protocolPortsValidator checks the port ranges against the protocol: tcp

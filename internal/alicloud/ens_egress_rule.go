@@ -124,8 +124,10 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"`AuthorizeSecurityGroupEgress` takes no description, so it is never sent, and a description set " +
 					"elsewhere (the console) is not read. Changing it updates the state without an API call and never " +
 					"replaces the rule; an import leaves it unset.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
+				Optional:      true,
+				Computed:      true, // for generated configuration only: see resourcebase.UnsetIsNull
+				PlanModifiers: []planmodifier.String{resourcebase.UnsetIsNull()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 512)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -156,7 +158,8 @@ func sourcePortRangeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Source port range, with the same rules as `port_range`. Unset by default.",
 		Optional:            true,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+		PlanModifiers:       []planmodifier.String{resourcebase.UnsetIsNull(), stringplanmodifier.RequiresReplace()},
 		Validators:          []validator.String{portRangeValidator{}},
 	}
 }

@@ -201,8 +201,10 @@ func (r *membershipResource[M, P]) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if !req.Plan.Raw.IsNull() {
+		// resp.Plan, not req.Plan: with region unset, only resp.Plan has the
+		// region PlanRegion just filled in (req.Plan's is still unknown).
 		var plan M
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -450,7 +452,7 @@ func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource
 	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern(k.idPrefix).MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
 			"Expected <security_group_id>/<%[1]s>, such as sg-bp67acfmxazb4p0000/%[2]s-bp67acfmxazb4p0000, or "+
-				"<region>/<security_group_id>/<%[1]s> for a %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
+				"<region>/<security_group_id>/<%[1]s> for an %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
 		return
 	}
 	group, member := parts[0], parts[1]

@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -170,35 +171,50 @@ func TestModifyPlan_warnsAboutReplacement(t *testing.T) {
 		{"not the last group", "i-two", "", "i-two", "sg-other", false, "", ""},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newResource(InstanceMember, c)
-			st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
-			planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
-			member := types.StringUnknown()
-			if tc.planMember != "" {
-				member = types.StringValue(tc.planMember)
-			}
-			if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
-				t.Fatal(diags)
-			}
-			req := resource.ModifyPlanRequest{
-				State:  st,
-				Config: tfsdk.Config{Schema: st.Schema, Raw: planned.Raw},
-				Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
-			}
-			resp := resource.ModifyPlanResponse{Plan: req.Plan}
-			r.ModifyPlan(ctx, req, &resp)
-			if resp.Diagnostics.HasError() {
-				t.Fatal(resp.Diagnostics)
-			}
-			warnings := resp.Diagnostics.Warnings()
-			switch {
-			case tc.want == "" && len(warnings) != 0:
-				t.Errorf("unexpected warnings %v", warnings)
-			case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
-				t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
-			}
-		})
+		// With region unset, terraform plans it unknown and the region
+		// default fills it in: the comparison must see the filled-in value.
+		for _, regionUnset := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/region unset %v", tc.name, regionUnset), func(t *testing.T) {
+				r := newResource(InstanceMember, c)
+				st := stateOf(t, r, tc.member, "sg-only", tc.keep == "keep")
+				planned := stateOf(t, r, tc.member, tc.planGroup, tc.planKeep)
+				member := types.StringUnknown()
+				if tc.planMember != "" {
+					member = types.StringValue(tc.planMember)
+				}
+				if diags := planned.SetAttribute(ctx, path.Root("instance_id"), member); diags.HasError() {
+					t.Fatal(diags)
+				}
+				config := tfsdk.Config{Schema: st.Schema, Raw: planned.Raw}
+				if regionUnset {
+					unset := tfsdk.State{Schema: st.Schema, Raw: planned.Raw.Copy()}
+					if diags := unset.SetAttribute(ctx, path.Root("region"), types.StringNull()); diags.HasError() {
+						t.Fatal(diags)
+					}
+					config.Raw = unset.Raw
+					if diags := planned.SetAttribute(ctx, path.Root("region"), types.StringUnknown()); diags.HasError() {
+						t.Fatal(diags)
+					}
+				}
+				req := resource.ModifyPlanRequest{
+					State:  st,
+					Config: config,
+					Plan:   tfsdk.Plan{Schema: st.Schema, Raw: planned.Raw},
+				}
+				resp := resource.ModifyPlanResponse{Plan: req.Plan}
+				r.ModifyPlan(ctx, req, &resp)
+				if resp.Diagnostics.HasError() {
+					t.Fatal(resp.Diagnostics)
+				}
+				warnings := resp.Diagnostics.Warnings()
+				switch {
+				case tc.want == "" && len(warnings) != 0:
+					t.Errorf("unexpected warnings %v", warnings)
+				case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), tc.want) || !strings.Contains(warnings[0].Detail(), tc.detail)):
+					t.Errorf("warnings %v, want %q saying %q", warnings, tc.want, tc.detail)
+				}
+			})
+		}
 	}
 }
 
@@ -335,4 +351,61 @@ func TestAdvice(t *testing.T) {
 
 func wrapCode(code string) error {
 	return &apierr.Error{Cloud: cloudName, Service: "ecs", Action: "LeaveSecurityGroup", Status: 403, Code: code, Class: classify(403, code)}
+}
+
+// TestEcsEgressRuleModifyPlan_descriptionRemoved: removing the description,
+// which ECS cannot clear, says in the plan that the rule keeps it; setting or
+// keeping one says nothing.
+func TestEcsEgressRuleModifyPlan_descriptionRemoved(t *testing.T) {
+	_, _, c := startCloud(t, func(*aliemu.State) {})
+	ctx := context.Background()
+	r := &ecsEgressRuleResource{}
+	r.Configure(ctx, resource.ConfigureRequest{ProviderData: fixedProvider{c}}, &resource.ConfigureResponse{})
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	rule := func(description types.String) tfsdk.State {
+		st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+		m := ecsEgressRuleModel{
+			ID: types.StringValue("sg-one/sgr-one"), RuleID: types.StringValue("sgr-one"), Region: types.StringValue(uRegion),
+			SecurityGroupID: types.StringValue("sg-one"), IPProtocol: types.StringValue("all"), PortRange: types.StringValue("-1/-1"),
+			DestCidrIP: types.StringValue("10.0.0.0/8"), Ipv6DestCidrIP: types.StringNull(), DestGroupID: types.StringNull(),
+			DestPrefixListID: types.StringNull(), NicType: types.StringValue("intranet"), Policy: types.StringValue("accept"),
+			Priority: types.Int64Value(1), SourcePortRange: types.StringNull(), Description: description,
+			Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
+		}
+		if d := st.Set(ctx, &m); d.HasError() {
+			t.Fatal(d)
+		}
+		return st
+	}
+	for _, tc := range []struct {
+		name          string
+		prior, config types.String
+		warn          bool
+	}{
+		{"removed", types.StringValue("web"), types.StringNull(), true},
+		{"changed", types.StringValue("web"), types.StringValue("db"), false},
+		{"never set", types.StringNull(), types.StringNull(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			config := rule(tc.config)
+			req := resource.ModifyPlanRequest{
+				State:  rule(tc.prior),
+				Config: tfsdk.Config{Schema: sr.Schema, Raw: config.Raw},
+				Plan:   tfsdk.Plan{Schema: sr.Schema, Raw: config.Raw},
+			}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := resp.Diagnostics.Warnings()
+			switch {
+			case tc.warn && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), `keeps "web"`)):
+				t.Errorf("warnings %v, want one saying the rule keeps its description", warnings)
+			case !tc.warn && len(warnings) != 0:
+				t.Errorf("unexpected warnings %v", warnings)
+			}
+		})
+	}
 }

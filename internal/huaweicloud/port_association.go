@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3/model"
@@ -79,24 +81,27 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc"),
+					stringvalidator.RegexMatches(uuidPattern, "must be the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc"),
 				},
 			},
 			"security_group_ids": schema.SetAttribute{
-				MarkdownDescription: "IDs of the security groups this resource puts on the port (at least one). Without " +
-					"`enforce`, the state holds those of them the port still lists, so a group removed out of band shows " +
-					"as a difference and is inserted again. With `enforce`, it holds every group on the port.",
+				MarkdownDescription: "IDs of the security groups this resource puts on the port (at least one). The " +
+					"state holds those of them the port still lists, so a group removed out of band shows as a difference " +
+					"and is inserted again; other writers' groups are never listed here, with or without `enforce` (with " +
+					"`enforce` they show as removals from `all_security_group_ids`).",
 				Required:    true,
 				ElementType: types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(uuidPattern, "must be a security group ID, a UUID")),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(uuidPattern, "must be a security group ID, a UUID in lower case")),
 				},
 			},
 			"enforce": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, the port gets exactly `security_group_ids`: every other group is removed " +
-					"on apply, a group added by another writer shows as a difference, and destroy removes every group " +
-					"the port listed when it was last read. Defaults to `false`.",
+					"on apply, and the plan shows which (the planned `all_security_group_ids`); a group added by another " +
+					"writer shows as a difference; destroy removes every group the port listed when it was last read, " +
+					"with a warning in the plan when that leaves the port with no group. Turning it off stops managing " +
+					"other writers' groups: they stay. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -110,9 +115,10 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"all_security_group_ids": schema.SetAttribute{
-				MarkdownDescription: "Every security group on the port, whoever added it.",
-				Computed:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "Every security group on the port, whoever added it. With `enforce`, the plan " +
+					"knows it: exactly `security_group_ids`, so the groups the apply will remove show in the plan.",
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -122,7 +128,51 @@ func (r *portAssociationResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 func (r *portAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		warnPortLeftEmpty(ctx, req.State, &resp.Diagnostics)
+		return
+	}
 	r.PlanRegion(ctx, req, resp)
+	var enforce types.Bool
+	var planned types.Set
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("enforce"), &enforce)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("security_group_ids"), &planned)...)
+	if resp.Diagnostics.HasError() || !enforce.ValueBool() || planned.IsUnknown() {
+		return
+	}
+	// With enforce the port ends up with exactly the planned groups: saying
+	// so shows every group the apply removes as a removal in the plan.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("all_security_group_ids"), planned)...)
+}
+
+// warnPortLeftEmpty says in a destroy plan when removing the association's
+// groups leaves the port with none at all, from the refreshed state.
+func warnPortLeftEmpty(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) {
+	var m portAssociationResourceModel
+	if d := state.Get(ctx, &m); d.HasError() {
+		return // the destroy itself reports a broken state
+	}
+	var ignored diag.Diagnostics
+	all := setStrings(ctx, m.AllSecurityGroupIDs, &ignored)
+	drop := portDeleteDrop(ctx, m, all, &ignored)
+	if ignored.HasError() || len(all) == 0 || len(subtract(all, drop)) > 0 {
+		return
+	}
+	diags.AddWarning("Destroying This Association Leaves the Huawei Cloud Port with No Security Group",
+		fmt.Sprintf("Port %s lists only %s, and destroying this association removes all of them (with enforce = true, "+
+			"destroy removes every group on the port). A port with no security group is no longer filtered by one. Add "+
+			"the port's next group first (for example another association with lifecycle { create_before_destroy = true }) "+
+			"if it must keep one.", m.PortID.ValueString(), strings.Join(all, ", ")))
+}
+
+// portDeleteDrop is what destroy removes of the groups on the port: ours,
+// and with enforce every group the port listed when it was last read.
+func portDeleteDrop(ctx context.Context, m portAssociationResourceModel, onPort []string, diags *diag.Diagnostics) []string {
+	ours := setStrings(ctx, m.SecurityGroupIDs, diags)
+	if m.Enforce.ValueBool() {
+		ours = append(ours, subtract(setStrings(ctx, m.AllSecurityGroupIDs, diags), ours)...)
+	}
+	return intersect(ours, onPort)
 }
 
 func (r *portAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -188,18 +238,13 @@ func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadReq
 	if state.Enforce.IsNull() {
 		state.Enforce = types.BoolValue(false) // after import
 	}
-	var ours []string
-	switch {
-	case state.Enforce.ValueBool():
-		// The whole list is ours: a foreign group is a difference to remove.
-		ours = all
-	case state.SecurityGroupIDs.IsNull():
-		// Import: adopt every group on the port.
-		ours = all
-	default:
-		// Ours that the port still lists; others' groups never show.
-		prior := setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics)
-		ours = intersect(prior, all)
+	// Ours that the port still lists; others' groups never show here, with
+	// enforce either: they show in all_security_group_ids, which ModifyPlan
+	// plans as exactly ours, and turning enforce off must not make them
+	// look like ours to remove.
+	ours := all // import: adopt every group on the port
+	if !state.SecurityGroupIDs.IsNull() {
+		ours = intersect(setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics), all)
 	}
 	state.SecurityGroupIDs = stringSet(ctx, ours, &resp.Diagnostics)
 	a.setComputed(ctx, &state, all, &resp.Diagnostics)
@@ -262,10 +307,6 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	if a == nil {
 		return
 	}
-	ours := setStrings(ctx, state.SecurityGroupIDs, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	defer a.lock()()
 
 	port, err := a.find(ctx)
@@ -278,8 +319,8 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	}
 	// Only what is still there: the API takes no empty list, and a group
 	// someone else already removed is not ours to fail on.
-	drop := intersect(ours, port.SecurityGroups)
-	if len(drop) == 0 {
+	drop := portDeleteDrop(ctx, state, port.SecurityGroups, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || len(drop) == 0 {
 		return
 	}
 	if _, err := a.remove(ctx, drop); err != nil && !gone(err) {
@@ -288,14 +329,19 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *portAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uuidPattern.MatchString(req.ID) {
+	region, portID, regionOK := cutImportRegion(req.ID, 1)
+	if !regionOK || !uuidPattern.MatchString(portID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the port's ID, a UUID such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc; got %q.", req.ID))
+			fmt.Sprintf("Expected the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc, or "+
+				"<region>/<port_id> for a port outside the provider's region; got %q.", req.ID))
 		return
 	}
 	// Read fills security_group_ids with every group on the port.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), portID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port_id"), portID)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // portAssociationCall is one operation on a port: its region's VPC client,
@@ -479,16 +525,13 @@ func (a *portAssociationCall) groupsAfter(ctx context.Context, port *model.Port,
 }
 
 // setPartial records a write that stopped half-way: the port lists all, and
-// ours are the prior and planned groups it still lists (with enforce, every
-// group, as Read would have it), so the next plan shows what is left to do.
-// When all is not known (the write's answer was lost), ours are the prior
-// and planned groups, which the next Read narrows to those the port lists.
+// ours are the prior and planned groups it still lists, as Read would have
+// it, so the next plan shows what is left to do. When all is not known (the
+// write's answer was lost), ours are the prior and planned groups, which the
+// next Read narrows to those the port lists.
 func (a *portAssociationCall) setPartial(ctx context.Context, m *portAssociationResourceModel, prior, planned, all []string, diags *diag.Diagnostics) {
 	ours := append(slices.Clone(prior), subtract(planned, prior)...)
-	switch {
-	case all != nil && m.Enforce.ValueBool():
-		ours = all
-	case all != nil:
+	if all != nil {
 		ours = intersect(all, ours)
 	}
 	m.SecurityGroupIDs = stringSet(ctx, ours, diags)

@@ -11,6 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -223,6 +229,114 @@ func TestAccPortAssociation_enforce(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccPortAssociation_enforceToggle: turning enforce off stops managing
+// other writers' groups (the plan removes none, no remove goes out, the
+// foreign group stays); turning it on shows in the plan, as the planned
+// all_security_group_ids, which groups it will remove.
+func TestAccPortAssociation_enforceToggle(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f, initial := portFixtures(t, env)
+	groups := extraGroups(t, env, 2)
+	ours, foreign := groups[0], groups[1]
+	t.Cleanup(func() { restorePortGroups(t, env, f.PortID, initial) })
+	enforced := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationEnforceConfig(f.PortID, f.SecurityGroupID, ours))
+	relaxed := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID, ours))
+	removes := func() int { return len(env.Requests(t, "huaweicloud", "RemoveSecurityGroups")) }
+	var removesBefore int
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckPortAssociationDestroy(t, env),
+			testAccCheckPortGroups(t, env, f.PortID, foreign),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: enforced,
+				Check:  testAccCheckPortGroups(t, env, f.PortID, f.SecurityGroupID, ours),
+			},
+			{
+				// Another writer adds a group; enforce goes off: the group is
+				// no longer ours to remove.
+				PreConfig: func() {
+					if err := insertPortGroupsViaAPI(t, env, f.PortID, foreign); err != nil {
+						t.Fatal(err)
+					}
+					removesBefore = removes()
+				},
+				Config: relaxed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(portAssocAddr, plancheck.ResourceActionUpdate),
+						expectUnchangedAttr(portAssocAddr, "security_group_ids"),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckPortGroups(t, env, f.PortID, f.SecurityGroupID, ours, foreign),
+					func(*terraform.State) error {
+						if n := removes() - removesBefore; n != 0 {
+							return fmt.Errorf("%d RemoveSecurityGroups calls went out, want none", n)
+						}
+						return nil
+					},
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("security_group_ids"), setOf(f.SecurityGroupID, ours)),
+					statecheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("all_security_group_ids"), setOf(f.SecurityGroupID, ours, foreign)),
+				},
+			},
+			{
+				// Enforce on again: the plan says the foreign group goes.
+				Config: enforced,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(portAssocAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(portAssocAddr, tfjsonpath.New("all_security_group_ids"), setOf(f.SecurityGroupID, ours)),
+					},
+				},
+				Check: testAccCheckPortGroups(t, env, f.PortID, f.SecurityGroupID, ours),
+			},
+			{
+				// Enforce off, a group of ours dropped in the same change: that
+				// one goes, the foreign group added since stays.
+				PreConfig: func() {
+					if err := insertPortGroupsViaAPI(t, env, f.PortID, foreign); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, ours)),
+				Check:  testAccCheckPortGroups(t, env, f.PortID, ours, foreign),
+			},
+		},
+	})
+}
+
+// expectUnchangedAttr checks that the plan leaves attr as it was: no element
+// removed or added.
+func expectUnchangedAttr(addr, attr string) plancheck.PlanCheck {
+	return unchangedAttr{addr, attr}
+}
+
+type unchangedAttr struct{ addr, attr string }
+
+func (c unchangedAttr) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		b, _ := json.Marshal(before[c.attr])
+		a, _ := json.Marshal(after[c.attr])
+		if string(a) != string(b) {
+			resp.Error = fmt.Errorf("%s: the plan changes %s from %s to %s", c.addr, c.attr, b, a)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }
 
 // TestAccPortAssociation_foreignGroupIgnored: without enforce, a group
@@ -789,6 +903,9 @@ func TestAccPortAssociation_validation(t *testing.T) {
 		{"port_id not a UUID", "port-1", fmt.Sprintf("[%q]", f.SecurityGroupID), "", `Attribute port_id must be the port's ID`},
 		{"empty set", f.PortID, "[]", "", `Attribute security_group_ids set must contain at least 1 elements`},
 		{"group not a UUID", f.PortID, `["web"]`, "", `must be a security group ID, a UUID`},
+		// Huawei Cloud's IDs are lower case, and an upper-case one is a 404.
+		{"port_id upper case", strings.ToUpper(f.PortID), fmt.Sprintf("[%q]", f.SecurityGroupID), "", `Attribute port_id must be the port's ID`},
+		{"group upper case", f.PortID, fmt.Sprintf("[%q]", strings.ToUpper(f.SecurityGroupID)), "", `in lower case`},
 		{"empty region", f.PortID, fmt.Sprintf("[%q]", f.SecurityGroupID), `region = ""`, `Attribute region string length must be at least 1`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
@@ -810,6 +927,45 @@ resource "secgroup_huaweicloud_port_association" "test" {
 		Steps:                    steps,
 		// Validation happens before any API call.
 		CheckDestroy: env.CheckNoRequests(t, "huaweicloud"),
+	})
+}
+
+// TestAccPortAssociation_importOtherRegion: a port outside the provider's
+// region imports with the region in front of its ID, as Alibaba Cloud's
+// associations do, and plans empty against a configuration with that region.
+func TestAccPortAssociation_importOtherRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Huawei(t)
+	const otherRegion, otherProject = "cn-south-1", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	port, group := acctest.UUID(), acctest.UUID()
+	env.HW.Mutate(func(s *hwemu.State) {
+		s.Projects = append(s.Projects, hwemu.Project{ID: otherProject, Name: otherRegion})
+		s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: group, Name: "south-web", ProjectID: otherProject})
+		s.Ports = append(s.Ports, hwemu.Port{ID: port, Name: "south", ProjectID: otherProject, MACAddress: "fa:16:3e:00:00:42", FixedIP: "192.168.9.9"})
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_port_association" "test" {
+  port_id            = %[1]q
+  security_group_ids = [%[2]q]
+  region             = %[3]q
+}
+`, port, group, otherRegion))
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPortAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config:                  config,
+				ResourceName:            portAssocAddr,
+				ImportState:             true,
+				ImportStateId:           otherRegion + "/" + port,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
 	})
 }
 
@@ -1051,4 +1207,69 @@ func TestAccPortAssociation_keptAfterLostInsert(t *testing.T) {
 			`AddSecurityGroups: HTTP 5.*max_retries reached.*Left behind: port ".*" may now have security groups.*tainted`,
 			testAccCheckPortGroups(t, env, f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...)),
 	})
+}
+
+// TestPortAssociation_destroyWarnsWhenPortLeftEmpty: a destroy plan says when
+// removing the association's groups leaves the port with none (always with
+// enforce, whose destroy removes every group), and says nothing when another
+// group stays.
+func TestPortAssociation_destroyWarnsWhenPortLeftEmpty(t *testing.T) {
+	ctx := context.Background()
+	r, ok := huaweicloud.NewPortAssociationResource().(fwresource.ResourceWithModifyPlan)
+	if !ok {
+		t.Fatal("the port association has no ModifyPlan")
+	}
+	var sr fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
+	port, ours, other := acctest.UUID(), acctest.UUID(), acctest.UUID()
+	cases := []struct {
+		name    string
+		enforce bool
+		ours    []string
+		all     []string
+		warn    bool
+	}{
+		{"enforce", true, []string{ours}, []string{ours, other}, true},
+		{"enforce, only ours", true, []string{ours}, []string{ours}, true},
+		{"ours only", false, []string{ours}, []string{ours}, true},
+		{"another group stays", false, []string{ours}, []string{ours, other}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			typ := sr.Schema.Type().TerraformType(ctx)
+			st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+			set := func(p string, v attr.Value) {
+				if d := st.SetAttribute(ctx, path.Root(p), v); d.HasError() {
+					t.Fatal(d)
+				}
+			}
+			set("id", types.StringValue(port))
+			set("port_id", types.StringValue(port))
+			set("region", types.StringValue("cn-north-4"))
+			set("enforce", types.BoolValue(tc.enforce))
+			set("security_group_ids", types.SetValueMust(types.StringType, stringValues(tc.ours)))
+			set("all_security_group_ids", types.SetValueMust(types.StringType, stringValues(tc.all)))
+			req := fwresource.ModifyPlanRequest{State: st, Plan: tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+			resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := resp.Diagnostics.Warnings()
+			switch {
+			case tc.warn && (len(warnings) != 1 || !strings.Contains(warnings[0].Summary(), "No Security Group") || !strings.Contains(warnings[0].Detail(), port)):
+				t.Errorf("warnings %v, want one saying port %s is left with no group", warnings, port)
+			case !tc.warn && len(warnings) != 0:
+				t.Errorf("unexpected warnings %v", warnings)
+			}
+		})
+	}
+}
+
+func stringValues(ids []string) []attr.Value {
+	out := make([]attr.Value, len(ids))
+	for i, id := range ids {
+		out[i] = types.StringValue(id)
+	}
+	return out
 }

@@ -58,7 +58,7 @@ func countActions(srv *emulator.Server, action string) int {
 func TestServerReads_cachedAndFreshUnderLock(t *testing.T) {
 	srv, hw, c := startCacheCloud(t)
 	ctx := context.Background()
-	a := &serverAssociationCall{c: c, serverID: cacheServer, group: "web", region: "cn-north-4"}
+	a := &serverAssociationCall{c: c, serverID: cacheServer, group: "web", ref: "web", region: "cn-north-4"}
 	lists := func() int { return countActions(srv, "NovaListServerSecurityGroups") }
 	for range 3 {
 		if _, err := a.read(ctx); err != nil {

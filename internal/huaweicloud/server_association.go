@@ -82,17 +82,24 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 				Required:            true,
 				PlanModifiers:       replace,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the server's ID, a UUID such as 2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"),
+					stringvalidator.RegexMatches(uuidPattern, "must be the server's ID, a UUID in lower case such as 2b6d7a3c-4f3e-4a8e-9d6b-3a1c2e5f7a90"),
 				},
 			},
 			"security_group": schema.StringAttribute{
 				MarkdownDescription: "ID or name of the security group, sent to the API as given. A name must be unique " +
-					"in the project. Changing it replaces the association.",
-				Required:      true,
-				PlanModifiers: replace,
+					"in the project. Changing it to another group replaces the association; changing it to the same " +
+					"group's ID or name (as `security_group_id` and `security_group_name` hold them) is an in-place " +
+					"update that makes no API call.",
+				Required: true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.RequiresReplaceIf(otherGroup,
+						"Changing it to another group replaces the association.",
+						"Changing it to another group replaces the association."),
+				},
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 255),
 					stringvalidator.RegexMatches(groupRefPattern, "must be a security group ID or name, without '/' and without leading or trailing spaces"),
+					lowerCaseIDValidator{},
 				},
 			},
 			"region": schema.StringAttribute{
@@ -123,8 +130,53 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 // groupRefPattern: no '/' (it separates the import ID) and no padding spaces.
 var groupRefPattern = regexp.MustCompile(`^[^/\s](?:[^/]*[^/\s])?$`)
 
+// lowerCaseIDValidator refuses a group ID in upper case, which the API
+// would take for a group name and not find: Huawei Cloud's IDs are lower case.
+type lowerCaseIDValidator struct{}
+
+func (lowerCaseIDValidator) Description(context.Context) string {
+	return "a security group ID must be in lower case"
+}
+
+func (v lowerCaseIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (lowerCaseIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if lower := strings.ToLower(s); lower != s && uuidPattern.MatchString(lower) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Security Group",
+			fmt.Sprintf("Attribute %s must be a security group ID in lower case, as Huawei Cloud gives it: %q, got %q.", req.Path, lower, s))
+	}
+}
+
+// otherGroup replaces the association unless security_group now names the
+// group the state holds, by its ID or its name: "web" and web's ID are the
+// same membership.
+func otherGroup(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	var id, name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("security_group_id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("security_group_name"), &name)...)
+	same := req.PlanValue.Equal(id) || req.PlanValue.Equal(name)
+	resp.RequiresReplace = req.PlanValue.IsUnknown() || !same
+}
+
 func (r *serverAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.PlanRegion(ctx, req, resp)
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	// The same group under another reference: the ID follows it (a
+	// replacement plans the ID unknown anyway).
+	var server, group types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("server_id"), &server)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("security_group"), &group)...)
+	if !resp.Diagnostics.HasError() && !server.IsUnknown() && !group.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), serverAssociationID(server.ValueString(), group.ValueString()))...)
+	}
 }
 
 func (r *serverAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -217,6 +269,11 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	if a == nil {
 		return
 	}
+	// By the group's ID from the state when known: a group renamed out of
+	// band is still the same membership.
+	if id := state.SecurityGroupID.ValueString(); id != "" {
+		a.ref = id
+	}
 	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
 		resourcebase.RemoveGone(ctx, resp, "Huawei Cloud Server Association Not Found", err, "association", isGroupNotListed(err))
@@ -230,8 +287,8 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// Update is never called: every argument requires replacement. The timeouts
-// block alone can change, and only in state.
+// Update changes only the state: the timeouts block, or security_group
+// rewritten as the same group's ID or name (any other change replaces).
 func (r *serverAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan serverAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -255,6 +312,11 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 	if a == nil {
 		return
 	}
+	// The group's ID, which a rename or a second group of the same name
+	// cannot make ambiguous.
+	if id := state.SecurityGroupID.ValueString(); id != "" {
+		a.ref = id
+	}
 	defer a.lock()()
 
 	a.invalidate()
@@ -263,7 +325,7 @@ func (r *serverAssociationResource) Delete(ctx context.Context, req resource.Del
 		_, err := a.conn.NovaDisassociateSecurityGroup(&model.NovaDisassociateSecurityGroupRequest{
 			ServerId: a.serverID,
 			Body: &model.NovaDisassociateSecurityGroupRequestBody{
-				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: a.group},
+				RemoveSecurityGroup: &model.NovaRemoveSecurityGroupOption{Name: a.ref},
 			},
 		})
 		return a.c.result(ctx, "ecs", "removeSecurityGroup", start, err)
@@ -305,7 +367,10 @@ type serverAssociationCall struct {
 	c                       *Client
 	conn                    *ecs.EcsClient
 	serverID, group, region string
-	summary, what           string
+	// ref is how the calls name the group: security_group, or the group's
+	// ID once the state holds it.
+	ref           string
+	summary, what string
 }
 
 // begin resolves the association's region and ECS client. doing is a format
@@ -320,6 +385,7 @@ func (r *serverAssociationResource) begin(ctx context.Context, m *serverAssociat
 		c:        c,
 		serverID: m.ServerID.ValueString(),
 		group:    m.SecurityGroup.ValueString(),
+		ref:      m.SecurityGroup.ValueString(),
 		region:   c.Region(m.Region.ValueString()),
 		summary:  summary,
 	}
@@ -348,7 +414,7 @@ func (a *serverAssociationCall) lock() func() {
 // read reads the server's groups through the client's cache: Read uses it,
 // so the associations of one server cost one call per refresh.
 func (a *serverAssociationCall) read(ctx context.Context) (*model.NovaSecurityGroup, error) {
-	return FindServerSecurityGroup(ctx, a.c, a.region, a.serverID, a.group)
+	return FindServerSecurityGroup(ctx, a.c, a.region, a.serverID, a.ref)
 }
 
 // find reads the server's groups afresh: for the reads under the server's
@@ -384,16 +450,21 @@ func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, s
 }
 
 func (r *serverAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	serverID, group, ok := strings.Cut(req.ID, "/")
-	if !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
+	region, id, regionOK := cutImportRegion(req.ID, 2)
+	serverID, group, ok := strings.Cut(id, "/")
+	if !regionOK || !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID and security_group "+
-				"is the group's ID or name as written in the configuration; got %q.", req.ID))
+			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID (lower case) and security_group "+
+				"is the group's ID or name as written in the configuration, or <region>/<server_id>/<security_group> for a "+
+				"server outside the provider's region; got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group"), group)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 func serverAssociationID(serverID, group string) string { return serverID + "/" + group }

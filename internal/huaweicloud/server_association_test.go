@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -339,6 +340,16 @@ resource "secgroup_huaweicloud_server_association" "south" {
 					},
 				},
 			},
+			{
+				// The association in the other region imports with the
+				// region in front, as Alibaba Cloud's do.
+				Config:                  config,
+				ResourceName:            southAddr,
+				ImportState:             true,
+				ImportStateId:           otherRegion + "/" + otherServer + "/south-web",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
 		},
 	})
 }
@@ -540,6 +551,8 @@ func TestAccServerAssociation_validation(t *testing.T) {
 		want                         string
 	}{
 		{"server_id not a UUID", "server-1", f.SecurityGroupID, "", `Attribute server_id must be the server's ID`},
+		{"server_id upper case", strings.ToUpper(f.ServerID), f.SecurityGroupID, "", `in lower case`},
+		{"group ID upper case", f.ServerID, strings.ToUpper(f.SecurityGroupID), "", `must be a security group ID in lower case`},
 		{"empty group", f.ServerID, "", "", `Attribute security_group string length must be between 1 and 255`},
 		{"group with slash", f.ServerID, "a/b", "", `Attribute security_group must be a security group ID or name`},
 		{"group with padding", f.ServerID, " web", "", `Attribute security_group must be a security group ID or name`},
@@ -760,5 +773,94 @@ resource "secgroup_huaweicloud_server_association" "test" {
 				}
 				return testAccCheckServerAssociationExists(t, env, serverAssocAddr)(s)
 			}),
+	})
+}
+
+// TestAccServerAssociation_sameGroupOtherRef: security_group changed from the
+// group's name to its ID (and back) is the same group: an in-place update
+// that writes nothing, not a replacement that takes the group away.
+func TestAccServerAssociation_sameGroupOtherRef(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	byName := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName))
+	byID := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+	writes := func() int { return len(env.Requests(t, "huaweicloud", "addSecurityGroup", "removeSecurityGroup")) }
+	var before int
+	noWrites := func(*terraform.State) error {
+		if n := writes() - before; n != 0 {
+			return fmt.Errorf("%d addSecurityGroup/removeSecurityGroup calls went out, want none", n)
+		}
+		return nil
+	}
+	inPlace := func(group string) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("id"), knownvalue.StringExact(f.ServerID+"/"+group)),
+		}}
+	}
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: byName},
+			{
+				PreConfig:        func() { before = writes() },
+				Config:           byID,
+				ConfigPlanChecks: inPlace(f.SecurityGroupID),
+				Check:            resource.ComposeAggregateTestCheckFunc(noWrites, testAccCheckServerAssociationExists(t, env, serverAssocAddr)),
+			},
+			{
+				PreConfig:        func() { before = writes() },
+				Config:           byName,
+				ConfigPlanChecks: inPlace(f.SecurityGroupName),
+				Check:            resource.ComposeAggregateTestCheckFunc(noWrites, testAccCheckServerAssociationExists(t, env, serverAssocAddr)),
+			},
+			{Config: byName, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// TestAccServerAssociation_groupRenamed: a group renamed out of band keeps a
+// by-name association in the state (matched by the security_group_id it
+// holds), with the new name, and destroy still removes the membership.
+func TestAccServerAssociation_groupRenamed(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName))
+	const renamed = "sg-acc-renamed"
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if slices.Contains(serverGroups(env, f.ServerID), f.SecurityGroupID) {
+				return fmt.Errorf("server %s is still in security group %s", f.ServerID, f.SecurityGroupID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.HW.Mutate(func(s *hwemu.State) {
+						for i := range s.SecurityGroups {
+							if s.SecurityGroups[i].ID == f.SecurityGroupID {
+								s.SecurityGroups[i].Name = renamed
+							}
+						}
+					})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_id"), knownvalue.StringExact(f.SecurityGroupID)),
+					statecheck.ExpectKnownValue(serverAssocAddr, tfjsonpath.New("security_group_name"), knownvalue.StringExact(renamed)),
+				},
+			},
+		},
 	})
 }

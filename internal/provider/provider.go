@@ -5,9 +5,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -19,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
@@ -30,6 +36,9 @@ var _ provider.Provider = &SecgroupProvider{}
 // SecgroupProvider is the provider implementation.
 type SecgroupProvider struct {
 	version string
+
+	mu   sync.Mutex
+	data *providerData // once configured: for generated configuration's region
 }
 
 // New returns the provider factory for providerserver.
@@ -101,7 +110,7 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"secret_key": cloudString("Secret key (SK). Environment: `HW_SECRET_KEY`.", true),
 					"project_id": cloudString("Project ID of `region`. Environment: `HW_PROJECT_ID`. When unset, "+
 						"the project whose name is the region is looked up in IAM (once per region).", false),
-					"endpoints": endpointsAttribute(huaweicloud.EndpointKeys),
+					"endpoints": endpointsAttribute(huaweicloud.EndpointKeys, sharedEndpointRules("huaweicloud", huaweicloud.EndpointKeys)),
 					"rate_limits": rateLimitsAttribute(huaweicloud.EndpointKeys, huaweicloud.DefaultLimits,
 						"Huawei Cloud publishes no per-user figure for these calls (its API gateway answers "+
 							"HTTP 429 `APIGW.0308` above the account's quota), so the defaults are our conservative choice."),
@@ -115,7 +124,7 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"access_key":     cloudString("AccessKey ID. Environment: `ALICLOUD_ACCESS_KEY`.", false),
 					"secret_key":     cloudString("AccessKey secret. Environment: `ALICLOUD_SECRET_KEY`.", true),
 					"security_token": cloudString("STS security token. Environment: `ALICLOUD_SECURITY_TOKEN`.", true),
-					"endpoints":      endpointsAttribute(alicloud.EndpointKeys),
+					"endpoints":      endpointsAttribute(alicloud.EndpointKeys, alicloud.ParseEndpoints),
 					"rate_limits": rateLimitsAttribute(alicloud.EndpointKeys, alicloud.DefaultLimits,
 						"Alibaba Cloud sets its quotas per account, API and region (Quota Center, API Rate Limits) and "+
 							"refuses an API for the rest of the minute once it is exceeded, so the defaults are our "+
@@ -129,7 +138,7 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"region":     cloudString("Region, e.g. `ap-guangzhou`. Environment: `TENCENTCLOUD_REGION`.", false),
 					"secret_id":  cloudString("SecretId. Environment: `TENCENTCLOUD_SECRET_ID`.", false),
 					"secret_key": cloudString("SecretKey. Environment: `TENCENTCLOUD_SECRET_KEY`.", true),
-					"endpoints":  endpointsAttribute(tencentcloud.EndpointKeys),
+					"endpoints":  endpointsAttribute(tencentcloud.EndpointKeys, sharedEndpointRules("tencentcloud", tencentcloud.EndpointKeys)),
 					"rate_limits": rateLimitsAttribute(tencentcloud.EndpointKeys, tencentcloud.DefaultLimits,
 						"Tencent Cloud documents 10 requests per second for the CVM security group calls and "+
 							"`DescribeInstances`, and 20 for the tag service's `ModifyResourceTags`; VPC's security group "+
@@ -149,7 +158,11 @@ func cloudString(description string, sensitive bool) schema.StringAttribute {
 	}
 }
 
-func endpointsAttribute(keys []string) schema.MapAttribute {
+// endpointsAttribute is a cloud block's endpoint overrides; parse is the
+// cloud client's own check of them, run at validate time so a URL the client
+// cannot use fails once, on its attribute, not as every resource's "Not
+// Configured" at plan time.
+func endpointsAttribute(keys []string, parse endpointParser) schema.MapAttribute {
 	return schema.MapAttribute{
 		MarkdownDescription: "Full URLs that replace the public endpoints, keyed by service: `" +
 			strings.Join(keys, "`, `") + "`. `http://` is allowed, e.g. for the local emulator.",
@@ -158,6 +171,7 @@ func endpointsAttribute(keys []string) schema.MapAttribute {
 		Validators: []validator.Map{
 			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
 			mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(urlPattern, "must be a full URL such as https://host or http://127.0.0.1:8080")),
+			endpointsValidator{keys: keys, parse: parse},
 		},
 	}
 }
@@ -178,7 +192,7 @@ func rateLimitsAttribute(keys []string, defaults map[string]ratelimit.Limit, why
 		ElementType: types.Float64Type,
 		Validators: []validator.Map{
 			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
-			mapvalidator.ValueFloat64sAre(float64validator.AtLeast(0)),
+			mapvalidator.ValueFloat64sAre(rateValidator{}),
 		},
 	}
 }
@@ -251,6 +265,9 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	p.mu.Lock()
+	p.data = data
+	p.mu.Unlock()
 }
 
 func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -268,4 +285,66 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return nil
+}
+
+// sharedEndpointRules is the check of a cloud whose client takes its
+// endpoints as cloudclient.ParseEndpoints does.
+func sharedEndpointRules(cloud string, keys []string) endpointParser {
+	return func(endpoints map[string]string) (map[string]*url.URL, error) {
+		return cloudclient.ParseEndpoints(cloud, keys, endpoints)
+	}
+}
+
+// endpointParser is a cloud client's check of its endpoint overrides.
+type endpointParser func(map[string]string) (map[string]*url.URL, error)
+
+// endpointsValidator runs the cloud client's check on each endpoint that the
+// attribute's other validators let through (a known service, a URL's form).
+type endpointsValidator struct {
+	keys  []string
+	parse endpointParser
+}
+
+func (endpointsValidator) Description(context.Context) string {
+	return "each value must be a URL the cloud's client can use"
+}
+
+func (v endpointsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v endpointsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, key := range slices.Sorted(maps.Keys(req.ConfigValue.Elements())) {
+		s, ok := req.ConfigValue.Elements()[key].(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() || !slices.Contains(v.keys, key) || !urlPattern.MatchString(s.ValueString()) {
+			continue // unknown until apply, or already reported
+		}
+		if _, err := v.parse(map[string]string{key: s.ValueString()}); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(key), "Invalid Endpoint",
+				fmt.Sprintf("Attribute %s cannot be used: %s.", req.Path.AtMapKey(key), err))
+		}
+	}
+}
+
+// rateValidator: a rate is 0 (no limit) or more requests per second, and
+// the error prints the number as written (float64validator prints %f).
+type rateValidator struct{}
+
+func (rateValidator) Description(context.Context) string {
+	return "value must be at least 0 (0 turns the limit off)"
+}
+
+func (v rateValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v rateValidator) ValidateFloat64(ctx context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if f := req.ConfigValue.ValueFloat64(); f < 0 || math.IsNaN(f) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Rate Limit",
+			fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), strconv.FormatFloat(f, 'g', -1, 64)))
+	}
 }

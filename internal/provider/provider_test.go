@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -62,9 +63,15 @@ func TestAccProvider_EndpointValidation(t *testing.T) {
 		`endpoints = { s3 = "http://127.0.0.1:1" }`:  `value must be one of`,
 		`endpoints = { ecs = "127.0.0.1:1" }`:        `must be a full URL`,
 		`endpoints = { ecs = "ftp://127.0.0.1:1/" }`: `must be a full URL`,
-		`region = ""`:                `string length must be at least 1`,
-		`rate_limits = { cvm = 5 }`:  `value must be one of`, // a Tencent service, not a Huawei one
-		`rate_limits = { ecs = -1 }`: `value must be at least 0`,
+		`region = ""`:               `string length must be at least 1`,
+		`rate_limits = { cvm = 5 }`: `value must be one of`, // a Tencent service, not a Huawei one
+		// Numbers as written, not "at least 0.000000".
+		`rate_limits = { ecs = -1 }`:   `value must be at least 0 \(0 turns the limit off\), got -1\.`,
+		`rate_limits = { ecs = -0.5 }`: `got -0\.5\.`,
+		// What the regular expression lets through but the client cannot
+		// use: caught at validate time, on the attribute, once.
+		`endpoints = { ecs = "http://127.0.0.1:port" }`: `(?s)Invalid Endpoint.*huaweicloud.endpoints\["ecs"\].*invalid port`,
+		`endpoints = { ecs = "http://[::1" }`:           `(?s)Invalid Endpoint.*missing ']' in host`,
 	}
 	for body, want := range cases {
 		resource.UnitTest(t, resource.TestCase{
@@ -82,9 +89,35 @@ resource "secgroup_huaweicloud_server_association" "x" {
   security_group = "web"
 }
 `, body),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(want),
+				PlanOnly: true,
+				// terraform wraps long lines
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(want, " ", `\s+`)),
 			}},
 		})
 	}
+}
+
+// TestAccProvider_AlicloudEndpointPath: Alibaba Cloud's RPC endpoints take no
+// path, and the provider's validation says so on the attribute, before any
+// resource plans.
+func TestAccProvider_AlicloudEndpointPath(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "secgroup" {
+  alicloud {
+    region    = "cn-hangzhou"
+    endpoints = { ecs = "http://127.0.0.1:1/ecs" }
+  }
+}
+resource "secgroup_alicloud_instance_association" "x" {
+  instance_id       = "i-bp67acfmxazb4p0000"
+  security_group_id = "sg-bp67acfmxazb4p0001"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Endpoint.*alicloud.endpoints\["ecs"\].*has a path`),
+		}},
+	})
 }

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,8 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -65,7 +65,7 @@ type securityGroupResourceModel struct {
 	ID          types.String   `tfsdk:"id"`
 	Name        types.String   `tfsdk:"name"`
 	Description types.String   `tfsdk:"description"`
-	ProjectID   types.Int64    `tfsdk:"project_id"`
+	ProjectID   types.Number   `tfsdk:"project_id"`
 	Tags        types.Map      `tfsdk:"tags"`
 	ForceDelete types.Bool     `tfsdk:"force_delete"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
@@ -99,17 +99,22 @@ func (r *securityGroupResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Default:             stringdefault.StaticString(""),
 				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(100)},
 			},
-			"project_id": schema.Int64Attribute{
-				MarkdownDescription: "Project ID. Default `0`, the default project. Changing it replaces the group.",
+			// A number, not an Int64: the framework cannot read 1.5 into an
+			// Int64 and would call that a provider bug; the validator says
+			// what is wrong instead.
+			"project_id": schema.NumberAttribute{
+				MarkdownDescription: "Project ID, a whole number. Default `0`, the default project. Changing it replaces the group.",
 				Optional:            true,
 				Computed:            true,
-				Default:             int64default.StaticInt64(0),
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				Default:             numberdefault.StaticBigFloat(big.NewFloat(0)),
+				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
+				Validators:          []validator.Number{projectIDValidator{}},
 			},
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags. Set at creation and updated in place through the tag service (`ModifyResourceTags`).",
 				Optional:            true,
+				Computed:            true, // for generated configuration only: see resourcebase.UnsetIsNull
+				PlanModifiers:       []planmodifier.Map{resourcebase.UnsetIsNullMap()},
 				ElementType:         types.StringType,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 127)),
@@ -149,7 +154,7 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 	action, deleting := "Destroy", "destroying it"
 	fix := "Set force_delete = true and apply before destroying to have the provider unbind them, or unbind them first."
 	if !req.Plan.Raw.IsNull() {
-		var project types.Int64
+		var project types.Number
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("project_id"), &project)...)
 		if resp.Diagnostics.HasError() || project.Equal(state.ProjectID) {
 			return // updated in place: nothing is deleted
@@ -211,7 +216,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name, description, project := plan.Name.ValueString(), plan.Description.ValueString(), projectString(plan.ProjectID.ValueInt64())
+	name, description, project := plan.Name.ValueString(), plan.Description.ValueString(), projectString(projectID(plan.ProjectID))
 	params := map[string]any{"GroupName": name, "GroupDescription": description, "ProjectId": project}
 	if len(tags) > 0 {
 		apiTags := make([]apiTag, 0, len(tags))
@@ -368,7 +373,7 @@ func (m *securityGroupResourceModel) setFrom(g *SecurityGroup) diag.Diagnostics 
 		diags.AddError("Unexpected Tencent Cloud Answer", fmt.Sprintf("Security group %s has project ID %q, which is not a number.", g.SecurityGroupId, g.ProjectId))
 		return diags
 	}
-	m.ProjectID = types.Int64Value(project)
+	m.ProjectID = types.NumberValue(new(big.Float).SetInt64(project))
 	if tags := tagsOf(*g); len(tags) > 0 || !m.Tags.IsNull() {
 		value, d := types.MapValueFrom(context.Background(), types.StringType, tags)
 		diags.Append(d...)
@@ -703,4 +708,44 @@ func sampleList(ids []string, total int) string {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
+}
+
+// projectIDValidator: a project ID is a whole number, 0 or more, that fits
+// the API's int64.
+type projectIDValidator struct{}
+
+func (projectIDValidator) Description(context.Context) string {
+	return "must be a whole number, at least 0"
+}
+
+func (v projectIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (projectIDValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	f := req.ConfigValue.ValueBigFloat()
+	_, accuracy := f.Int64()
+	switch {
+	case !f.IsInt():
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Project ID",
+			fmt.Sprintf("Attribute %s must be a whole number, got %s.", req.Path, f.Text('g', -1)))
+	case f.Sign() < 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Project ID",
+			fmt.Sprintf("Attribute %s value must be at least 0, got %s.", req.Path, f.Text('g', -1)))
+	case accuracy != big.Exact:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Project ID",
+			fmt.Sprintf("Attribute %s is too large for a project ID, got %s.", req.Path, f.Text('g', -1)))
+	}
+}
+
+// projectID is the validated project_id as the API's integer.
+func projectID(n types.Number) int64 {
+	if n.IsNull() || n.IsUnknown() {
+		return 0
+	}
+	i, _ := n.ValueBigFloat().Int64()
+	return i
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -290,7 +291,7 @@ func planDestroy(t *testing.T, c *Client, id string, force bool) *resource.Modif
 func groupModel(id string, force bool, project int64) *securityGroupResourceModel {
 	return &securityGroupResourceModel{
 		ID: types.StringValue(id), Name: types.StringValue("g"), Description: types.StringValue(""),
-		ProjectID: types.Int64Value(project), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
+		ProjectID: types.NumberValue(new(big.Float).SetInt64(project)), Tags: types.MapNull(types.StringType), ForceDelete: types.BoolValue(force),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
 		})},
@@ -345,7 +346,7 @@ func TestModifyPlanReplaceWarnings(t *testing.T) {
 			[]string{"Replacement Will Fail", "with the force_delete already in the state"}},
 		{"unknown project", groupModel(emuGroup, false, 0), func() *securityGroupResourceModel {
 			m := groupModel(emuGroup, false, 0)
-			m.ProjectID = types.Int64Unknown()
+			m.ProjectID = types.NumberUnknown()
 			return m
 		}(), []string{"Replacement Will Fail"}},
 	} {

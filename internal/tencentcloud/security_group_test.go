@@ -706,6 +706,7 @@ func TestAccSecurityGroup_validation(t *testing.T) {
 		{strings.Repeat("网", 61), "", `Attribute name UTF-8 character count must be between 1 and 60`},
 		{"ok", `description = "` + strings.Repeat("d", 101) + `"`, `Attribute description UTF-8 character count must be at most 100`},
 		{"ok", `project_id = -1`, `Attribute project_id value must be at least 0`},
+		{"ok", `project_id = 1.5`, `Attribute project_id must be a whole number, got 1.5`},
 		{"ok", `tags = { "" = "x" }`, `string length must be between 1 and 127`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
