@@ -55,6 +55,8 @@ const (
 	// FaultDrop applies the request, then replaces its answer with a 5xx,
 	// as when a gateway loses the backend's answer.
 	FaultDrop FaultKind = "drop"
+	// FaultAnswerCode answers with a FaultRule's Answer; nothing changes.
+	FaultAnswerCode FaultKind = "answer"
 )
 
 // maxBodyBytes bounds request bodies; cloud API calls are small.
@@ -242,6 +244,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			cw.Header().Set("Retry-After", strconv.Itoa(int(d.retryAfter/time.Second)))
 		}
 		cloud.WriteFault(cw, r, d.kind)
+		rec.Fault = d.kind
+	case FaultAnswerCode:
+		if aw, ok := cloud.(AnswerWriter); ok {
+			aw.WriteAnswer(cw, r, *d.answer)
+		} else {
+			writeJSON(cw, http.StatusNotImplemented, map[string]string{"error": "the emulated " + cloud.Name() + " cannot answer a fault rule's answer"})
+		}
 		rec.Fault = d.kind
 	default:
 		cloud.Serve(cw, r, body)

@@ -569,3 +569,27 @@ func TestConcurrentRequests(t *testing.T) {
 		}
 	}
 }
+
+// An answer rule wins over the other faults and changes nothing; a cloud that
+// cannot write one says so instead of serving the request; a rule without a
+// code or an error status is refused.
+func TestFaultAnswerRule(t *testing.T) {
+	a := newFake("a")
+	s := New(a)
+	s.SetFaults([]FaultRule{{ThrottleRate: 1, DropRate: 1, Answer: &FaultAnswer{Status: 404, Code: "NoSuchApi"}}})
+	status, body := call(t, s, http.MethodPost, "/a/inc", "", nil)
+	if status != http.StatusNotImplemented || !strings.Contains(body, "cannot answer") {
+		t.Errorf("a cloud without WriteAnswer: got %d %s", status, body)
+	}
+	if r := s.Requests()[0]; r.Fault != FaultAnswerCode {
+		t.Errorf("record %+v", r)
+	}
+	if n := a.count("inc"); n != 0 {
+		t.Fatalf("count = %d, want no change under an answer", n)
+	}
+	for _, bad := range []FaultAnswer{{Status: 200, Code: "X"}, {Status: 404}} {
+		if err := (FaultRule{Answer: &bad}).validate(); err == nil {
+			t.Errorf("answer %+v accepted", bad)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -32,6 +33,24 @@ type FaultRule struct {
 	// Times ends the rule after it has matched this many requests (0 = never),
 	// so a test can lose exactly one answer, or throttle exactly the first N calls.
 	Times int `json:"times,omitempty"`
+	// Answer, when set, answers every request the rule matches with this
+	// error, in the cloud's own error format, instead of serving it; nothing
+	// changes. It wins over every other fault. For a documented answer the
+	// emulator does not give by itself (an API the endpoint does not serve,
+	// a busy code).
+	Answer *FaultAnswer `json:"answer,omitempty"`
+}
+
+// FaultAnswer is an error answer a fault rule injects.
+type FaultAnswer struct {
+	Status  int    `json:"status"` // HTTP status, 400..599
+	Code    string `json:"code"`   // the cloud's error code
+	Message string `json:"message,omitempty"`
+}
+
+// AnswerWriter is implemented by clouds that can write a FaultAnswer.
+type AnswerWriter interface {
+	WriteAnswer(w http.ResponseWriter, r *http.Request, a FaultAnswer)
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -62,6 +81,9 @@ func (fr FaultRule) validate() error {
 	if fr.RateLimitBurst < 0 {
 		errs = append(errs, fmt.Errorf("rate_limit_burst %d is negative", fr.RateLimitBurst))
 	}
+	if a := fr.Answer; a != nil && (a.Status < 400 || a.Status > 599 || a.Code == "") {
+		errs = append(errs, fmt.Errorf("answer needs a code and an error status (400..599), got %d %q", a.Status, a.Code))
+	}
 	if fr.RateLimitQPS < 0 {
 		errs = append(errs, fmt.Errorf("rate_limit_qps %v is negative", fr.RateLimitQPS))
 	}
@@ -80,6 +102,7 @@ type decision struct {
 	latency    time.Duration
 	kind       FaultKind     // empty: serve normally
 	retryAfter time.Duration // with FaultThrottle: the Retry-After to send, 0 for none
+	answer     *FaultAnswer  // with FaultAnswerCode: what to answer
 }
 
 type bucketKey struct {
@@ -149,8 +172,14 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 		}
 		failed = f.roll(i, r.ErrorRate) || failed
 		dropped = f.roll(i, r.DropRate) || dropped
+		if r.Answer != nil && d.answer == nil {
+			a := *r.Answer
+			d.answer = &a
+		}
 	}
 	switch {
+	case d.answer != nil:
+		d.kind = FaultAnswerCode
 	case throttled:
 		d.kind = FaultThrottle
 	case failed:
@@ -200,6 +229,10 @@ func cloneRules(rules []FaultRule) []FaultRule {
 	out := make([]FaultRule, len(rules))
 	for i, r := range rules {
 		r.Actions = slices.Clone(r.Actions)
+		if r.Answer != nil {
+			a := *r.Answer
+			r.Answer = &a
+		}
 		out[i] = r
 	}
 	return out

@@ -35,7 +35,10 @@ type Cloud struct {
 	nonces map[string]time.Time // SignatureNonce → first use, to refuse replays
 }
 
-var _ emulator.Cloud = (*Cloud)(nil)
+var (
+	_ emulator.Cloud        = (*Cloud)(nil)
+	_ emulator.AnswerWriter = (*Cloud)(nil)
+)
 
 // New returns an Alibaba Cloud with empty state.
 func New() *Cloud {
@@ -177,6 +180,16 @@ func (c *Cloud) WriteFault(w http.ResponseWriter, r *http.Request, kind emulator
 	default:
 		writeError(w, hostID, Errorf(http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error, exception or failure."))
 	}
+}
+
+// WriteAnswer implements emulator.AnswerWriter: a fault rule's error in the
+// RPC error format.
+func (c *Cloud) WriteAnswer(w http.ResponseWriter, r *http.Request, a emulator.FaultAnswer) {
+	msg := a.Message
+	if msg == "" {
+		msg = "Answered by a fault rule."
+	}
+	writeError(w, serviceByVersion[r.URL.Query().Get("Version")]+".aliyuncs.com", Errorf(a.Status, a.Code, "%s", msg))
 }
 
 // LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.
