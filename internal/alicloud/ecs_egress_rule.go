@@ -258,15 +258,15 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	if !rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }) {
+	listed, ok := rc.refuseExisting(ctx, &resp.Diagnostics, ecsImportID)
+	if !ok || !rc.authorize(ctx, &resp.Diagnostics, ecsImportID) {
 		return
 	}
 
 	// The answer carries no rule ID: the group's describe does.
 	var found *EgressRule
 	err := retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		rc.c.groups.Invalidate(rc.key())
-		f, err := rc.find(ctx)
+		f, err := rc.findNew(ctx, listed)
 		if errors.Is(err, errRuleNotListed) {
 			return false, nil // the group is there, the new rule not listed yet
 		}
@@ -389,3 +389,6 @@ func (r *ecsEgressRuleResource) ImportState(ctx context.Context, req resource.Im
 }
 
 func ecsRuleID(group, ruleID string) string { return group + "/" + ruleID }
+
+// ecsImportID is the import ID of a rule the group already has.
+func ecsImportID(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }
