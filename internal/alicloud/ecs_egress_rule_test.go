@@ -307,6 +307,41 @@ resource "secgroup_alicloud_ecs_egress_rule" "other" {
 	})
 }
 
+// TestAccEcsEgressRule_sameTupleTwice: two resources with one tuple never
+// share a rule ID (ECS would answer the second authorize with success): the
+// second to take the group's lock finds the first's rule and is refused.
+func TestAccEcsEgressRule_sameTupleTwice(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEcsGroup(t)
+	rule := func(name string) string {
+		return fmt.Sprintf(`
+resource "secgroup_alicloud_ecs_egress_rule" %q {
+  security_group_id = %q
+  ip_protocol       = "tcp"
+  port_range        = "5432/5432"
+  dest_cidr_ip      = "10.0.0.0/8"
+}
+`, name, group)
+	}
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), rule("a"), rule("b")),
+			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*terraform import <address> %s/sgr-`, group)),
+		}},
+		CheckDestroy: func(s *terraform.State) error {
+			if auth := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress"); len(auth) != 1 {
+				return fmt.Errorf("%d authorize calls, want 1: the second resource is refused before writing", len(auth))
+			}
+			if revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress"); len(revokes) != 1 {
+				return fmt.Errorf("%d revokes, want 1: only the rule the first resource made", len(revokes))
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+	})
+}
+
 // TestAccEcsEgressRule_apiNotServed (issue 16, item 4): "the API does not
 // exist" (404 InvalidAction.NotFound) is not "the rule is gone": the refresh
 // fails naming alicloud.endpoints.ecs instead of dropping the rule, and the
