@@ -289,9 +289,14 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	defer rc.lock()()
-	ok, landed := rc.authorize(ctx, &resp.Diagnostics, func(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) })
+	listed, ok := rc.refuseExisting(ctx, &resp.Diagnostics, ecsImportID)
+	if !ok {
+		return
+	}
+	ok, landed := rc.authorize(ctx, &resp.Diagnostics, ecsImportID)
 	if landed != nil {
-		// No rule ID yet: Read finds the rule by its tuple.
+		// No rule ID yet: Read finds the rule by its tuple, which no rule had
+		// before the write (refuseExisting).
 		plan.Region = types.StringValue(rc.region)
 		rc.keepTainted(ctx, resp, plan, landed)
 	}
@@ -302,8 +307,7 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 	// The answer carries no rule ID: the group's describe does.
 	var found *EgressRule
 	err := retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		rc.c.groups.Invalidate(rc.key())
-		f, err := rc.find(ctx)
+		f, err := rc.findNew(ctx, listed)
 		if errors.Is(err, errRuleNotListed) {
 			return false, nil // the group is there, the new rule not listed yet
 		}
@@ -425,3 +429,6 @@ func (r *ecsEgressRuleResource) ImportState(ctx context.Context, req resource.Im
 }
 
 func ecsRuleID(group, ruleID string) string { return group + "/" + ruleID }
+
+// ecsImportID is the import ID of a rule the group already has.
+func ecsImportID(e *EgressRule) string { return ecsRuleID(e.GroupID, e.RuleID) }

@@ -284,8 +284,11 @@ func TestAccEcsEgressRule_groupDeleted(t *testing.T) {
 	})
 }
 
-// TestAccEcsEgressRule_duplicate: an existing rule is not adopted; the error
-// gives its import ID.
+// TestAccEcsEgressRule_duplicate (issue 16, item 1): ECS answers the
+// authorize of a rule that exists with success and creates nothing. A rule
+// another writer made is therefore refused from a fresh read before any
+// authorize, with its import ID, and nothing the configuration manages ever
+// revokes it.
 func TestAccEcsEgressRule_duplicate(t *testing.T) {
 	env := acctest.NewEnv(t)
 	group := env.AliEcsGroup(t)
@@ -297,12 +300,30 @@ func TestAccEcsEgressRule_duplicate(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
   port_range   = "443/443"
-  dest_cidr_ip = "10.0.0.0/8"`)),
+  dest_cidr_ip = "10.0.0.0/8"`), fmt.Sprintf(`
+resource "secgroup_alicloud_ecs_egress_rule" "other" {
+  security_group_id = %q
+  ip_protocol       = "udp"
+  port_range        = "53/53"
+  dest_cidr_ip      = "10.0.0.0/8"
+}
+`, group)),
 			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*import \{ to = secgroup_alicloud_ecs_egress_rule\.NAME id = "%s/sgr-existing01" \}`, group)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.Ali.State().SecurityGroups[0].Egress); n != 1 {
-				return fmt.Errorf("group has %d rules, want the 1 it had", n)
+			rules := env.Ali.State().SecurityGroups[0].Egress
+			if len(rules) != 1 || rules[0].RuleID != "sgr-existing01" {
+				return fmt.Errorf("group rules %+v, want only the other writer's sgr-existing01", rules)
+			}
+			// Only the other rule was authorized (and revoked on destroy):
+			// the existing one was refused before any write.
+			if auth := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress"); len(auth) != 1 || auth[0].Params["IpProtocol"] != "udp" {
+				return fmt.Errorf("authorize calls %+v, want one, for the udp rule", auth)
+			}
+			for _, rv := range env.Requests(t, "alicloud", "RevokeSecurityGroupEgress") {
+				if rv.Params["SecurityGroupRuleId.1"] == "sgr-existing01" {
+					return fmt.Errorf("destroy revoked the other writer's rule: %+v", rv)
+				}
 			}
 			return nil
 		},
@@ -441,5 +462,90 @@ func TestAccEcsEgressRule_keptAfterTimeout(t *testing.T) {
 				}
 				return testAccCheckEgressRuleExists(t, env, ecsRuleAddr)(s)
 			}),
+	})
+}
+
+// TestAccEcsEgressRule_sameTupleTwice: two resources with one tuple never
+// share a rule ID (ECS would answer the second authorize with success): the
+// second to take the group's lock finds the first's rule and is refused.
+func TestAccEcsEgressRule_sameTupleTwice(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEcsGroup(t)
+	rule := func(name string) string {
+		return fmt.Sprintf(`
+resource "secgroup_alicloud_ecs_egress_rule" %q {
+  security_group_id = %q
+  ip_protocol       = "tcp"
+  port_range        = "5432/5432"
+  dest_cidr_ip      = "10.0.0.0/8"
+}
+`, name, group)
+	}
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), rule("a"), rule("b")),
+			ExpectError: acctest.ErrorRegexp(fmt.Sprintf(`(?s)already has this egress rule.*import \{ to = secgroup_alicloud_ecs_egress_rule\.NAME id = "%s/sgr-`, group)),
+		}},
+		CheckDestroy: func(s *terraform.State) error {
+			if auth := env.Requests(t, "alicloud", "AuthorizeSecurityGroupEgress"); len(auth) != 1 {
+				return fmt.Errorf("%d authorize calls, want 1: the second resource is refused before writing", len(auth))
+			}
+			if revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress"); len(revokes) != 1 {
+				return fmt.Errorf("%d revokes, want 1: only the rule the first resource made", len(revokes))
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+	})
+}
+
+// TestAccEcsEgressRule_apiNotServed (issue 16, item 4): "the API does not
+// exist" (404 InvalidAction.NotFound) is not "the rule is gone": the refresh
+// fails naming alicloud.endpoints.ecs instead of dropping the rule, and the
+// destroy fails instead of reporting success while the rule stays.
+func TestAccEcsEgressRule_apiNotServed(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEcsGroup(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
+  port_range   = "8080/8080"
+  dest_cidr_ip = "10.0.0.0/8"`))
+	notServed := func(action string) func() {
+		return func() {
+			env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "alicloud", Actions: []string{action}, Times: 1,
+				ErrorStatus: 404, ErrorCode: "InvalidAction.NotFound"}})
+		}
+	}
+	endpointError := acctest.ErrorRegexp(`(?s)HTTP 404 InvalidAction\.NotFound.*alicloud\.endpoints\.ecs`)
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			revokes := env.Requests(t, "alicloud", "RevokeSecurityGroupEgress")
+			if len(revokes) != 2 || revokes[0].ErrorCode != "InvalidAction.NotFound" || revokes[1].Status != 200 {
+				return fmt.Errorf("revoke calls %+v, want the refused one, then the final destroy's", revokes)
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: config, Check: testAccCheckEgressRuleExists(t, env, ecsRuleAddr)},
+			{PreConfig: notServed("DescribeSecurityGroupAttribute"), Config: config, PlanOnly: true, ExpectError: endpointError},
+			{
+				// The rule is still in the state: nothing to re-create.
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{PreConfig: notServed("RevokeSecurityGroupEgress"), Config: config, Destroy: true, ExpectError: endpointError},
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					if n := len(env.Ali.State().SecurityGroups[0].Egress); n != 1 {
+						return fmt.Errorf("group has %d rules after the refused destroy, want the rule still there", n)
+					}
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
 	})
 }

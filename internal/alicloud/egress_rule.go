@@ -304,10 +304,7 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 		if existing, ferr := rc.find(ctx); ferr == nil {
 			id = importID(existing)
 		}
-		diags.AddError(rc.summary, fmt.Sprintf(
-			"%s: security group %q already has this egress rule (%s), created outside this resource. "+
-				"To manage the existing rule, import it:\n\n%s\n\nor remove it from the group first.",
-			rc.what, rc.rule.GroupID, err, resourcebase.ImportBlock("secgroup_alicloud_"+rc.svc+"_egress_rule", id)))
+		rc.alreadyExists(diags, err.Error(), id)
 	case apierr.HasCode(err, "AuthorizationLimitExceed"):
 		count := "as many rules as it may hold"
 		if rules, derr := rc.c.groups.Get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
@@ -329,6 +326,57 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 func (rc *ruleCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m any, err error) {
 	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, rc.summary, apierr.Detail(rc.what, err, credentialHint),
 		fmt.Sprintf("security group %q may now have egress rule %s", rc.rule.GroupID, rc.rule.describe()))
+}
+
+// alreadyExists refuses a rule the group already has: adopting it would make
+// our destroy revoke another writer's rule.
+func (rc *ruleCall) alreadyExists(diags *diag.Diagnostics, cause, id string) {
+	diags.AddError(rc.summary, fmt.Sprintf(
+		"%s: security group %q already has this egress rule (%s), created outside this resource. "+
+			"To manage the existing rule, import it:\n\n%s\n\nor remove it from the group first.",
+		rc.what, rc.rule.GroupID, cause, resourcebase.ImportBlock("secgroup_alicloud_"+rc.svc+"_egress_rule", id)))
+}
+
+// refuseExisting reads the group afresh (never from the read cache; the
+// caller holds the group's lock) and refuses a rule whose tuple is already
+// there. ECS answers the authorize of an existing rule with success and
+// creates nothing, so only this read tells our rule from another writer's.
+// It returns the rule IDs listed before the write, for findNew. Errors are
+// added to diags.
+func (rc *ruleCall) refuseExisting(ctx context.Context, diags *diag.Diagnostics, importID func(existing *EgressRule) string) (map[string]bool, bool) {
+	rc.c.groups.Invalidate(rc.key())
+	rules, err := describeGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID)
+	if err != nil {
+		rc.fail(diags, err)
+		return nil, false
+	}
+	listed := make(map[string]bool, len(rules.Egress))
+	for i := range rules.Egress {
+		r := rules.Egress[i]
+		if rc.rule.sameTuple(r) {
+			rc.alreadyExists(diags, "DescribeSecurityGroupAttribute lists it as "+r.RuleID, importID(&r))
+			return nil, false
+		}
+		listed[r.RuleID] = true
+	}
+	return listed, true
+}
+
+// findNew returns the rule with our tuple whose ID was not listed before the
+// authorize (a fresh read): an ID listed then is someone else's rule. A rule
+// not listed yet is an *apierr.NotFoundError wrapping errRuleNotListed.
+func (rc *ruleCall) findNew(ctx context.Context, listed map[string]bool) (*EgressRule, error) {
+	rc.c.groups.Invalidate(rc.key())
+	rules, err := describeGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rules.Egress {
+		if r := rules.Egress[i]; rc.rule.sameTuple(r) && !listed[r.RuleID] {
+			return &r, nil
+		}
+	}
+	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q has no new egress rule %s", rc.rule.GroupID, rc.rule.describe()), Err: errRuleNotListed}
 }
 
 // revoke removes the rule; a rule or group that is already gone is success.

@@ -317,3 +317,52 @@ func TestAccEniAssociation_otherRegion(t *testing.T) {
 		},
 	})
 }
+
+// TestAccEniAssociation_waitsForAttaching (issue 16, item 5): an ENI that is
+// attaching answers InvalidOperation.InvalidEniState, which is busy: the
+// Join and the Leave are retried until the ENI is ready, not failed at once.
+func TestAccEniAssociation_waitsForAttaching(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	attaching := func() {
+		env.Ali.Mutate(func(s *aliemu.State) {
+			for i := range s.NetworkInterfaces {
+				if n := &s.NetworkInterfaces[i]; n.ID == f.ENIID {
+					n.Status, n.NextStatus, n.NextStatusAfter = "Attaching", "InUse", 2
+				}
+			}
+		})
+	}
+	answers := func(action string) []string {
+		var got []string
+		for _, c := range env.Requests(t, "alicloud", action) {
+			got = append(got, c.ErrorCode)
+		}
+		return got
+	}
+	busy := []string{"InvalidOperation.InvalidEniState", "InvalidOperation.InvalidEniState", ""}
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, ""))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if got := answers("LeaveSecurityGroup"); !slices.Equal(got, busy) {
+				return fmt.Errorf("LeaveSecurityGroup answers %q, want %q", got, busy)
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: attaching,
+				Config:    config,
+				Check: func(s *terraform.State) error {
+					if got := answers("JoinSecurityGroup"); !slices.Equal(got, busy) {
+						return fmt.Errorf("JoinSecurityGroup answers %q, want %q", got, busy)
+					}
+					attaching() // again, for the destroy
+					return testAccCheckMembershipExists(t, env, eniAssocAddr)(s)
+				},
+			},
+		},
+	})
+}

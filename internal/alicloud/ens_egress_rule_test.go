@@ -3,6 +3,7 @@ package alicloud_test
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -459,5 +460,64 @@ func TestAccEnsEgressRule_keptAfterInterruptedRetry(t *testing.T) {
 				}
 				return testAccCheckEgressRuleExists(t, env, ensRuleAddr)(s)
 			}),
+	})
+}
+
+// TestAccEnsEgressRule_genericCodes (issue 16, item 9): ENS's two generic
+// "calling the backend failed" answers, 400 ens.interface.error and 400
+// CallInterface, are transient (retried; the write may have landed), and its
+// generic 400 InvalidParameter is the request's fault (an error at once).
+func TestAccEnsEgressRule_genericCodes(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	group := env.AliEnsGroup(t)
+	answer := func(action, code string) emulator.FaultRule {
+		return emulator.FaultRule{Cloud: "alicloud", Actions: []string{action}, Times: 1, ErrorStatus: 400, ErrorCode: code}
+	}
+	env.Emulator.SetFaults([]emulator.FaultRule{answer("AuthorizeSecurityGroupEgress", "ens.interface.error"), answer("RevokeSecurityGroupEgress", "CallInterface")})
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "udp", `port_range = "514/514"`))
+	codes := func(action string) []string {
+		var got []string
+		for _, c := range env.Requests(t, "alicloud", action) {
+			got = append(got, c.ErrorCode)
+		}
+		return got
+	}
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if got, want := codes("AuthorizeSecurityGroupEgress"), []string{"ens.interface.error", "", "InvalidParameter"}; !slices.Equal(got, want) {
+				return fmt.Errorf("authorize answers %q, want %q: InvalidParameter is not retried", got, want)
+			}
+			if got, want := codes("RevokeSecurityGroupEgress"), []string{"CallInterface", ""}; !slices.Equal(got, want) {
+				return fmt.Errorf("revoke answers %q, want %q", got, want)
+			}
+			return testAccCheckEgressRulesDestroyed(t, env)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					if got, want := codes("AuthorizeSecurityGroupEgress"), []string{"ens.interface.error", ""}; !slices.Equal(got, want) {
+						return fmt.Errorf("authorize answers %q, want %q", got, want)
+					}
+					return testAccCheckEgressRuleExists(t, env, ensRuleAddr)(s)
+				},
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults([]emulator.FaultRule{answer("AuthorizeSecurityGroupEgress", "InvalidParameter"), answer("RevokeSecurityGroupEgress", "CallInterface")})
+				},
+				Config: acctest.ConfigCompose(config, fmt.Sprintf(`
+resource "secgroup_alicloud_ens_egress_rule" "second" {
+  security_group_id = %q
+  ip_protocol       = "tcp"
+  port_range        = "22/22"
+  dest_cidr_ip      = "10.0.0.0/8"
+}
+`, group)),
+				ExpectError: acctest.ErrorRegexp(`(?s)HTTP 400 InvalidParameter.*check the resource's arguments`),
+			},
+		},
 	})
 }

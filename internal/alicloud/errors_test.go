@@ -1,16 +1,23 @@
 package alicloud
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,56 +36,83 @@ func serverError(status int, code string) error {
 }
 
 func TestClassifyServerErrors(t *testing.T) {
+	const (
+		leave  = "LeaveSecurityGroup"
+		join   = "JoinSecurityGroup"
+		revoke = "RevokeSecurityGroupEgress"
+		read   = "DescribeSecurityGroupAttribute"
+	)
 	for _, tc := range []struct {
+		action string
 		status int
 		code   string
 		want   retry.Class
 	}{
-		{400, "Throttling", retry.Throttled},
-		{400, "Throttling.User", retry.Throttled},
-		{400, "Throttling.Api", retry.Throttled},
-		{400, "Throttling.Resource", retry.Throttled},
-		{429, "TooManyRequests", retry.Throttled},
-		{503, "ServiceUnavailable", retry.Throttled},
+		{join, 400, "Throttling", retry.Throttled},
+		{join, 400, "Throttling.User", retry.Throttled},
+		{join, 400, "Throttling.Api", retry.Throttled},
+		{join, 400, "Throttling.Resource", retry.Throttled},
+		{join, 400, "Rejected.Throttling", retry.Throttled},
+		{join, 429, "TooManyRequests", retry.Throttled},
+		{join, 503, "ServiceUnavailable", retry.Throttled},
 
-		{500, "InternalError", retry.Transient},
-		{500, "UnknownError", retry.Transient},
-		{502, "BadGateway", retry.Transient},
-		{504, "RequestTimeout", retry.Transient},
-		{400, "RequestTimeout", retry.Transient},
+		{join, 500, "InternalError", retry.Transient},
+		{join, 500, "UnknownError", retry.Transient},
+		{join, 502, "BadGateway", retry.Transient},
+		{leave, 504, "RequestTimeout", retry.Transient},
+		{leave, 400, "RequestTimeout", retry.Transient},
+		{revoke, 400, "ens.interface.error", retry.Transient},
+		{revoke, 400, "CallInterface", retry.Transient},
 
-		{404, "InvalidSecurityGroupId.NotFound", retry.NotFound},
-		{404, "InvalidInstanceId.NotFound", retry.NotFound},
-		{400, "InvalidSecurityGroupId.NotFound", retry.NotFound}, // ENS answers 400
-		{400, "SecurityGroupRule.NotFound", retry.NotFound},
-		{400, "InvalidSecurityGroupRule.RuleNotExist", retry.NotFound},
-		{403, "InstanceNotInSecurityGroup", retry.NotFound},
-		{404, "SomethingElse", retry.NotFound},
+		{leave, 404, "InvalidSecurityGroupId.NotFound", retry.NotFound},
+		{leave, 404, "InvalidInstanceId.NotFound", retry.NotFound},
+		{read, 400, "InvalidSecurityGroupId.NotFound", retry.NotFound}, // ENS answers 400
+		{revoke, 400, "SecurityGroupRule.NotFound", retry.NotFound},
+		{revoke, 400, "InvalidSecurityGroupRule.RuleNotExist", retry.NotFound},
+		{leave, 403, "InstanceNotInSecurityGroup", retry.NotFound},
+		{leave, 400, "InvalidSecurityGroupAssociation.NotFound", retry.NotFound},
+		// Gone codes count only for the API that documents them.
+		{join, 403, "InstanceNotInSecurityGroup", retry.Invalid},
+		{leave, 400, "SecurityGroupRule.NotFound", retry.Invalid},
+		// A 404 the table does not know is not "gone".
+		{leave, 404, "SomethingElse", retry.Unknown},
+		{leave, 400, "Something.NotFound", retry.Invalid},
 
-		{403, "IncorrectInstanceStatus", retry.Busy},
-		{403, "IncorrectInstanceStatus.Initializing", retry.Busy},
-		{403, "OperationConflict", retry.Busy},
+		// The API is not served at the endpoint: never "not found".
+		{leave, 404, "InvalidAction.NotFound", retry.Invalid},
+		{read, 404, "InvalidAction.NotFound", retry.Invalid},
+		{revoke, 403, "InvalidAction", retry.Invalid},
+		{revoke, 404, "InvalidApi.NotFound", retry.Invalid},
+		{revoke, 404, "InvalidProduct.NotFound", retry.Invalid},
 
-		{404, "InvalidAccessKeyId.NotFound", retry.Auth}, // not NotFound
-		{400, "InvalidAccessKeyId.Inactive", retry.Auth},
-		{400, "SignatureDoesNotMatch", retry.Auth},
-		{403, "Forbidden.RAM", retry.Auth},
-		{400, "NoPermission", retry.Auth},
-		{400, "InvalidSecurityToken.Expired", retry.Auth},
+		{leave, 403, "IncorrectInstanceStatus", retry.Busy},
+		{leave, 403, "IncorrectInstanceStatus.Initializing", retry.Busy},
+		{leave, 403, "OperationConflict", retry.Busy},
+		{leave, 400, "InvalidOperation.InvalidEniState", retry.Busy},
+		{join, 400, "InvalidOperation.InvalidEcsState", retry.Busy},
+		{join, 400, "SystemBusy", retry.Busy},
 
-		{400, "SecurityGroupRuleConflict.Duplicated", retry.Conflict},
-		{400, "InvalidPermission.Duplicate", retry.Conflict},
-		{403, "DependencyViolation", retry.Conflict},
-		{400, "InvalidSecurityGroup.InUse", retry.Conflict},
+		{leave, 404, "InvalidAccessKeyId.NotFound", retry.Auth}, // not NotFound
+		{leave, 400, "InvalidAccessKeyId.Inactive", retry.Auth},
+		{leave, 400, "SignatureDoesNotMatch", retry.Auth},
+		{leave, 403, "Forbidden.RAM", retry.Auth},
+		{leave, 400, "NoPermission", retry.Auth},
+		{leave, 400, "InvalidSecurityToken.Expired", retry.Auth},
 
-		{403, "InvalidParam.EniIdAndInstanceId.Conflict", retry.Invalid},
-		{400, "MissingParameter", retry.Invalid},
-		{400, "InvalidParameter", retry.Invalid},
-		{403, "InstanceLastSecurityGroup", retry.Invalid},
-		{403, "InvalidOperation.ResourceManagedByCloudProduct", retry.Invalid},
+		{revoke, 400, "SecurityGroupRuleConflict.Duplicated", retry.Conflict},
+		{revoke, 400, "InvalidPermission.Duplicate", retry.Conflict},
+		{join, 403, "InvalidInstanceId.AlreadyExists", retry.Conflict},
+		{leave, 403, "DependencyViolation", retry.Conflict},
+
+		{leave, 403, "InvalidParam.EniIdAndInstanceId.Conflict", retry.Invalid},
+		{leave, 400, "MissingParameter", retry.Invalid},
+		{leave, 400, "InvalidParameter", retry.Invalid},
+		{join, 400, "InvalidInstanceId.Mismatch", retry.Invalid},
+		{leave, 403, "InstanceLastSecurityGroup", retry.Invalid},
+		{leave, 403, "InvalidOperation.ResourceManagedByCloudProduct", retry.Invalid},
 	} {
-		t.Run(fmt.Sprintf("%d %s", tc.status, tc.code), func(t *testing.T) {
-			err := wrap(serverError(tc.status, tc.code), "ecs", "LeaveSecurityGroup", "")
+		t.Run(fmt.Sprintf("%s %d %s", tc.action, tc.status, tc.code), func(t *testing.T) {
+			err := wrap(serverError(tc.status, tc.code), "ecs", tc.action, "")
 			var e *apierr.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("wrap returned %T", err)
@@ -90,6 +124,111 @@ func TestClassifyServerErrors(t *testing.T) {
 				t.Errorf("error fields = %+v", e)
 			}
 		})
+	}
+}
+
+// TestCodeTable walks the table: every entry is sourced and says what the
+// provider does, and the classifier gives each entry's class for an answer
+// that entry matches.
+func TestCodeTable(t *testing.T) {
+	if err := Codes.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range Codes {
+		code, _ := strings.CutSuffix(d.Code, "*")
+		if code != d.Code {
+			code += "Example"
+		}
+		status := cmp.Or(d.Status, 400)
+		action := "JoinSecurityGroup"
+		if len(d.Actions) > 0 {
+			action = d.Actions[0]
+		}
+		if got := classify(action, status, code); got != d.Class {
+			t.Errorf("%s (%d, %s): classify = %v, the table says %v", d.Code, status, action, got, d.Class)
+		}
+		if d.WrongEndpoint {
+			err := wrap(serverError(status, code), "ens", action, "http://10.0.0.1:8080")
+			if hint := apierr.Hint(err, credentialHint); apierr.IsNotFound(err) || !strings.Contains(hint, "alicloud.endpoints.ens") {
+				t.Errorf("%s: not found %v, hint %q: want an error naming alicloud.endpoints.ens", d.Code, apierr.IsNotFound(err), hint)
+			}
+		}
+	}
+}
+
+// TestEmulatorCodesAreDocumented: every error code the Alibaba Cloud
+// emulator can answer is in the table, so an undocumented code cannot be
+// added to it (and so to what the provider meets in tests) silently. The
+// codes are read from the emulator's source: each Errorf call and Error
+// literal names its code as a string constant.
+func TestEmulatorCodesAreDocumented(t *testing.T) {
+	dir := filepath.Join("..", "emulator", "alicloud")
+	fset := token.NewFileSet()
+	found := map[string]string{} // code -> where
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ent := range entries {
+		name := ent.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			var codeExpr ast.Expr
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "Errorf" && len(n.Args) >= 2 {
+					codeExpr = n.Args[1]
+				}
+			case *ast.CompositeLit:
+				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "Error" {
+					for _, el := range n.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Code" {
+								codeExpr = kv.Value
+							}
+						}
+					}
+				}
+			}
+			if codeExpr == nil {
+				return true
+			}
+			where := fset.Position(codeExpr.Pos()).String()
+			lit, ok := codeExpr.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				// Only Errorf's own body (code) and WriteErrorCode (a fault
+				// rule's a.Code, which the test sets) pass a code through.
+				id, isID := codeExpr.(*ast.Ident)
+				sel, isSel := codeExpr.(*ast.SelectorExpr)
+				if passedThrough := (isID && id.Name == "code") || (isSel && sel.Sel.Name == "Code"); !passedThrough {
+					t.Errorf("%s: an error code that is not a string constant", where)
+				}
+				return true
+			}
+			code, _ := strconv.Unquote(lit.Value)
+			found[code] = where
+			return true
+		})
+	}
+	if len(found) < 20 {
+		t.Fatalf("found only %d codes in the emulator's source: %v", len(found), found)
+	}
+	for code, where := range found {
+		known := slices.ContainsFunc(Codes, func(d apierr.CodeDoc) bool {
+			if p, ok := strings.CutSuffix(d.Code, "*"); ok {
+				return strings.HasPrefix(code, p)
+			}
+			return d.Code == code
+		})
+		if !known {
+			t.Errorf("%s: the emulator answers %s, which the provider's code table does not document", where, code)
+		}
 	}
 }
 

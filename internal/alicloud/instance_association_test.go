@@ -283,7 +283,10 @@ func TestAccInstanceAssociation_lostAnswers(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyInSecurityGroup", "LeaveSecurityGroup": "InstanceNotInSecurityGroup"} {
+			// Issue 16, items 2 and 3: the documented answers, 403
+			// InvalidInstanceId.AlreadyExists and (since 2024-07-08) 400
+			// InvalidSecurityGroupAssociation.NotFound, both our own write.
+			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyExists", "LeaveSecurityGroup": "InvalidSecurityGroupAssociation.NotFound"} {
 				calls := env.Requests(t, "alicloud", action)
 				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != code {
 					return fmt.Errorf("%s calls %+v, want a dropped answer, then the retry's %s", action, calls, code)
@@ -325,13 +328,111 @@ func TestAccInstanceAssociation_throttled(t *testing.T) {
 	})
 }
 
+// TestAccInstanceAssociation_leaveNotInGroupOldAnswer (issue 16, item 3):
+// the LeaveSecurityGroup reference before 2024-07-08 answers a member that is
+// not in the group with 403 InstanceNotInSecurityGroup; that is gone too, and
+// the destroy succeeds after that one call. (The emulator answers the current
+// code by itself; a fault rule gives the older one, so the membership stays
+// in the emulator and is not checked here.)
+func TestAccInstanceAssociation_leaveNotInGroupOldAnswer(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			leaves := env.Requests(t, "alicloud", "LeaveSecurityGroup")
+			if len(leaves) != 1 || leaves[0].ErrorCode != "InstanceNotInSecurityGroup" {
+				return fmt.Errorf("leave calls %+v, want one, answered InstanceNotInSecurityGroup", leaves)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+			Check: func(*terraform.State) error {
+				env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, Times: 1,
+					ErrorStatus: 403, ErrorCode: "InstanceNotInSecurityGroup"}})
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccInstanceAssociation_apiNotServed (issue 16, item 4): a destroy
+// answered 404 InvalidAction.NotFound fails, naming alicloud.endpoints.ecs:
+// the instance keeps its group, and the association stays in the state.
+func TestAccInstanceAssociation_apiNotServed(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, ""))
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckMembershipDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "alicloud", Actions: []string{"LeaveSecurityGroup"}, Times: 1,
+						ErrorStatus: 404, ErrorCode: "InvalidAction.NotFound"}})
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: acctest.ErrorRegexp(`(?s)HTTP 404 InvalidAction\.NotFound.*alicloud\.endpoints\.ecs`),
+			},
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					if got := memberGroups(env, f.InstanceID); !slices.Contains(got, f.SecurityGroupID) {
+						return fmt.Errorf("instance groups %v after the refused destroy, want %s still there", got, f.SecurityGroupID)
+					}
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccInstanceAssociation_busyAndThrottled (issue 16, item 5): SystemBusy
+// is waited out as busy and Rejected.Throttling as throttling (each answered
+// twice here); the apply and the destroy succeed.
+func TestAccInstanceAssociation_busyAndThrottled(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.AliMembership(t)
+	answer := func(action, code string) emulator.FaultRule {
+		return emulator.FaultRule{Cloud: "alicloud", Actions: []string{action}, Times: 2, ErrorStatus: 400, ErrorCode: code}
+	}
+	env.Emulator.SetFaults([]emulator.FaultRule{answer("JoinSecurityGroup", "SystemBusy"), answer("LeaveSecurityGroup", "Rejected.Throttling")})
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for action, code := range map[string]string{"JoinSecurityGroup": "SystemBusy", "LeaveSecurityGroup": "Rejected.Throttling"} {
+				var got []string
+				for _, c := range env.Requests(t, "alicloud", action) {
+					got = append(got, c.ErrorCode)
+				}
+				if want := []string{code, code, ""}; !slices.Equal(got, want) {
+					return fmt.Errorf("%s answers %q, want %q", action, got, want)
+				}
+			}
+			return testAccCheckMembershipDestroy(t, env)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+			Check:  testAccCheckMembershipExists(t, env, instanceAssocAddr),
+		}},
+	})
+}
+
 // TestAccInstanceAssociation_refusals: errors no retry can change surface at
 // once with the cloud's code and advice, after exactly one call.
 func TestAccInstanceAssociation_refusals(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.AliMembership(t)
-	managed := acctest.AliID("sg")
+	managed, otherVPC := acctest.AliID("sg"), acctest.AliID("sg")
 	env.Ali.Mutate(func(s *aliemu.State) {
 		s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: managed, RegionID: acctest.AliRegion, ManagedByCloudProduct: true})
 	})
@@ -351,13 +452,26 @@ func TestAccInstanceAssociation_refusals(t *testing.T) {
 			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
 			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Alibaba Cloud Instance to Security Group.*HTTP 403 InstanceLockedForSecurity.*locked the instance for security reasons`),
 		},
+		{
+			// Issue 16, item 9: the Join reference's code for another VPC.
+			PreConfig: func() {
+				env.Ali.Mutate(func(s *aliemu.State) {
+					for i := range s.Instances {
+						s.Instances[i].LockedForSecurity = false
+					}
+					s.SecurityGroups = append(s.SecurityGroups, aliemu.SecurityGroup{ID: otherVPC, RegionID: acctest.AliRegion, VpcID: "vpc-other0000000000000"})
+				})
+			},
+			Config:      acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, otherVPC, "")),
+			ExpectError: acctest.ErrorRegexp(`(?s)HTTP 400 InvalidInstanceId\.Mismatch`),
+		},
 	}
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup")); n != 2 {
-				return fmt.Errorf("%d JoinSecurityGroup calls, want 2 (one per refusal, none retried)", n)
+			if n := len(env.Requests(t, "alicloud", "JoinSecurityGroup")); n != 3 {
+				return fmt.Errorf("%d JoinSecurityGroup calls, want 3 (one per refusal, none retried)", n)
 			}
 			return nil
 		},

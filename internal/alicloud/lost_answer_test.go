@@ -32,7 +32,7 @@ func TestAccEniAssociation_lostAnswers(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyInSecurityGroup", "LeaveSecurityGroup": "InstanceNotInSecurityGroup"} {
+			for action, code := range map[string]string{"JoinSecurityGroup": "InvalidInstanceId.AlreadyExists", "LeaveSecurityGroup": "InvalidSecurityGroupAssociation.NotFound"} {
 				calls := env.Requests(t, "alicloud", action)
 				if len(calls) != 2 || calls[0].Fault != emulator.FaultDrop || calls[1].ErrorCode != code ||
 					calls[1].Params["NetworkInterfaceId"] != f.ENIID {

@@ -66,14 +66,13 @@ var (
 )
 
 // Error codes LeaveSecurityGroup and JoinSecurityGroup answer that the
-// resource handles on purpose (see api-docs/alicloud-ecs-leave-security-group.md).
+// resource handles on purpose; the codes table (errors.go) says where each is
+// documented. Leave's "gone" answers are the table's NotFound entries for it.
 var (
-	// goneCodes: the membership cannot exist any more, so destroy is done.
-	goneCodes = []string{"InstanceNotInSecurityGroup", "InvalidInstanceId.NotFound", "InvalidEniId.NotFound", "InvalidSecurityGroupId.NotFound"}
 	// lastGroupCodes: ECS keeps every instance and ENI in at least one group.
 	lastGroupCodes = []string{"InstanceLastSecurityGroup", "InvalidOperation.AtLeastInOneGroup"}
 	// alreadyMemberCode answers a JoinSecurityGroup for a group the member is in.
-	alreadyMemberCode = "InvalidInstanceId.AlreadyInSecurityGroup"
+	alreadyMemberCode = "InvalidInstanceId.AlreadyExists"
 )
 
 // refusalAdvice says what to do about refusals that no retry can change.
@@ -87,8 +86,8 @@ var refusalAdvice = map[string]string{
 	"InvalidOperation.EniServiceManaged": "The ENI is managed by an Alibaba Cloud service, which does not let users " +
 		"change its security groups; remove it from the configuration.",
 	"InvalidOperation.InvalidEniType": "This type of ENI does not support joining or leaving security groups this way.",
-	"InvalidOperation.InvalidEniState": "The ENI is in a state (e.g. attaching or detaching) that does not allow the " +
-		"change; retry once it is Available or InUse.",
+	"InvalidOperation.InvalidEniState": "The ENI stayed in a state (e.g. attaching or detaching) that does not allow the " +
+		"change until the timeout; raise the resource's timeout, or retry once it is Available or InUse.",
 }
 
 func advice(err error) (string, bool) {
@@ -425,9 +424,11 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 	err := a.write(ctx, "LeaveSecurityGroup", nil)
 	switch {
 	case err == nil:
-	case apierr.HasCode(err, goneCodes...):
-		// Not in the group, or the member or the group is gone: so is the
-		// membership. This is also what a retry after a lost answer meets.
+	case apierr.IsNotFound(err):
+		// Not in the group (InstanceNotInSecurityGroup, or since 2024-07-08
+		// InvalidSecurityGroupAssociation.NotFound), or the member or the
+		// group is gone: so is the membership. This is also what a retry
+		// after a lost answer meets. Nothing else counts as gone.
 	case apierr.HasCode(err, lastGroupCodes...) && m.fields().KeepLastGroup.ValueBool():
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Alibaba Cloud %s Left in Its Last Security Group", r.kind.title),
 			fmt.Sprintf("Security group %s is the last group of %s %s, and keep_last_group is true: the membership "+

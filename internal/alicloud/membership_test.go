@@ -220,6 +220,8 @@ func TestModifyPlan_warnsAboutReplacement(t *testing.T) {
 
 // TestDelete_codes: each code LeaveSecurityGroup can answer is handled on
 // purpose: gone is success, refusals are errors with their code and advice.
+// The busy ENI (InvalidOperation.InvalidEniState) is waited for instead:
+// TestAccEniAssociation_waitsForAttaching.
 func TestDelete_codes(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -239,7 +241,6 @@ func TestDelete_codes(t *testing.T) {
 		{"last group", InstanceMember, "i-one", "sg-only", nil, "InstanceLastSecurityGroup"},
 		{"ENI last group", ENIMember, "eni-one", "sg-only", nil, "InvalidOperation.AtLeastInOneGroup"},
 		{"ENI type", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].Type = "Trunk" }, "InvalidOperation.InvalidEniType"},
-		{"ENI state", ENIMember, "eni-one", "sg-only", func(s *aliemu.State) { s.NetworkInterfaces[0].Status = "Attaching" }, "InvalidOperation.InvalidEniState"},
 		{"malformed instance ID", InstanceMember, "i-BAD", "sg-only", nil, "InvalidInstanceId.Malformed"},
 	}
 	for _, tc := range cases {
@@ -286,7 +287,7 @@ func TestCreate_codes(t *testing.T) {
 		{"managed group", InstanceMember, "i-one", func(s *aliemu.State) { s.SecurityGroups[1].ManagedByCloudProduct = true }, "ResourceManagedByCloudProduct", 1},
 		{"service-managed ENI", ENIMember, "eni-one", func(s *aliemu.State) { s.NetworkInterfaces[0].ServiceManaged = true }, "InvalidOperation.EniServiceManaged", 1},
 		{"ENI type", ENIMember, "eni-one", func(s *aliemu.State) { s.NetworkInterfaces[0].Type = "Trunk" }, "InvalidOperation.InvalidEniType", 1},
-		{"other VPC", InstanceMember, "i-one", func(s *aliemu.State) { s.Instances[0].VpcID, s.SecurityGroups[1].VpcID = "vpc-a", "vpc-b" }, "InvalidInstanceId.MismatchSecurityGroup", 1},
+		{"other VPC", InstanceMember, "i-one", func(s *aliemu.State) { s.Instances[0].VpcID, s.SecurityGroups[1].VpcID = "vpc-a", "vpc-b" }, "InvalidInstanceId.Mismatch", 1},
 		{"instance gone", InstanceMember, "i-gone", nil, "instance i-gone was not found", 0},
 		{"starting", InstanceMember, "i-one", func(s *aliemu.State) {
 			s.Instances[0].Status, s.Instances[0].NextStatus, s.Instances[0].NextStatusAfter = "Starting", "Running", 3
@@ -350,7 +351,7 @@ func TestAdvice(t *testing.T) {
 }
 
 func wrapCode(code string) error {
-	return &apierr.Error{Cloud: cloudName, Service: "ecs", Action: "LeaveSecurityGroup", Status: 403, Code: code, Class: classify(403, code)}
+	return &apierr.Error{Cloud: cloudName, Service: "ecs", Action: "LeaveSecurityGroup", Status: 403, Code: code, Class: classify("LeaveSecurityGroup", 403, code)}
 }
 
 // TestEcsEgressRuleModifyPlan_descriptionRemoved: removing the description,

@@ -23,6 +23,10 @@ type CodeDoc struct {
 	// "gone" codes of a removal API, say).
 	Actions []string
 	Class   retry.Class
+	// WrongEndpoint marks a code that says the API is not served where the
+	// call went (no such action or product at that endpoint), never that an
+	// object is missing: the error names the endpoint setting to fix.
+	WrongEndpoint bool
 	// Does is what the provider does with it, e.g. "destroy: already gone, success".
 	Does string
 	// Source is where the behaviour is documented: the page and the date it

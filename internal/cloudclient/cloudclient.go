@@ -52,14 +52,37 @@ func (b Base) Region(resourceRegion string) string {
 // included. op turns the SDK error into an *apierr.Error, whose class decides
 // whether it is retried. It is the only way a client runs a call, so no call
 // can skip the pacing.
+//
+// When the deadline leaves no room for the next paced attempt of a retry, the
+// error is the cloud's last answer (as a *retry.GaveUpError), not the rate
+// limiter's: a busy object waited for until the timeout is reported with its
+// code and advice.
 func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.Context, a retry.Attempt) error) error {
-	return retry.Do(ctx, b.policy, apierr.ClassOf, func(ctx context.Context, a retry.Attempt) error {
+	var last error
+	attempts := 0
+	err := retry.Do(ctx, b.policy, apierr.ClassOf, func(ctx context.Context, a retry.Attempt) error {
 		if err := b.limits.Wait(ctx, service); err != nil {
-			return err
+			return &pacingError{err}
 		}
-		return op(ctx, a)
+		attempts = a.N
+		last = op(ctx, a)
+		return last
 	})
+	var pe *pacingError
+	if errors.As(err, &pe) {
+		if last != nil {
+			return &retry.GaveUpError{Err: last, Attempts: attempts, Reason: "timeout reached"}
+		}
+		return pe.err
+	}
+	return err
 }
+
+// pacingError is a rate-limit wait that failed: of no class, so the retry
+// loop stops at once.
+type pacingError struct{ err error }
+
+func (e *pacingError) Error() string { return e.err.Error() }
 
 // RateLimit returns the client-side limit of service and whether it has one.
 func (b Base) RateLimit(service string) (ratelimit.Limit, bool) {

@@ -2,12 +2,14 @@ package cloudclient
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -136,4 +138,21 @@ func TestNewTransport(t *testing.T) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 	tr.CloseIdleConnections()
+}
+
+// A busy object retried until the deadline ends with the cloud's last
+// answer, not with the rate limiter's "would exceed context deadline".
+func TestBaseDoPacedTimeoutKeepsTheLastAnswer(t *testing.T) {
+	b := NewBase("r", retry.Policy{MaxRetries: 0, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
+		map[string]ratelimit.Limit{"svc": ratelimit.PerSecond(4)})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	calls := 0
+	err := b.DoPaced(ctx, "svc", func(context.Context, retry.Attempt) error {
+		calls++
+		return &apierr.Error{Cloud: "test", Code: "InvalidOperation.InvalidEniState", Class: retry.Busy}
+	})
+	if !apierr.HasCode(err, "InvalidOperation.InvalidEniState") || !errors.Is(err, retry.ErrGaveUp) || calls < 2 {
+		t.Fatalf("after %d calls: %v, want the busy answer, given up at the timeout", calls, err)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -42,7 +41,7 @@ func wrap(err error, service, action, endpoint string) error {
 		}
 		e.Class = classify(action, e.Status, e.Code)
 		switch {
-		case slices.Contains(endpointCodes, e.Code):
+		case isEndpointCode(action, e.Status, e.Code):
 			e.Endpoint, e.Fix = endpoint, noSuchAPIFix(service, endpoint, e.Code)
 		case e.Code == "conflictingRequest" && e.Status == 409:
 			// Nova's only 409 on these actions: a name several groups share.
@@ -150,8 +149,8 @@ var Codes = apierr.CodeTable{
 	{Code: "APIGW.0302", Class: retry.Auth, Does: "fails at once: the credentials may not act on this project", Source: srcAPIGW},
 	// "The API does not exist or has not been published in the environment":
 	// a wrong endpoint or region, never the object's absence.
-	{Code: "APIGW.0101", Status: 404, Class: retry.Invalid, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIGW},
-	{Code: "APIG.0101", Status: 404, Class: retry.Invalid, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIG},
+	{Code: "APIGW.0101", Status: 404, Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIGW},
+	{Code: "APIG.0101", Status: 404, Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming huaweicloud.endpoints.<service> and the region; a refresh keeps the resource, a destroy fails", Source: srcAPIG},
 	// APIGW.0201 is a backend failure (5xx); the dedicated gateway also uses
 	// APIG.0201 for a bad request (400) and a body too large (413).
 	{Code: "APIGW.0201", Class: retry.Transient, Does: "retried with backoff (the backend failed or its answer was lost)", Source: srcAPIGW},
@@ -175,8 +174,12 @@ var Codes = apierr.CodeTable{
 	{Code: "VPC.*", Status: 409, Actions: portWrites, Class: retry.Busy, Does: "retried until the timeout (the port is being changed by another request)", Source: srcPeer},
 }
 
-// endpointCodes mean the gateway publishes no such API at the endpoint.
-var endpointCodes = []string{"APIGW.0101", "APIG.0101"}
+// isEndpointCode reports an answer that says the gateway publishes no such
+// API at the endpoint (the table's WrongEndpoint entries).
+func isEndpointCode(action string, status int, code string) bool {
+	d, ok := Codes.Lookup(action, status, code)
+	return ok && d.WrongEndpoint
+}
 
 // classify maps an answer of action to a retry class: its entry in Codes,
 // else its HTTP status.

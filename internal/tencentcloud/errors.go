@@ -3,7 +3,6 @@ package tencentcloud
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +49,7 @@ func wrap(err error, service, action, endpoint string) error {
 		// the common client reads the body whatever the status).
 		e.Class, e.Message = retry.Invalid, cloudclient.NotTheAPI(cloudName, service, e.Status)
 		e.Endpoint, e.Fix = endpoint, apierr.EndpointFix(cloudName, service, endpoint)
-	case isEndpointCode(e.Code):
+	case isEndpointCode(action, e.Code):
 		e.Endpoint = endpoint
 		e.Fix = fmt.Sprintf("Check tencentcloud.endpoints.%s and tencentcloud.region in the provider block (the call went to %s): "+
 			"the answer %s says the %s API, its version or the region is not served there. This is not taken for \"not found\": "+
@@ -132,12 +131,12 @@ var Codes = apierr.CodeTable{
 
 	// The API, the version or the region is not served at the endpoint:
 	// the setting is wrong, the object is not gone.
-	{Code: "InvalidAction*", Class: retry.Invalid, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
-	{Code: "UnsupportedOperation.ActionNotFound", Class: retry.Invalid, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcVPC},
-	{Code: "ActionOffline", Class: retry.Invalid, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
-	{Code: "NoSuchVersion", Class: retry.Invalid, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
-	{Code: "UnsupportedProtocol", Class: retry.Invalid, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
-	{Code: "UnsupportedRegion", Class: retry.Invalid, Does: "fails at once naming tencentcloud.region and tencentcloud.endpoints.<service>", Source: srcCommon},
+	{Code: "InvalidAction*", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
+	{Code: "UnsupportedOperation.ActionNotFound", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcVPC},
+	{Code: "ActionOffline", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
+	{Code: "NoSuchVersion", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
+	{Code: "UnsupportedProtocol", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.endpoints.<service>", Source: srcCommon},
+	{Code: "UnsupportedRegion", Class: retry.Invalid, WrongEndpoint: true, Does: "fails at once naming tencentcloud.region and tencentcloud.endpoints.<service>", Source: srcCommon},
 
 	// Gone: on a destroy only these, from the actions named, are success.
 	{Code: "ResourceNotFound", Actions: groupActions, Class: retry.NotFound, Does: "group gone: refresh drops it with a warning, destroy succeeds", Source: srcVPC},
@@ -171,8 +170,6 @@ var Codes = apierr.CodeTable{
 	{Code: "UnsupportedOperation", Class: retry.Invalid, Does: "fails at once (e.g. deleting the default group)", Source: srcVPC},
 }
 
-// endpointCodes mean the endpoint does not serve the API, its version or the region.
-var endpointCodes = []string{"InvalidAction", "UnsupportedOperation.ActionNotFound", "ActionOffline", "NoSuchVersion", "UnsupportedProtocol", "UnsupportedRegion"}
 
 // classify maps an answer of action to a retry class: its entry in Codes,
 // else the HTTP status a gateway in front of the API answered. The SDK
@@ -194,7 +191,9 @@ func classify(action, code string, status int) retry.Class {
 // gone reports whether err, on a destroy, means the object is absent.
 func gone(err error) bool { return Codes.Gone(err) }
 
-// isEndpointCode reports a code that names the endpoint or region as wrong.
-func isEndpointCode(code string) bool {
-	return slices.ContainsFunc(endpointCodes, func(c string) bool { return code == c || strings.HasPrefix(code, c+".") })
+// isEndpointCode reports a code that names the endpoint, the API version or
+// the region as wrong (the table's WrongEndpoint entries).
+func isEndpointCode(action, code string) bool {
+	d, ok := Codes.Lookup(action, 0, code)
+	return ok && d.WrongEndpoint
 }

@@ -35,7 +35,9 @@ type Cloud struct {
 	nonces map[string]time.Time // SignatureNonce → first use, to refuse replays
 }
 
-var _ emulator.Cloud = (*Cloud)(nil)
+var (
+	_ emulator.Cloud = (*Cloud)(nil)
+)
 
 // New returns an Alibaba Cloud with empty state.
 func New() *Cloud {
@@ -177,6 +179,27 @@ func (c *Cloud) WriteFault(w http.ResponseWriter, r *http.Request, kind emulator
 	default:
 		writeError(w, hostID, Errorf(http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error, exception or failure."))
 	}
+}
+
+var _ emulator.CodeWriter = (*Cloud)(nil)
+
+// faultMessages are the documented messages of the codes tests inject.
+var faultMessages = map[string]string{
+	"InvalidAction.NotFound":     "Specified api is not found, please check your url and method.",
+	"InstanceNotInSecurityGroup": "The instance not in the group.",
+}
+
+// WriteErrorCode implements emulator.CodeWriter: a fault rule's code in the
+// RPC error format (status 0: 400, the usual status of a refused request).
+func (c *Cloud) WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code string) {
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	msg := faultMessages[code]
+	if msg == "" {
+		msg = "Error " + code + " (answered by a fault rule)."
+	}
+	writeError(w, serviceByVersion[r.URL.Query().Get("Version")]+".aliyuncs.com", Errorf(status, code, "%s", msg))
 }
 
 // LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.

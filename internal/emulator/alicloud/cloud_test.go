@@ -137,6 +137,27 @@ func TestErrorBodyAndRouting(t *testing.T) {
 	}
 }
 
+// A fault rule's answer comes back in the RPC error format, with the code and
+// status asked for, for the matched calls only; nothing is served.
+func TestFaultAnswer(t *testing.T) {
+	srv, _ := startEmulator(t)
+	srv.SetFaults([]emulator.FaultRule{{Cloud: "alicloud", Actions: []string{echoAction}, Times: 1,
+		ErrorStatus: 404, ErrorCode: "InvalidAction.NotFound"}})
+	c := sdkClient(t, srv, testKey, testSecret, "")
+	err := c.Call(context.Background(), "ecs", "", echoAction, nil, nil)
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Status != 404 || e.Code != "InvalidAction.NotFound" || e.RequestID == "" || !strings.Contains(e.Message, "api is not found") {
+		t.Fatalf("answered call: %#v", err)
+	}
+	if err := c.Call(context.Background(), "ecs", "", echoAction, nil, nil); err != nil {
+		t.Fatalf("the call after the rule's one answer: %v", err)
+	}
+	recs := srv.Requests()
+	if len(recs) != 2 || recs[0].Fault != emulator.FaultCode || recs[0].ErrorCode != "InvalidAction.NotFound" || recs[1].Fault != "" {
+		t.Fatalf("log %+v", recs)
+	}
+}
+
 // signedURL signs params the way the SDK does, for raw requests.
 func signedURL(srv *emulator.Server, method string, params url.Values) string {
 	params.Set("AccessKeyId", testKey)

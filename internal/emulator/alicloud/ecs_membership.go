@@ -9,8 +9,10 @@ import (
 // ECS security-group membership of instances and ENIs: JoinSecurityGroup,
 // LeaveSecurityGroup, DescribeInstanceAttribute and
 // DescribeNetworkInterfaceAttribute. Error codes and HTTP statuses follow the
-// LeaveSecurityGroup reference (api-docs/alicloud-ecs-leave-security-group.md)
-// and, for the codes only JoinSecurityGroup has, its reference page.
+// LeaveSecurityGroup reference (api-docs/alicloud-ecs-leave-security-group.md,
+// and its 2024-07-08 change for a member not in the group) and, for the codes
+// only JoinSecurityGroup has, its reference page. The provider's codes table
+// (internal/alicloud/errors.go) names the source of each.
 func init() {
 	actions["ecs"]["JoinSecurityGroup"] = joinSecurityGroup
 	actions["ecs"]["LeaveSecurityGroup"] = leaveSecurityGroup
@@ -76,6 +78,7 @@ func resolveMember(s *State, rq *Request) (*member, *Error) {
 		if m.eni == nil {
 			return nil, Errorf(http.StatusNotFound, "InvalidEniId.NotFound", "The specified EniId %q is not found.", eniID)
 		}
+		m.eni.observe()
 		m.groups, m.quota = &m.eni.SecurityGroupIDs, m.eni.GroupQuota
 	}
 	g := s.securityGroup(m.region, groupID)
@@ -136,11 +139,12 @@ func joinSecurityGroup(s *State, rq *Request) (map[string]any, *Error) {
 	}
 	switch {
 	case slices.Contains(*m.groups, groupID):
-		// The JoinSecurityGroup reference names this code for an instance; the
-		// emulator answers an ENI's duplicate join with it too.
-		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.AlreadyInSecurityGroup", "The specified instance is already in the specified security group.")
+		// The JoinSecurityGroup reference's code for an instance (and the one
+		// alicloud checks); the emulator answers an ENI's duplicate join with
+		// it too.
+		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.AlreadyExists", "The specified instance already exists in the specified security group.")
 	case g.VpcID != "" && vpc != "" && g.VpcID != vpc:
-		return nil, Errorf(http.StatusForbidden, "InvalidInstanceId.MismatchSecurityGroup", "The specified security group and the instance are not in the same VPC.")
+		return nil, Errorf(http.StatusBadRequest, "InvalidInstanceId.Mismatch", "Specified instance and security group are not in the same VPC.")
 	case len(*m.groups) >= m.groupQuota():
 		return nil, Errorf(http.StatusBadRequest, "InstanceSecurityGroupLimitExceeded", "Exceeding the allowed amount of security groups that an instance can be in.")
 	}
@@ -157,7 +161,9 @@ func leaveSecurityGroup(s *State, rq *Request) (map[string]any, *Error) {
 	i := slices.Index(*m.groups, groupID)
 	switch {
 	case i < 0:
-		return nil, Errorf(http.StatusForbidden, "InstanceNotInSecurityGroup", "The instance not in the group.")
+		// Since 2024-07-08 (the reference's note); before, 403
+		// InstanceNotInSecurityGroup, which the provider accepts too.
+		return nil, Errorf(http.StatusBadRequest, "InvalidSecurityGroupAssociation.NotFound", "The specified security group association does not exist.")
 	case len(*m.groups) == 1 && m.instance != nil:
 		return nil, Errorf(http.StatusForbidden, "InstanceLastSecurityGroup", "The specified security group is the last security group for the instance.")
 	case len(*m.groups) == 1:

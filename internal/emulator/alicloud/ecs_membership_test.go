@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
@@ -44,7 +45,10 @@ func membershipFixture(t *testing.T) (*emulator.Server, *Cloud, func(action stri
 	})
 	client := sdkClient(t, srv, testKey, testSecret, "")
 	return srv, c, func(action string, params map[string]string) error {
-		return client.Call(context.Background(), "ecs", "", action, params, nil)
+		// The client retries busy answers until the deadline: a short one.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		return client.Call(ctx, "ecs", "", action, params, nil)
 	}
 }
 
@@ -63,7 +67,7 @@ func TestJoinAndLeaveSecurityGroup(t *testing.T) {
 		if err := call("JoinSecurityGroup", p); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, call("JoinSecurityGroup", p), 403, "InvalidInstanceId.AlreadyInSecurityGroup")
+		wantCode(t, call("JoinSecurityGroup", p), 403, "InvalidInstanceId.AlreadyExists")
 	}
 	s := c.State()
 	if got := s.Instances[0].SecurityGroupIDs; !slices.Equal(got, []string{"sg-default", "sg-web"}) {
@@ -77,7 +81,7 @@ func TestJoinAndLeaveSecurityGroup(t *testing.T) {
 		if err := call("LeaveSecurityGroup", p); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, call("LeaveSecurityGroup", p), 403, "InstanceNotInSecurityGroup")
+		wantCode(t, call("LeaveSecurityGroup", p), 400, "InvalidSecurityGroupAssociation.NotFound")
 	}
 	wantCode(t, call("LeaveSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-web"}), 403, "InstanceLastSecurityGroup")
 	wantCode(t, call("LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-web", "SecurityGroupId": "sg-web"}), 403, "InvalidOperation.AtLeastInOneGroup")
@@ -105,7 +109,7 @@ func TestMembershipErrors(t *testing.T) {
 		{"service-managed ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-managed", "SecurityGroupId": "sg-web"}, 403, "InvalidOperation.EniServiceManaged"},
 		{"trunk ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-trunk", "SecurityGroupId": "sg-web"}, 403, "InvalidOperation.InvalidEniType"},
 		{"attaching ENI", "LeaveSecurityGroup", map[string]string{"NetworkInterfaceId": "eni-busy", "SecurityGroupId": "sg-web"}, 400, "InvalidOperation.InvalidEniState"},
-		{"other VPC", "JoinSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-other"}, 403, "InvalidInstanceId.MismatchSecurityGroup"},
+		{"other VPC", "JoinSecurityGroup", map[string]string{"InstanceId": "i-web", "SecurityGroupId": "sg-other"}, 400, "InvalidInstanceId.Mismatch"},
 		{"group quota", "JoinSecurityGroup", map[string]string{"InstanceId": "i-full", "SecurityGroupId": "sg-web"}, 400, "InstanceSecurityGroupLimitExceeded"},
 		{"describe unknown instance", "DescribeInstanceAttribute", map[string]string{"InstanceId": "i-gone"}, 404, "InvalidInstanceId.NotFound"},
 		{"describe unknown ENI", "DescribeNetworkInterfaceAttribute", map[string]string{"NetworkInterfaceId": "eni-gone"}, 404, "InvalidEniId.NotFound"},

@@ -304,6 +304,11 @@ func authorizeEgress(s *State, rq *Request) (map[string]any, *Error) {
 		if token != "" && q.ClientToken == token {
 			return nil, nil // the retry of a request that succeeded
 		}
+		if q.sameRule(p) && rq.Service == "ecs" {
+			// ECS's reference today: authorizing a rule that exists
+			// succeeds and creates nothing.
+			return nil, nil
+		}
 		if q.sameRule(p) {
 			return nil, Errorf(http.StatusBadRequest, "SecurityGroupRuleConflict.Duplicated", "The SecurityGroup rule already exists.")
 		}

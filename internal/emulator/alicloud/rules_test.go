@@ -103,8 +103,12 @@ func TestEcsEgressRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// ECS's reference: authorizing a rule that exists succeeds and creates
+	// nothing (the Describe below still lists 12 rules).
 	rule["ClientToken"] = "tok-2"
-	callErr(t, call("AuthorizeSecurityGroupEgress", rule, nil), "SecurityGroupRuleConflict.Duplicated")
+	if err := call("AuthorizeSecurityGroupEgress", rule, nil); err != nil {
+		t.Fatalf("authorizing an existing ECS rule: %v, want success", err)
+	}
 	callErr(t, call("AuthorizeSecurityGroupEgress", map[string]string{"SecurityGroupId": "sg-ecs1", "IpProtocol": "all", "DestCidrIp": "10.0.0.0/8", "Ipv6DestCidrIp": "::/0"}, nil), "InvalidParameter")
 	callErr(t, call("AuthorizeSecurityGroupEgress", map[string]string{"SecurityGroupId": "sg-other", "IpProtocol": "all", "DestCidrIp": "10.0.0.0/8"}, nil), "InvalidSecurityGroupId.NotFound")
 	for i := range 11 {

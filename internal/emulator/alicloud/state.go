@@ -69,11 +69,16 @@ type Instance struct {
 
 // NetworkInterface is an elastic network interface (ENI).
 type NetworkInterface struct {
-	ID               string   `json:"id"`
-	RegionID         string   `json:"region_id"`
-	InstanceID       string   `json:"instance_id,omitempty"`
-	Type             string   `json:"type"`   // Primary or Secondary
-	Status           string   `json:"status"` // Available, InUse, ...
+	ID         string `json:"id"`
+	RegionID   string `json:"region_id"`
+	InstanceID string `json:"instance_id,omitempty"`
+	Type       string `json:"type"`   // Primary or Secondary
+	Status     string `json:"status"` // Available, InUse, ...
+	// NextStatus, when set, replaces Status once NextStatusAfter more
+	// membership calls have seen the ENI, so a test can hold an ENI in
+	// Attaching and let it become InUse.
+	NextStatus       string   `json:"next_status,omitempty"`
+	NextStatusAfter  int      `json:"next_status_after,omitempty"`
 	VpcID            string   `json:"vpc_id,omitempty"`
 	SecurityGroupIDs []string `json:"security_group_ids"`
 	// ServiceManaged ENIs belong to a cloud product; users may not change them.
@@ -268,4 +273,16 @@ func (in *Instance) observe() {
 		return
 	}
 	in.Status, in.NextStatus = in.NextStatus, ""
+}
+
+// observe moves the ENI along to NextStatus, as Instance.observe does.
+func (n *NetworkInterface) observe() {
+	if n.NextStatus == "" {
+		return
+	}
+	if n.NextStatusAfter > 0 {
+		n.NextStatusAfter--
+		return
+	}
+	n.Status, n.NextStatus = n.NextStatus, ""
 }
