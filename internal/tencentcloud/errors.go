@@ -170,7 +170,6 @@ var Codes = apierr.CodeTable{
 	{Code: "UnsupportedOperation", Class: retry.Invalid, Does: "fails at once (e.g. deleting the default group)", Source: srcVPC},
 }
 
-
 // classify maps an answer of action to a retry class: its entry in Codes,
 // else the HTTP status a gateway in front of the API answered. The SDK
 // flattens network errors, the caller's cancellation included, into
