@@ -439,7 +439,7 @@ func TestAccEcsEgressRule_keptAfterTimeout(t *testing.T) {
 	env.RequireEmulator(t)
 	group := env.AliEcsGroup(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{
-		{Cloud: "alicloud", Actions: []string{"DescribeSecurityGroupAttribute"}, LatencyMS: 3000, Times: 1},
+		{Cloud: "alicloud", Actions: []string{"DescribeSecurityGroupAttribute"}, LatencyMS: 3000, After: 1, Times: 1},
 	})
 	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp", `
   port_range   = "25/25"
