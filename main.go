@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -10,13 +11,24 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
-// version is set by the release build (-ldflags "-X main.version=...").
-var version = "dev"
+// The release build sets these (-ldflags "-X main.version=... -X main.commit=...",
+// see .goreleaser.yml and GNUmakefile); a plain go build keeps "dev" and takes
+// the commit from the VCS stamp Go embeds.
+var (
+	version = "dev"
+	commit  = ""
+)
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the provider's version and commit and exit")
 	flag.Parse()
+	build := provider.Build{Version: version, Commit: buildCommit(commit)}
+	if showVersion {
+		fmt.Printf("terraform-provider-secgroup %s (commit %s)\n", build.Version, build.Commit)
+		return
+	}
 	if err := restartWithoutSDKDebug(); err != nil {
 		log.Fatal(err.Error())
 	}
@@ -28,7 +40,7 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	newServer := provider.NewProtocol6Server(version)
+	newServer := provider.NewProtocol6Server(build)
 	server, err := newServer()
 	if err != nil {
 		log.Fatal(err.Error())

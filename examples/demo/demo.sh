@@ -7,7 +7,9 @@
 #
 # Needs Go and terraform on PATH (make tools installs one into ./bin); no
 # network, no terraform init: a dev_overrides CLI config points terraform at
-# the provider built into ./bin.
+# the provider built into ./bin. An installed provider (README, Install) goes
+# through terraform init and a lock file instead; make test-release runs this
+# configuration that way, from the release zips.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -32,7 +32,7 @@ const ProviderName = "secgroup"
 
 // ProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: provider.NewProtocol6Server("test"),
+	ProviderName: provider.NewProtocol6Server(provider.Build{Version: "test"}),
 }
 
 // ProviderOptions tune the emulator's provider block of a cloud.

@@ -58,6 +58,7 @@ var DefaultLimits = map[string]ratelimit.Limit{
 
 // Config is the provider's alicloud block after environment fallbacks.
 type Config struct {
+	Version       string // the provider's, for the User-Agent
 	Region        string
 	AccessKey     string
 	SecretKey     string
@@ -184,6 +185,7 @@ func (c *Client) RPC(ctx context.Context, svc, region string) (*sdk.Client, erro
 		return nil, fmt.Errorf("building the Alibaba Cloud %s client: %w", strings.ToUpper(svc), err)
 	}
 	client.Domain = host
+	client.AppendUserAgent(cloudclient.Product, cloudclient.ProductVersion(c.cfg.Version))
 	client.SetReadTimeout(cloudclient.ReadTimeout)
 	return client, nil
 }

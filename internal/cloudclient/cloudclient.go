@@ -154,3 +154,20 @@ func NewTransport() *http.Transport {
 		ExpectContinueTimeout: time.Second,
 	}
 }
+
+// Product is the provider's product token in the User-Agent of every request,
+// after the SDK's own, so a cloud's logs (and its support) tell the provider
+// and its version from other callers.
+const Product = "terraform-provider-secgroup"
+
+// ProductVersion is the version in Product's token: the provider's, "dev"
+// when it has none (a build by hand, a unit test).
+func ProductVersion(version string) string {
+	if version == "" {
+		return "dev"
+	}
+	return version
+}
+
+// UserAgent is the provider's product token: "terraform-provider-secgroup/0.1.0".
+func UserAgent(version string) string { return Product + "/" + ProductVersion(version) }

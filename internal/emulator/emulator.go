@@ -213,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rec := Record{Seq: s.seq.Add(1), Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path}
+	rec := Record{Seq: s.seq.Add(1), Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, UserAgent: r.UserAgent()}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "request body unreadable or too large"})

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// Record is one request in the log. Headers are never logged, and parameters
+// Record is one request in the log. Headers are never logged (the
+// User-Agent, which carries no secret, aside), and parameters
 // that carry signatures or tokens are redacted; the signature alone is kept,
 // in Signature, so tests can prove it appears nowhere else.
 type Record struct {
@@ -27,6 +28,7 @@ type Record struct {
 	Status    int               `json:"status"`
 	ErrorCode string            `json:"error_code,omitempty"`
 	Fault     FaultKind         `json:"fault,omitempty"`
+	UserAgent string            `json:"user_agent,omitempty"`
 	// Signature is the signature the request carried: the Signature of the
 	// Authorization header (Huawei Cloud, Tencent Cloud) or the Signature
 	// parameter (Alibaba Cloud). Unlike a token or a secret it is worthless

@@ -49,6 +49,7 @@ const credentialHint = "huaweicloud.access_key / huaweicloud.secret_key in the p
 
 // Config is the provider's huaweicloud block after environment fallbacks.
 type Config struct {
+	Version   string // the provider's, for the User-Agent
 	Region    string
 	AccessKey string
 	SecretKey string
@@ -155,7 +156,8 @@ func (c *Client) hcClient(builder *httpclient.HcHttpClientBuilder, endpoint, pro
 	if err != nil {
 		return nil, err
 	}
-	hcfg := hwconfig.DefaultHttpConfig().WithTimeout(cloudclient.ReadTimeout).WithHttpTransport(c.transport)
+	hcfg := hwconfig.DefaultHttpConfig().WithTimeout(cloudclient.ReadTimeout).WithHttpTransport(c.transport).
+		WithUserAgent(cloudclient.UserAgent(c.cfg.Version))
 	return builder.WithEndpoints([]string{endpoint}).WithCredential(cred).WithHttpConfig(hcfg).
 		WithErrorHandler(retryAfterHandler{}).SafeBuild()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
@@ -35,15 +36,26 @@ var _ provider.Provider = &SecgroupProvider{}
 
 // SecgroupProvider is the provider implementation.
 type SecgroupProvider struct {
-	version string
+	build Build
 
 	mu   sync.Mutex
 	data *providerData // once configured: for generated configuration's region
 }
 
+// Build is what the release build stamped into the binary.
+type Build struct {
+	Version string // "0.1.0"; "dev" when built by hand
+	Commit  string
+}
+
 // New returns the provider factory for providerserver.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &SecgroupProvider{version: version} }
+	return NewBuild(Build{Version: version})
+}
+
+// NewBuild is New with the build's commit too, for the provider's log.
+func NewBuild(build Build) func() provider.Provider {
+	return func() provider.Provider { return &SecgroupProvider{build: build} }
 }
 
 type providerModel struct {
@@ -81,7 +93,7 @@ type tencentCloudModel struct {
 
 func (p *SecgroupProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "secgroup"
-	resp.Version = p.version
+	resp.Version = p.build.Version
 }
 
 func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -204,6 +216,12 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
+	// Which build talks to the clouds, for bug reports; the same version is in
+	// every request's User-Agent.
+	tflog.Info(ctx, "configuring the secgroup provider", map[string]any{
+		"version": p.build.Version, "commit": p.build.Commit, "terraform_version": req.TerraformVersion,
+	})
+
 	policy := retry.DefaultPolicy
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		policy.MaxRetries = int(cfg.MaxRetries.ValueInt64())
@@ -216,6 +234,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	r := newSettings(ctx, "huaweicloud")
 	hwCfg := huaweicloud.Config{
+		Version:   p.build.Version,
 		Region:    r.get(hw.Region, "region", "HW_REGION_NAME"),
 		AccessKey: r.get(hw.AccessKey, "access_key", "HW_ACCESS_KEY"),
 		SecretKey: r.get(hw.SecretKey, "secret_key", "HW_SECRET_KEY"),
@@ -234,6 +253,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	r = newSettings(ctx, "alicloud")
 	aliCfg := alicloud.Config{
+		Version:       p.build.Version,
 		Region:        r.get(ali.Region, "region", "ALICLOUD_REGION"),
 		AccessKey:     r.get(ali.AccessKey, "access_key", "ALICLOUD_ACCESS_KEY"),
 		SecretKey:     r.get(ali.SecretKey, "secret_key", "ALICLOUD_SECRET_KEY"),
@@ -252,6 +272,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	r = newSettings(ctx, "tencentcloud")
 	tcCfg := tencentcloud.Config{
+		Version:   p.build.Version,
 		Region:    r.get(tc.Region, "region", "TENCENTCLOUD_REGION"),
 		SecretID:  r.get(tc.SecretID, "secret_id", "TENCENTCLOUD_SECRET_ID"),
 		SecretKey: r.get(tc.SecretKey, "secret_key", "TENCENTCLOUD_SECRET_KEY"),

@@ -17,9 +17,9 @@ import (
 // NewProtocol6Server returns the provider's protocol 6 server, for main.go
 // and the tests alike: the framework's, with generated configuration made
 // minimal.
-func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
+func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		p := &SecgroupProvider{version: version}
+		p := &SecgroupProvider{build: build}
 		inner, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err

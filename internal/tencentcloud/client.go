@@ -50,6 +50,7 @@ const credentialHint = "tencentcloud.secret_id / tencentcloud.secret_key in the 
 
 // Config is the provider's tencentcloud block after environment fallbacks.
 type Config struct {
+	Version   string // the provider's, for the User-Agent
 	Region    string
 	SecretID  string
 	SecretKey string
@@ -189,6 +190,7 @@ func (c *Client) Send(ctx context.Context, svc, region, action string, params an
 	ctx, hint := cloudclient.WithAnswer(ctx)
 	req := tchttp.NewCommonRequest(svc, apiVersions[svc], action)
 	req.SetContext(ctx)
+	req.SetHeader(map[string]string{"User-Agent": cloudclient.UserAgent(c.cfg.Version)})
 	if err := req.SetActionParameters(body); err != nil {
 		return fmt.Errorf("tencentcloud %s %s: the parameters are not a JSON object: %w", strings.ToUpper(svc), action, err)
 	}
