@@ -127,15 +127,14 @@ func (a *associationCall) find(ctx context.Context) error {
 	return a.read(ctx)
 }
 
-// write calls action for this one group and instance; the caller holds the
-// instance's lock, which serializes writes to it across every resource of
-// the provider. The instance's cache entry is dropped before and after.
+// write calls action for this group and instance, in one call with the
+// other instances of the group written at the same time; the caller holds
+// the instance's lock, which serializes writes to it across every resource
+// of the provider. The instance's cache entry is dropped before and after.
 func (a *associationCall) write(ctx context.Context, action string) error {
 	a.c.invalidateInstances(a.instanceID)
 	defer a.c.invalidateInstances(a.instanceID)
-	return a.c.Call(ctx, "cvm", "", action, map[string]any{
-		"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID},
-	}, nil)
+	return a.c.bindInstance(ctx, action, a.groupID, a.instanceID)
 }
 
 func (r *instanceAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
