@@ -355,7 +355,7 @@ func TestAccServerAssociation_throttledAndFlaky(t *testing.T) {
 	f := env.Huawei(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{
 		{Cloud: "huaweicloud", ThrottleRate: 1, Times: 2},
-		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "NovaListServerSecurityGroups"}, ErrorRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "ListServersDetails"}, ErrorRate: 1, Times: 1},
 	})
 
 	acctest.ParallelTest(t, resource.TestCase{
