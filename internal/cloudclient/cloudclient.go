@@ -50,15 +50,27 @@ func (b Base) Region(resourceRegion string) string {
 // DoPaced runs one API call of service with the shared retry policy,
 // waiting for the service's rate limit before every attempt, retries
 // included. op turns the SDK error into an *apierr.Error, whose class decides
-// whether it is retried. It is the only way a client runs a call, so no call
-// can skip the pacing.
+// whether it is retried. A throttled answer also slows the service's limit
+// down for a while (see ratelimit), so every call of the service, not just
+// this one, backs off to what the quota allows. It is the only way a client
+// runs a call, so no call can skip the pacing.
 func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.Context, a retry.Attempt) error) error {
 	return retry.Do(ctx, b.policy, apierr.ClassOf, func(ctx context.Context, a retry.Attempt) error {
 		if err := b.limits.Wait(ctx, service); err != nil {
 			return err
 		}
-		return op(ctx, a)
+		err := op(ctx, a)
+		if err != nil && apierr.ClassOf(err) == retry.Throttled {
+			b.limits.Throttled(service)
+		}
+		return err
 	})
+}
+
+// CurrentRate returns the rate service is paced at now: its limit, or less
+// while it recovers from throttling.
+func (b Base) CurrentRate(service string) (float64, bool) {
+	return b.limits.Current(service)
 }
 
 // RateLimit returns the client-side limit of service and whether it has one.

@@ -32,6 +32,11 @@ type FaultRule struct {
 	// Times ends the rule after it has matched this many requests (0 = never),
 	// so a test can lose exactly one answer, or throttle exactly the first N calls.
 	Times int `json:"times,omitempty"`
+	// ForMS ends the rule this many milliseconds after the rules were set
+	// (0 = never): with ThrottleRate 1 and only Cloud (or Service) set, a
+	// whole cloud or service is throttled for a time window, as when
+	// another pipeline has spent the account's quota for a minute.
+	ForMS int `json:"for_ms,omitempty"`
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -52,6 +57,9 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.LatencyMS < 0 {
 		errs = append(errs, fmt.Errorf("latency_ms %d is negative", fr.LatencyMS))
+	}
+	if fr.ForMS < 0 {
+		errs = append(errs, fmt.Errorf("for_ms %d is negative", fr.ForMS))
 	}
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
@@ -99,6 +107,7 @@ type faultSet struct {
 	rngs    []*rand.Rand // per rule; nil for unseeded rules
 	matched []int        // per rule: requests matched so far, for Times
 	buckets map[bucketKey]*bucket
+	setAt   time.Time // when the rules were set, for ForMS
 }
 
 func newFaultSet(rules []FaultRule) *faultSet {
@@ -119,6 +128,7 @@ func (f *faultSet) replace(rules []FaultRule) {
 		}
 	}
 	f.buckets = map[bucketKey]*bucket{}
+	f.setAt = time.Now()
 }
 
 func (f *faultSet) list() []FaultRule {
@@ -134,7 +144,8 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	var d decision
 	var throttled, failed, dropped bool
 	for i, r := range f.rules {
-		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Times {
+		if !r.matches(cloud, service, action) || r.Times > 0 && f.matched[i] >= r.Times ||
+			r.ForMS > 0 && now.Sub(f.setAt) >= time.Duration(r.ForMS)*time.Millisecond {
 			continue
 		}
 		f.matched[i]++
