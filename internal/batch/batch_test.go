@@ -21,7 +21,7 @@ type fake struct {
 	known   func(k int) bool
 	bad     func(k int) bool // a key that fails the whole call
 	delay   time.Duration
-	slowKey int // a call holding it takes a second
+	slowKey int   // a call holding it takes a second
 	err     error // fails every call
 }
 
