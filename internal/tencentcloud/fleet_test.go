@@ -57,6 +57,6 @@ resource "secgroup_tencentcloud_instance_association" "fleet" {
 		},
 		// One call per member: 3.0 on apply (read, write, wait), 1.0 on
 		// refresh, 3.0 on destroy (refresh, write, wait).
-		MaxApply: 1.0, MaxRefresh: 0.5, MaxDestroy: 1.0,
+		MaxApply: 1.5, MaxRefresh: 0.5, MaxDestroy: 1.5,
 	})
 }
