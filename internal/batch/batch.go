@@ -49,6 +49,11 @@ type Batcher[G, K comparable, V any] struct {
 	// down to one key per call, so each caller gets its own answer. Nil
 	// never splits.
 	Split func(err error) bool
+	// Ready, when set, waits until a call of group g could go out now (its
+	// service's rate limit has a token free). A batch keeps taking callers
+	// while it waits, so that calls queued behind the rate limit go out
+	// together rather than one by one.
+	Ready func(ctx context.Context, g G) error
 
 	Window  time.Duration // collecting time when nothing of the group is under way
 	MaxWait time.Duration // the longest a call waits for its batch to go out
@@ -67,6 +72,7 @@ type pending[K comparable, V any] struct {
 	born    time.Time
 	ready   bool // the window has passed: send when the group's earlier batch ends
 	timer   *time.Timer
+	started bool // waiting for Ready, still taking callers unless full
 	sent    bool
 	cancel  context.CancelFunc // of the call's context, once sent
 
@@ -125,6 +131,9 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 	p.waiting++
 	if len(p.keys) >= b.maxSize() {
 		b.sendLocked(g, p)
+		if b.open[g] == p {
+			delete(b.open, g) // full: the next caller starts a new batch
+		}
 	}
 	b.mu.Unlock()
 
@@ -161,7 +170,7 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 func (b *Batcher[G, K, V]) windowEnded(g G, p *pending[K, V]) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if p.sent {
+	if p.started {
 		return
 	}
 	left := b.maxWait() - time.Since(p.born)
@@ -170,36 +179,48 @@ func (b *Batcher[G, K, V]) windowEnded(g G, p *pending[K, V]) {
 		p.timer = time.AfterFunc(left, func() {
 			b.mu.Lock()
 			defer b.mu.Unlock()
-			if !p.sent {
-				b.sendLocked(g, p)
-			}
+			b.sendLocked(g, p)
 		})
 		return
 	}
 	b.sendLocked(g, p)
 }
 
-// sendLocked starts p's call; b.mu is held.
+// sendLocked starts p's call: after Ready (while p still takes callers),
+// p is closed and Fetch runs. b.mu is held.
 func (b *Batcher[G, K, V]) sendLocked(g G, p *pending[K, V]) {
-	p.sent = true
+	if p.started {
+		return
+	}
+	p.started = true
 	p.timer.Stop()
-	if b.open[g] == p {
-		delete(b.open, g)
-	}
 	b.inflight[g]++
-	ctx, cancel := callContext(p.callers)
-	p.cancel = cancel
-	if p.waiting == 0 {
-		cancel()
-	}
+	readyCtx, readyCancel := callContext(p.callers)
 	go func() {
-		defer cancel()
-		p.values, p.errs, p.callErr = b.call(ctx, g, p.keys)
+		if b.Ready != nil {
+			_ = b.Ready(readyCtx, g) // a context that ended fails the call below
+		}
+		readyCancel()
+		b.mu.Lock()
+		p.sent = true
+		if b.open[g] == p {
+			delete(b.open, g)
+		}
+		ctx, cancel := callContext(p.callers)
+		p.cancel = cancel
+		if p.waiting == 0 {
+			cancel()
+		}
+		keys := p.keys
+		b.mu.Unlock()
+
+		p.values, p.errs, p.callErr = b.call(ctx, g, keys)
+		cancel()
 		close(p.done)
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		b.inflight[g]--
-		if next := b.open[g]; next != nil && next.ready && !next.sent {
+		if next := b.open[g]; next != nil && next.ready {
 			b.sendLocked(g, next)
 		}
 	}()

@@ -292,3 +292,26 @@ func TestDuplicateKeysShareOneSlot(t *testing.T) {
 		}
 	})
 }
+
+// TestReadyKeepsCollecting: while a batch waits for Ready (its rate limit's
+// next free token), callers keep joining it, so calls queued behind the
+// limit go out as one.
+func TestReadyKeepsCollecting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fake{}
+		b := newBatcher(f)
+		b.Ready = func(context.Context, string) error {
+			time.Sleep(time.Second) // the limit's next token
+			return nil
+		}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() { b.Do(context.Background(), "g", i) })
+			time.Sleep(100 * time.Millisecond)
+		}
+		wg.Wait()
+		if s := f.sizes(); !slices.Equal(s, []int{8}) {
+			t.Fatalf("batch sizes %v, want one batch of 8", s)
+		}
+	})
+}

@@ -67,6 +67,13 @@ func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.C
 	})
 }
 
+// WaitTurn blocks until a call of service could go out at once under its
+// rate limit, without taking the turn: a batch (see internal/batch) keeps
+// collecting members until then.
+func (b Base) WaitTurn(ctx context.Context, service string) error {
+	return b.limits.WaitAvailable(ctx, service)
+}
+
 // CurrentRate returns the rate service is paced at now: its limit, or less
 // while it recovers from throttling.
 func (b Base) CurrentRate(service string) (float64, bool) {

@@ -93,6 +93,33 @@ func (s *Set) Wait(ctx context.Context, key string) error {
 	return nil
 }
 
+// WaitAvailable blocks until a request under key could go out at once (a
+// token is free, after every request already waiting), or ctx ends, without
+// taking the token: a batch keeps collecting members meanwhile, and its call
+// then takes the token in Wait.
+func (s *Set) WaitAvailable(ctx context.Context, key string) error {
+	lim := s.limiter(key)
+	if lim == nil {
+		return nil
+	}
+	for {
+		s.recover(key, lim)
+		now := s.now()
+		tokens := lim.TokensAt(now)
+		if tokens >= 1 || lim.Limit() <= 0 {
+			return nil
+		}
+		wait := time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second))
+		t := time.NewTimer(max(wait, time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
 // Throttled tells the Set that the cloud throttled a request under key: its
 // rate halves (once per second at most, so that the answers to one burst
 // count once), down to a tenth of the configured rate.

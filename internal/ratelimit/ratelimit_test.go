@@ -140,3 +140,21 @@ func TestAdaptsToThrottling(t *testing.T) {
 		t.Fatal("an unlimited key got a limit")
 	}
 }
+
+// TestWaitAvailableTakesNoToken: WaitAvailable returns once a token is
+// free, and leaves it for the call that follows.
+func TestWaitAvailableTakesNoToken(t *testing.T) {
+	s := New(map[string]Limit{"cvm": PerSecond(20)})
+	if err := s.Wait(context.Background(), "cvm"); err != nil { // takes the only token
+		t.Fatal(err)
+	}
+	if err := s.WaitAvailable(context.Background(), "cvm"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.limiter("cvm").Allow() {
+		t.Fatal("WaitAvailable took the token it waited for")
+	}
+	if err := s.WaitAvailable(context.Background(), "unlimited"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -123,9 +123,11 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.instanceReads = batch.Batcher[string, string, *Instance]{
 		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
 	}
 	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
 		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
 	}
 	return c, nil
 }
