@@ -64,7 +64,8 @@ type Batcher[G, K comparable, V any] struct {
 	inflight map[G]int
 }
 
-// pending is one batch: collecting, then under way, then done.
+// pending is one batch: collecting, then started (waiting for Ready, still
+// collecting), then sent (no longer in Batcher.open), then done.
 type pending[K comparable, V any] struct {
 	keys    []K
 	callers []context.Context
@@ -73,7 +74,6 @@ type pending[K comparable, V any] struct {
 	ready   bool // the window has passed: send when the group's earlier batch ends
 	timer   *time.Timer
 	started bool // waiting for Ready, still taking callers unless full
-	sent    bool
 	cancel  context.CancelFunc // of the call's context, once sent
 
 	done    chan struct{}
@@ -202,7 +202,6 @@ func (b *Batcher[G, K, V]) sendLocked(g G, p *pending[K, V]) {
 		}
 		readyCancel()
 		b.mu.Lock()
-		p.sent = true
 		if b.open[g] == p {
 			delete(b.open, g)
 		}
