@@ -73,7 +73,7 @@ type pending[K comparable, V any] struct {
 	born    time.Time
 	ready   bool // the window has passed: send when the group's earlier batch ends
 	timer   *time.Timer
-	started bool // waiting for Ready, still taking callers unless full
+	started bool               // waiting for Ready, still taking callers unless full
 	cancel  context.CancelFunc // of the call's context, once sent
 
 	done    chan struct{}

@@ -145,7 +145,7 @@ func TestLoneCallLatency(t *testing.T) {
 
 		f.slowKey = 2 // its batch stays under way
 		var wg sync.WaitGroup
-		wg.Go(func() { b.Do(context.Background(), "g", 2) })
+		wg.Go(func() { _, _ = b.Do(context.Background(), "g", 2) })
 		time.Sleep(DefaultWindow + time.Millisecond)
 		start = time.Now()
 		if _, err := b.Do(context.Background(), "g", 3); err != nil {
@@ -165,10 +165,10 @@ func TestCollectsWhileUnderWay(t *testing.T) {
 		f := &fake{delay: 10 * time.Millisecond}
 		b := newBatcher(f)
 		var wg sync.WaitGroup
-		wg.Go(func() { b.Do(context.Background(), "g", 0) })
+		wg.Go(func() { _, _ = b.Do(context.Background(), "g", 0) })
 		time.Sleep(DefaultWindow + time.Millisecond) // the first batch is under way
 		for i := 1; i <= 9; i++ {
-			wg.Go(func() { b.Do(context.Background(), "g", i) })
+			wg.Go(func() { _, _ = b.Do(context.Background(), "g", i) })
 			time.Sleep(time.Millisecond)
 		}
 		wg.Wait()
@@ -306,7 +306,7 @@ func TestReadyKeepsCollecting(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		for i := range 8 {
-			wg.Go(func() { b.Do(context.Background(), "g", i) })
+			wg.Go(func() { _, _ = b.Do(context.Background(), "g", i) })
 			time.Sleep(100 * time.Millisecond)
 		}
 		wg.Wait()
