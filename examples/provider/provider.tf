@@ -10,7 +10,7 @@ terraform {
 # resources of that cloud. Every attribute can instead come from the
 # environment variable named beside it, which keeps secrets out of the code.
 provider "secgroup" {
-  max_retries = 5
+  max_retries = 10
 
   huaweicloud {
     region     = "cn-north-4"            # or HW_REGION_NAME

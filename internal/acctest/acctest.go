@@ -68,6 +68,15 @@ func (e *Env) AllCloudsProviderConfigWith(maxRetries int, rateLimits map[string]
 		e.tencentBlock(rateLimits["tencentcloud"]))
 }
 
+// AllCloudsDefaultProviderConfig is one provider block for all three clouds
+// at the provider's default settings: no max_retries, the default
+// rate_limits of every cloud.
+func (e *Env) AllCloudsDefaultProviderConfig() string {
+	defaults := map[string]float64{}
+	return fmt.Sprintf("provider \"secgroup\" {\n%s%s%s}\n",
+		e.huaweiBlock(HWAccessKey, HWSecretKey, defaults), e.aliBlock(defaults), e.tencentBlock(defaults))
+}
+
 // providerBlock wraps cloud blocks in the provider block.
 func providerBlock(maxRetries int, clouds ...string) string {
 	return fmt.Sprintf("provider \"secgroup\" {\n  max_retries = %d\n%s}\n", maxRetries, strings.Join(clouds, ""))
@@ -86,9 +95,10 @@ func unpaced(services []string) map[string]float64 {
 	return out
 }
 
-// rateLimitsLine is the rate_limits line of a cloud block, or nothing.
+// rateLimitsLine is the rate_limits line of a cloud block, or nothing (nil,
+// or empty: the provider's defaults).
 func rateLimitsLine(rateLimits map[string]float64) string {
-	if rateLimits == nil {
+	if len(rateLimits) == 0 {
 		return ""
 	}
 	keys := make([]string, 0, len(rateLimits))

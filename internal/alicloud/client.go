@@ -20,6 +20,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials/provider"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/batch"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
@@ -81,6 +82,8 @@ type Client struct {
 	groups    readcache.Cache[groupKey, *groupRules] // security groups' rules, shared by the rule resources
 	instances readcache.Cache[memberKey, []string]   // an instance's groups
 	enis      readcache.Cache[memberKey, []string]   // an ENI's groups
+	// Concurrent reads of one region's instances or ENIs, sent as batch calls.
+	memberReads batch.Batcher[memberBatch, string, []string]
 }
 
 // NewClient checks the configuration that does not need the network and
@@ -127,13 +130,15 @@ func NewClient(cfg Config) (*Client, error) {
 	if limits == nil {
 		limits = DefaultLimits
 	}
-	return &Client{
+	c := &Client{
 		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry, limits),
 		cfg:       cfg,
 		overrides: overrides,
 		creds:     &sharedCredentials{CredentialsProvider: creds},
 		transport: cloudclient.NewTransport(),
-	}, nil
+	}
+	c.initBatches()
+	return c, nil
 }
 
 // ParseEndpoints adds Alibaba Cloud's own rule to the shared checks. The

@@ -29,7 +29,7 @@ import (
 
 // The machinery shared by secgroup_alicloud_instance_association and
 // secgroup_alicloud_eni_association: ECS JoinSecurityGroup on create,
-// DescribeInstanceAttribute / DescribeNetworkInterfaceAttribute on read, and
+// DescribeInstances / DescribeNetworkInterfaces (in batches) on read, and
 // LeaveSecurityGroup on destroy. The two differ only in a MemberKind.
 
 const (
@@ -56,11 +56,11 @@ type MemberKind struct {
 var (
 	InstanceMember = &MemberKind{
 		typeSuffix: "_alicloud_instance_association", attr: "instance_id", param: "InstanceId", idPrefix: "i",
-		lockKind: "instance", noun: "instance", title: "Instance", describeAction: "DescribeInstanceAttribute",
+		lockKind: "instance", noun: "instance", title: "Instance", describeAction: "DescribeInstances",
 	}
 	ENIMember = &MemberKind{
 		typeSuffix: "_alicloud_eni_association", attr: "network_interface_id", param: "NetworkInterfaceId", idPrefix: "eni",
-		lockKind: "eni", noun: "ENI", title: "ENI", describeAction: "DescribeNetworkInterfaceAttribute",
+		lockKind: "eni", noun: "ENI", title: "ENI", describeAction: "DescribeNetworkInterfaces",
 		regionRequired: true,
 	}
 )
@@ -581,28 +581,10 @@ func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id 
 	})
 }
 
-// describeMember makes one DescribeInstanceAttribute or
-// DescribeNetworkInterfaceAttribute call.
+// describeMember reads the member in the next DescribeInstances or
+// DescribeNetworkInterfaces batch of its region (see batch.go).
 func describeMember(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
-	var out struct {
-		InstanceID       string `json:"InstanceId"`
-		ENIID            string `json:"NetworkInterfaceId"`
-		SecurityGroupIds struct {
-			SecurityGroupID []string `json:"SecurityGroupId"`
-		} `json:"SecurityGroupIds"`
-	}
-	err := c.Call(ctx, "ecs", region, k.describeAction, map[string]string{k.param: id}, &out)
-	if apierr.IsNotFound(err) {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("%s %s was not found in %s", k.noun, id, c.Region(region)), Err: err}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if out.InstanceID == "" && out.ENIID == "" {
-		// An answer about no object at all is a missing object too.
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("%s %s was not found in %s", k.noun, id, c.Region(region))}
-	}
-	return out.SecurityGroupIds.SecurityGroupID, nil
+	return c.memberReads.Do(ctx, memberBatch{kind: k, region: c.Region(region)}, id)
 }
 
 // FindMembership returns nil when the instance or ENI lists the group, and an

@@ -29,7 +29,7 @@ func TestMemberReads_cachedAndFreshUnderLock(t *testing.T) {
 	ctx := context.Background()
 	instance := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-two", region: uRegion}
 	eni := &membershipCall{c: c, kind: ENIMember, group: "sg-only", member: "eni-one", region: uRegion}
-	instanceDescribes := func() int { return countActions(srv, "DescribeInstanceAttribute") }
+	instanceDescribes := func() int { return countActions(srv, "DescribeInstances") }
 
 	for range 3 {
 		if err := instance.read(ctx); err != nil {
@@ -63,7 +63,7 @@ func TestMemberReads_cachedAndFreshUnderLock(t *testing.T) {
 	if err := instance.read(ctx); err != nil || instanceDescribes() != 3 {
 		t.Fatalf("after the instance's write: %v after %d describes, want a fresh describe that lists the group", err, instanceDescribes())
 	}
-	if err := eni.read(ctx); err != nil || countActions(srv, "DescribeNetworkInterfaceAttribute") != 2 {
-		t.Fatalf("the ENI after an instance's write: %v after %d describes, want a fresh describe", err, countActions(srv, "DescribeNetworkInterfaceAttribute"))
+	if err := eni.read(ctx); err != nil || countActions(srv, "DescribeNetworkInterfaces") != 2 {
+		t.Fatalf("the ENI after an instance's write: %v after %d describes, want a fresh describe", err, countActions(srv, "DescribeNetworkInterfaces"))
 	}
 }

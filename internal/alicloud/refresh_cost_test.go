@@ -2,6 +2,7 @@ package alicloud_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -136,10 +137,20 @@ resource "secgroup_alicloud_eni_association" "many" {
 }
 `, quoted(instances), quoted(enis), quoted(sgs)))
 	oneDescribeEach := []plancheck.PlanCheck{
-		env.ExpectOneCallPerObject(t, "alicloud", "DescribeInstanceAttribute",
-			func(r emulator.Record) string { return r.Params["InstanceId"] }, instances),
-		env.ExpectOneCallPerObject(t, "alicloud", "DescribeNetworkInterfaceAttribute",
-			func(r emulator.Record) string { return r.Params["NetworkInterfaceId"] }, enis),
+		env.ExpectEachObjectOnce(t, "alicloud", "DescribeInstances", func(r emulator.Record) []string {
+			var ids []string
+			_ = json.Unmarshal([]byte(r.Params["InstanceIds"]), &ids)
+			return ids
+		}, instances),
+		env.ExpectEachObjectOnce(t, "alicloud", "DescribeNetworkInterfaces", func(r emulator.Record) []string {
+			var ids []string
+			for k, v := range r.Params {
+				if strings.HasPrefix(k, "NetworkInterfaceId.") {
+					ids = append(ids, v)
+				}
+			}
+			return ids
+		}, enis),
 	}
 	// many[0] (many.0 in the checks' state) is the first group on the first member.
 	acctest.ParallelTest(t, resource.TestCase{

@@ -137,7 +137,7 @@ func Hint(err error, credentialHint string) string {
 	case retry.Auth:
 		return "Check the credentials: " + credentialHint + "."
 	case retry.Throttled:
-		return "The cloud kept throttling the request; retry later or raise the provider's max_retries."
+		return "The cloud kept throttling the request until the operation's timeout (its quota stayed spent); retry later, raise the resource's timeouts, or lower the provider's rate_limits for this service."
 	case retry.Transient:
 		return "The cloud or the network failed repeatedly; retry later, raise the operation's timeout, or check the endpoint settings."
 	case retry.Busy:

@@ -46,7 +46,7 @@ func TestClassOfAndHelpers(t *testing.T) {
 func TestDetail_SaysWhatToDo(t *testing.T) {
 	for class, want := range map[retry.Class]string{
 		retry.Auth:      "HW_SECRET_KEY",
-		retry.Throttled: "max_retries",
+		retry.Throttled: "timeouts",
 		retry.Busy:      "timeout",
 		retry.Invalid:   "arguments",
 		retry.NotFound:  "region",

@@ -63,6 +63,9 @@ type Suite struct {
 	ThrottleQPS float64
 	// ForceDeleteInstances are bound to the Tencent group that is force-deleted.
 	ForceDeleteInstances int
+	// FleetNs are the members per cloud of the fleet workload (3N
+	// resources, beside terraform_data and the plugin floor at 3N).
+	FleetNs []int
 }
 
 // FullSuite is what `make bench` runs.
@@ -74,6 +77,7 @@ var FullSuite = Suite{
 	ThrottledN:           300,
 	ThrottleQPS:          20,
 	ForceDeleteInstances: 1000,
+	FleetNs:              []int{200, 1000},
 }
 
 // Measurement is one terraform command of one workload.
@@ -116,6 +120,9 @@ type Results struct {
 	Suite        Suite
 	Machine      Machine
 	Measurements []Measurement
+	// FleetMachine is set when the fleet workload was measured in a run of
+	// its own (SECGROUP_BENCH_ONLY=fleet) and merged into earlier results.
+	FleetMachine *Machine `json:",omitempty"`
 }
 
 // Find returns the measurement of kind, n and phase.
@@ -174,7 +181,29 @@ func (r *Runner) Run(s Suite) *Results {
 	if s.ForceDeleteInstances > 0 {
 		add(r.Workload(forceDeleteWorkload(s))...)
 	}
+	for _, n := range s.FleetNs {
+		if !slices.Contains(s.Ns, 3*n) {
+			add(r.Workload(floorWorkload(3 * n))...)
+			add(r.Workload(pluginFloorWorkload(3 * n))...)
+		}
+		add(r.Workload(fleetWorkload(n, s))...)
+	}
 	return res
+}
+
+// Merge puts the measurements of fresh (a run of only some workloads) into
+// earlier results, replacing those of the same kind, N and phase, and notes
+// fresh's machine as the fleet's.
+func Merge(earlier, fresh *Results) *Results {
+	out := &Results{Suite: earlier.Suite, Machine: earlier.Machine, FleetMachine: &fresh.Machine}
+	out.Suite.FleetNs = fresh.Suite.FleetNs
+	for _, m := range earlier.Measurements {
+		if _, replaced := fresh.Find(m.Kind, m.N, m.Phase); !replaced {
+			out.Measurements = append(out.Measurements, m)
+		}
+	}
+	out.Measurements = append(out.Measurements, fresh.Measurements...)
+	return out
 }
 
 // workload is one configuration taken through apply, plan and destroy.

@@ -63,6 +63,7 @@ func Markdown(res *Results) string {
 	writeMainTable(&b, res)
 	writeThrottled(&b, res)
 	writeForceDelete(&b, res)
+	writeFleet(&b, res)
 	writeByAction(&b, res)
 	return b.String()
 }

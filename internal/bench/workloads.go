@@ -16,7 +16,7 @@ import (
 
 // defaultMaxRetries is the provider's own default: the workloads without
 // throttling run as users run them.
-const defaultMaxRetries = 5
+const defaultMaxRetries = 10
 
 // latency is the emulator's added latency on every call, or no rule.
 func latency(ms int) []emulator.FaultRule {

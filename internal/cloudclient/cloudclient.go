@@ -50,13 +50,15 @@ func (b Base) Region(resourceRegion string) string {
 // DoPaced runs one API call of service with the shared retry policy,
 // waiting for the service's rate limit before every attempt, retries
 // included. op turns the SDK error into an *apierr.Error, whose class decides
-// whether it is retried. It is the only way a client runs a call, so no call
-// can skip the pacing.
+// whether it is retried. A throttled answer also slows the service's limit
+// down for a while (see ratelimit), so every call of the service, not just
+// this one, backs off to what the quota allows. It is the only way a client
+// runs a call, so no call can skip the pacing.
 //
 // When the deadline leaves no room for the next paced attempt of a retry, the
-// error is the cloud's last answer (as a *retry.GaveUpError), not the rate
-// limiter's: a busy object waited for until the timeout is reported with its
-// code and advice.
+// error is the cloud's last answer, stopped by the timeout, not the rate
+// limiter's wait: a busy object waited for until the timeout is reported with
+// its code and advice.
 func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.Context, a retry.Attempt) error) error {
 	var last error
 	attempts := 0
@@ -66,16 +68,25 @@ func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.C
 		}
 		attempts = a.N
 		last = op(ctx, a)
+		if last != nil && apierr.ClassOf(last) == retry.Throttled {
+			b.limits.Throttled(service)
+		}
 		return last
 	})
 	var pe *pacingError
-	if errors.As(err, &pe) {
-		if last != nil {
-			return &retry.GaveUpError{Err: last, Attempts: attempts, Reason: "timeout reached"}
-		}
-		return pe.err
+	if last == nil || !errors.As(err, &pe) {
+		return err
 	}
-	return err
+	stop := retry.StopOf(pe.err)
+	if stop == nil {
+		return err
+	}
+	stopped := &retry.StoppedError{Cause: stop.Cause, Last: &retry.GaveUpError{Err: last, Attempts: attempts, Reason: "timeout reached"}}
+	if retry.MayHaveLanded(err) {
+		// An earlier attempt's answer was lost: the write may have landed.
+		return retry.Landed(stopped)
+	}
+	return stopped
 }
 
 // pacingError is a rate-limit wait that failed: of no class, so the retry
@@ -83,6 +94,23 @@ func (b Base) DoPaced(ctx context.Context, service string, op func(ctx context.C
 type pacingError struct{ err error }
 
 func (e *pacingError) Error() string { return e.err.Error() }
+
+// Unwrap lets the retry loop see that the wait sent nothing
+// (retry.NotSentError) and what stopped it.
+func (e *pacingError) Unwrap() error { return e.err }
+
+// WaitTurn blocks until a call of service could go out at once under its
+// rate limit, without taking the turn: a batch (see internal/batch) keeps
+// collecting members until then.
+func (b Base) WaitTurn(ctx context.Context, service string) error {
+	return b.limits.WaitAvailable(ctx, service)
+}
+
+// CurrentRate returns the rate service is paced at now: its limit, or less
+// while it recovers from throttling.
+func (b Base) CurrentRate(service string) (float64, bool) {
+	return b.limits.Current(service)
+}
 
 // RateLimit returns the client-side limit of service and whether it has one.
 func (b Base) RateLimit(service string) (ratelimit.Limit, bool) {

@@ -29,7 +29,7 @@ func TestBaseDoPaced(t *testing.T) {
 		class retry.Class
 		calls int
 	}{
-		{retry.Throttled, 3}, // the first try and the policy's two retries
+		{retry.Throttled, 3}, // without a deadline: the first try and the policy's two retries
 		{retry.Transient, 3},
 		{retry.Invalid, 1},
 		{retry.NotFound, 1},
@@ -52,8 +52,23 @@ func TestBaseDoPaced(t *testing.T) {
 		})
 	}
 
+	// With a deadline (every resource operation has one), a throttle is a
+	// wait: retried past max_retries until the cloud serves the call.
 	calls := 0
-	err := b.DoPaced(context.Background(), "svc", func(context.Context, retry.Attempt) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := b.DoPaced(ctx, "svc", func(context.Context, retry.Attempt) error {
+		if calls++; calls <= 10 {
+			return &apierr.Error{Cloud: "test", Class: retry.Throttled}
+		}
+		return nil
+	})
+	if err != nil || calls != 11 {
+		t.Errorf("throttled 10 times with max_retries 2: error %v after %d calls, want none after 11", err, calls)
+	}
+
+	calls = 0
+	err = b.DoPaced(context.Background(), "svc", func(context.Context, retry.Attempt) error {
 		if calls++; calls == 1 {
 			return &apierr.Error{Cloud: "test", Class: retry.Throttled}
 		}

@@ -662,3 +662,24 @@ func passThrough(c string) { fail(c, "skipped") }
 		t.Errorf("problems %q, want the variable and the missing writer", problems)
 	}
 }
+
+// TestThrottleWindow: a rule with ForMS throttles its whole cloud for that
+// window after the rules were set, and nothing after it.
+func TestThrottleWindow(t *testing.T) {
+	f := newFaultSet([]FaultRule{{Cloud: "a", ThrottleRate: 1, ForMS: 60_000}})
+	start := f.setAt
+	for _, action := range []string{"hot", "cold"} {
+		if k := f.decide("a", "svc", action, start.Add(59*time.Second)).kind; k != FaultThrottle {
+			t.Fatalf("%s inside the window: %q, want throttled", action, k)
+		}
+	}
+	if k := f.decide("b", "svc", "hot", start).kind; k != "" {
+		t.Fatalf("another cloud inside the window: %q, want served", k)
+	}
+	if k := f.decide("a", "svc", "hot", start.Add(60*time.Second)).kind; k != "" {
+		t.Fatalf("after the window: %q, want served", k)
+	}
+	if err := (FaultRule{ForMS: -1}).validate(); err == nil {
+		t.Fatal("a negative for_ms passed validation")
+	}
+}

@@ -43,6 +43,11 @@ type FaultRule struct {
 	// cloud's usual status for errors).
 	ErrorCode   string `json:"error_code,omitempty"`
 	ErrorStatus int    `json:"error_status,omitempty"`
+	// ForMS ends the rule this many milliseconds after the rules were set
+	// (0 = never): with ThrottleRate 1 and only Cloud (or Service) set, a
+	// whole cloud or service is throttled for a time window, as when
+	// another pipeline has spent the account's quota for a minute.
+	ForMS int `json:"for_ms,omitempty"`
 }
 
 func (fr FaultRule) matches(cloud, service, action string) bool {
@@ -69,6 +74,9 @@ func (fr FaultRule) validate() error {
 	}
 	if fr.ErrorStatus != 0 && fr.ErrorCode == "" {
 		errs = append(errs, errors.New("error_status needs an error_code"))
+	}
+	if fr.ForMS < 0 {
+		errs = append(errs, fmt.Errorf("for_ms %d is negative", fr.ForMS))
 	}
 	if fr.Times < 0 {
 		errs = append(errs, fmt.Errorf("times %d is negative", fr.Times))
@@ -121,6 +129,7 @@ type faultSet struct {
 	rngs    []*rand.Rand // per rule; nil for unseeded rules
 	matched []int        // per rule: requests matched so far, for Times
 	buckets map[bucketKey]*bucket
+	setAt   time.Time // when the rules were set, for ForMS
 }
 
 func newFaultSet(rules []FaultRule) *faultSet {
@@ -141,6 +150,7 @@ func (f *faultSet) replace(rules []FaultRule) {
 		}
 	}
 	f.buckets = map[bucketKey]*bucket{}
+	f.setAt = time.Now()
 }
 
 func (f *faultSet) list() []FaultRule {
@@ -156,7 +166,7 @@ func (f *faultSet) decide(cloud, service, action string, now time.Time) decision
 	var d decision
 	var throttled, failed, dropped bool
 	for i, r := range f.rules {
-		if !r.matches(cloud, service, action) {
+		if !r.matches(cloud, service, action) || r.ForMS > 0 && now.Sub(f.setAt) >= time.Duration(r.ForMS)*time.Millisecond {
 			continue
 		}
 		f.matched[i]++

@@ -22,6 +22,7 @@ import (
 	vpcmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3/model"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/batch"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
@@ -78,6 +79,9 @@ type Client struct {
 	// What describes answered, kept for the provider process (see readcache).
 	servers readcache.Cache[objectKey, []ecsmodel.NovaSecurityGroup] // a server's groups
 	ports   readcache.Cache[objectKey, *vpcmodel.Port]
+	// Concurrent reads of one region's servers or ports, sent as batch calls.
+	serverReads batch.Batcher[string, string, []ecsmodel.NovaSecurityGroup] // by region
+	portReads   batch.Batcher[string, string, *vpcmodel.Port]               // by region
 }
 
 // objectKey names a server or a port: its region and ID.
@@ -130,6 +134,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.ProjectID != "" {
 		c.projects[cfg.Region] = cfg.ProjectID
 	}
+	c.initBatches()
 	return c, nil
 }
 

@@ -553,42 +553,13 @@ func (a *portAssociationCall) setComputed(ctx context.Context, m *portAssociatio
 }
 
 // FindPort returns the port (shared between callers: read only) through the
-// client's cache: one VPC v3 ShowPort per port and refresh. A missing port is
+// client's cache: once per port and refresh, in VPC v3 ListPorts batches. A missing port is
 // an *apierr.NotFoundError. Read, the writes and the tests' checks all use it.
 func FindPort(ctx context.Context, c *Client, region, portID string) (*model.Port, error) {
 	region = c.Region(region)
 	return c.ports.Get(ctx, objectKey{region, portID}, func(ctx context.Context) (*model.Port, error) {
-		conn, err := c.VPC(ctx, region)
-		if err != nil {
-			return nil, err
-		}
-		return showPort(ctx, c, conn, portID)
+		return c.portReads.Do(ctx, region, portID) // a ListPorts batch
 	})
-}
-
-// showPort makes one ShowPort call. A missing port is an
-// *apierr.NotFoundError.
-func showPort(ctx context.Context, c *Client, conn *vpc.VpcClient, portID string) (*model.Port, error) {
-	var port *model.Port
-	err := c.DoPaced(ctx, "vpc", func(ctx context.Context, _ retry.Attempt) error {
-		start := time.Now()
-		resp, err := conn.ShowPort(&model.ShowPortRequest{PortId: portID})
-		if err := c.result(ctx, "vpc", "ShowPort", start, err); err != nil {
-			return err
-		}
-		port = resp.Port
-		return nil
-	})
-	if apierr.IsNotFound(err) {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("port %q was not found", portID), Err: err}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if port == nil {
-		return nil, fmt.Errorf("huaweicloud VPC ShowPort: the answer for port %q carried no port", portID)
-	}
-	return port, nil
 }
 
 func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {

@@ -527,7 +527,7 @@ func TestAccPortAssociation_wire(t *testing.T) {
 			if err := testAccCheckPortGroups(t, env, f.PortID, f.DefaultGroupID, foreign)(s); err != nil {
 				return err
 			}
-			allowed := []string{"KeystoneListProjects", "ShowPort", "AddSecurityGroups", "RemoveSecurityGroups"}
+			allowed := []string{"KeystoneListProjects", "ListPorts", "AddSecurityGroups", "RemoveSecurityGroups"}
 			for _, r := range env.Requests(t, "huaweicloud") {
 				if !slices.Contains(allowed, r.Action) {
 					return fmt.Errorf("unexpected call %s %s (action %q)", r.Method, r.Path, r.Action)
@@ -835,7 +835,7 @@ func TestAccPortAssociation_throttled(t *testing.T) {
 	env.RequireEmulator(t)
 	f, initial := portFixtures(t, env)
 	env.Emulator.SetFaults([]emulator.FaultRule{
-		{Cloud: "huaweicloud", Actions: []string{"ShowPort"}, ThrottleRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"ListPorts"}, ThrottleRate: 1, Times: 1},
 		{Cloud: "huaweicloud", Actions: []string{"AddSecurityGroups"}, ThrottleRate: 1, Times: 2},
 		{Cloud: "huaweicloud", Actions: []string{"RemoveSecurityGroups"}, ThrottleRate: 1, Times: 2},
 	})
@@ -875,8 +875,8 @@ func TestAccPortAssociation_unknownGroup(t *testing.T) {
 	})
 }
 
-// TestAccPortAssociation_unknownPort: a port that does not exist fails the
-// create with the cloud's code and what to check, and nothing is written.
+// TestAccPortAssociation_unknownPort: a port that does not exist (ListPorts
+// does not list it) fails the create, naming the port, and nothing is written.
 func TestAccPortAssociation_unknownPort(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
@@ -887,7 +887,7 @@ func TestAccPortAssociation_unknownPort(t *testing.T) {
 		CheckDestroy: env.CheckNoRequests(t, "huaweicloud", "AddSecurityGroups", "RemoveSecurityGroups"),
 		Steps: []resource.TestStep{{
 			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(acctest.UUID(), f.SecurityGroupID)),
-			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Security Groups to Huawei Cloud Port.*was not found: .*ShowPort: HTTP 404 VPC\.2502.*check the IDs and the region`),
+			ExpectError: acctest.ErrorRegexp(`(?s)Error Adding Security Groups to Huawei Cloud Port.*port "[0-9a-f-]+" was not found`),
 		}},
 	})
 }

@@ -59,7 +59,7 @@ func TestServerReads_cachedAndFreshUnderLock(t *testing.T) {
 	srv, hw, c := startCacheCloud(t)
 	ctx := context.Background()
 	a := &serverAssociationCall{c: c, serverID: cacheServer, group: "web", ref: "web", region: "cn-north-4"}
-	lists := func() int { return countActions(srv, "NovaListServerSecurityGroups") }
+	lists := func() int { return countActions(srv, "ListServersDetails") }
 	for range 3 {
 		if _, err := a.read(ctx); err != nil {
 			t.Fatal(err)
@@ -80,16 +80,16 @@ func TestServerReads_cachedAndFreshUnderLock(t *testing.T) {
 	}
 
 	p := &portAssociationCall{c: c, portID: cachePort, region: "cn-north-4"}
-	shows := func() int { return countActions(srv, "ShowPort") }
+	shows := func() int { return countActions(srv, "ListPorts") }
 	if _, err := p.read(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.read(ctx); err != nil || shows() != 1 {
-		t.Fatalf("%d ShowPort calls for 2 reads of one port (%v), want 1", shows(), err)
+		t.Fatalf("%d ListPorts calls for 2 reads of one port (%v), want 1", shows(), err)
 	}
 	a.invalidate() // what a server's write does, before and after
 	if _, err := p.read(ctx); err != nil || shows() != 2 {
-		t.Fatalf("after a server's write: %d ShowPort calls (%v), want a fresh one", shows(), err)
+		t.Fatalf("after a server's write: %d ListPorts calls (%v), want a fresh one", shows(), err)
 	}
 	if _, err := a.read(ctx); !isGroupNotListed(err) || lists() != 3 {
 		t.Fatalf("after the server's write: %v after %d lists, want a fresh one", err, lists())

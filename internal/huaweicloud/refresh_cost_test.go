@@ -2,7 +2,6 @@ package huaweicloud_test
 
 import (
 	"fmt"
-	"path"
 	"strings"
 	"testing"
 
@@ -64,8 +63,8 @@ resource "secgroup_huaweicloud_server_association" "many" {
 `, quoted(servers), quoted(groups)))
 	// many[0] (many.0 in the checks' state) is the first group on the first server.
 	const first = "secgroup_huaweicloud_server_association.many[0]"
-	oneListPerServer := env.ExpectOneCallPerObject(t, "huaweicloud", "NovaListServerSecurityGroups",
-		func(r emulator.Record) string { return path.Base(path.Dir(r.Path)) }, servers)
+	oneListPerServer := env.ExpectEachObjectOnce(t, "huaweicloud", "ListServersDetails",
+		func(r emulator.Record) []string { return strings.Split(r.Params["server_id"], ",") }, servers)
 
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -106,7 +105,7 @@ resource "secgroup_huaweicloud_server_association" "many" {
 }
 
 // TestAccPortAssociation_refreshCost: a refreshing plan of 12 associations on
-// 3 ports shows each port once, not once per association; and a group
+// 3 ports shows each port once (in ListPorts batches), not once per association; and a group
 // removed out of band after one command is seen by the next.
 func TestAccPortAssociation_refreshCost(t *testing.T) {
 	env := acctest.NewEnv(t)
@@ -125,8 +124,8 @@ resource "secgroup_huaweicloud_port_association" "many" {
 }
 `, quoted(ports), quoted(groups)))
 	const first = "secgroup_huaweicloud_port_association.many[0]"
-	oneShowPerPort := env.ExpectOneCallPerObject(t, "huaweicloud", "ShowPort",
-		func(r emulator.Record) string { return path.Base(r.Path) }, ports)
+	oneShowPerPort := env.ExpectEachObjectOnce(t, "huaweicloud", "ListPorts",
+		func(r emulator.Record) []string { return strings.Split(r.Params["id"], ",") }, ports)
 
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

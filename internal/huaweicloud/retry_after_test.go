@@ -20,5 +20,5 @@ func TestRetryAfter(t *testing.T) {
 		_, err := huaweicloud.FindServerSecurityGroup(ctx, env.HuaweiClient(t), f.Region, f.ServerID, f.DefaultGroupID)
 		return err
 	}
-	acctest.CheckRetryAfter(t, env, "huaweicloud", "NovaListServerSecurityGroups", find)
+	acctest.CheckRetryAfter(t, env, "huaweicloud", "ListServersDetails", find)
 }

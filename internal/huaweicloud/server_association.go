@@ -471,17 +471,13 @@ func serverAssociationID(serverID, group string) string { return serverID + "/" 
 
 // FindServerSecurityGroup returns the group of the server that matches ref by
 // ID, else by name (shared between callers: read only). It reads the
-// server's groups through the client's cache: one call per server and
-// refresh. A missing server or an unlisted group is an
+// server's groups through the client's cache: once per server and refresh,
+// in ListServersDetails batches. A missing server or an unlisted group is an
 // *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
 func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, ref string) (*model.NovaSecurityGroup, error) {
 	region = c.Region(region)
 	groups, err := c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) ([]model.NovaSecurityGroup, error) {
-		conn, err := c.ECS(ctx, region)
-		if err != nil {
-			return nil, err
-		}
-		return listServerSecurityGroups(ctx, c, conn, serverID)
+		return c.serverReads.Do(ctx, region, serverID) // a ListServersDetails batch
 	})
 	if err != nil {
 		return nil, err
@@ -497,31 +493,6 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, r
 		}
 	}
 	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q is not in security group %q", serverID, ref), Err: errGroupNotListed}
-}
-
-// listServerSecurityGroups makes one NovaListServerSecurityGroups call. A
-// missing server is an *apierr.NotFoundError.
-func listServerSecurityGroups(ctx context.Context, c *Client, conn *ecs.EcsClient, serverID string) ([]model.NovaSecurityGroup, error) {
-	var groups []model.NovaSecurityGroup
-	err := c.DoPaced(ctx, "ecs", func(ctx context.Context, _ retry.Attempt) error {
-		start := time.Now()
-		resp, err := conn.NovaListServerSecurityGroups(&model.NovaListServerSecurityGroupsRequest{ServerId: serverID})
-		if err := c.result(ctx, "ecs", "NovaListServerSecurityGroups", start, err); err != nil {
-			return err
-		}
-		groups = nil
-		if resp.SecurityGroups != nil {
-			groups = *resp.SecurityGroups
-		}
-		return nil
-	})
-	if apierr.IsNotFound(err) {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("server %q was not found", serverID), Err: err}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return groups, nil
 }
 
 // errGroupNotListed marks a NotFoundError for a server that exists but does

@@ -443,7 +443,7 @@ func TestAccServerAssociation_noSuchAPIIsNotGone(t *testing.T) {
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: []resource.TestStep{
 			{Config: config, Check: testAccCheckServerAssociationExists(t, env, serverAssocAddr)},
-			{PreConfig: noSuchAPI("NovaListServerSecurityGroups"), RefreshState: true, ExpectError: wantErr},
+			{PreConfig: noSuchAPI("ListServersDetails"), RefreshState: true, ExpectError: wantErr},
 			{PreConfig: noSuchAPI("removeSecurityGroup"), Config: config, Destroy: true, ExpectError: wantErr},
 			{
 				// Still in the state and on the server: the plan is empty.
@@ -466,7 +466,7 @@ func TestAccServerAssociation_throttledAndFlaky(t *testing.T) {
 	f := env.Huawei(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{
 		{Cloud: "huaweicloud", ThrottleRate: 1, Times: 2},
-		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "NovaListServerSecurityGroups"}, ErrorRate: 1, Times: 1},
+		{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup", "ListServersDetails"}, ErrorRate: 1, Times: 1},
 	})
 
 	acctest.ParallelTest(t, resource.TestCase{
@@ -491,9 +491,10 @@ func TestAccServerAssociation_throttledAndFlaky(t *testing.T) {
 	})
 }
 
-// TestAccServerAssociation_retriesExhausted: a cloud that keeps throttling
-// ends the apply with the cloud's code and what to do, after max_retries.
-func TestAccServerAssociation_retriesExhausted(t *testing.T) {
+// TestAccServerAssociation_throttledUntilTimeout: a cloud that keeps
+// throttling is waited out past max_retries, and ends the apply only at the
+// operation's timeout, with the cloud's code and what to do.
+func TestAccServerAssociation_throttledUntilTimeout(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
@@ -502,9 +503,41 @@ func TestAccServerAssociation_retriesExhausted(t *testing.T) {
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_server_association" "test" {
+  server_id      = %[1]q
+  security_group = %[2]q
+  timeouts {
+    create = "4s"
+  }
+}
+`, f.ServerID, f.SecurityGroupID)),
 			// terraform wraps long lines: any space may be a line break.
-			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 429 APIGW\.0308.*after 3 attempts, max_retries reached.*raise the provider's max_retries`, " ", `\s+`)),
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 429 APIGW\.0308.*timeout reached.*raise the resource's timeouts`, " ", `\s+`)),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			// max_retries = 2 in the test provider: a throttle is not counted.
+			if n := len(env.Requests(t, "huaweicloud", "addSecurityGroup")); n <= 3 {
+				return fmt.Errorf("%d addSecurityGroup calls, want more than max_retries allows", n)
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccServerAssociation_retriesExhausted: a cloud that keeps failing
+// (HTTP 5xx) ends the apply with the cloud's code after max_retries.
+func TestAccServerAssociation_retriesExhausted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.Emulator.SetFaults([]emulator.FaultRule{{Cloud: "huaweicloud", Actions: []string{"addSecurityGroup"}, ErrorRate: 1}})
+
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 503 APIGW\.0201.*after 3 attempts, max_retries reached`, " ", `\s+`)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			// max_retries = 2 in the test provider: one try and two retries.
@@ -748,7 +781,7 @@ func TestAccServerAssociation_keptAfterWaitFails(t *testing.T) {
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{
-		{Cloud: "huaweicloud", Actions: []string{"NovaListServerSecurityGroups"}, ErrorRate: 1, After: 1},
+		{Cloud: "huaweicloud", Actions: []string{"ListServersDetails"}, ErrorRate: 1, After: 1},
 	})
 	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
 resource "secgroup_huaweicloud_server_association" "test" {
@@ -760,7 +793,7 @@ resource "secgroup_huaweicloud_server_association" "test" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
 		Steps: env.KeptTaintedSteps(config, serverAssocAddr,
-			`waiting for the server to list the group.*NovaListServerSecurityGroups: HTTP 5.*max_retries reached.*Left behind: server ".*" may now be in security group.*tainted`,
+			`waiting for the server to list the group.*ListServersDetails: HTTP 5.*max_retries reached.*Left behind: server ".*" may now be in security group.*tainted`,
 			func(s *terraform.State) error {
 				if n := len(env.Requests(t, "huaweicloud", "addSecurityGroup")); n != 2 {
 					return fmt.Errorf("%d addSecurityGroup calls, want 2 (the create and the replacement)", n)

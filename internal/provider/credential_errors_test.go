@@ -127,12 +127,12 @@ resource "secgroup_huaweicloud_server_association" "x" {
 	}, {
 		name:  "nothing listens at the endpoint",
 		block: block(acctest.HWAccessKey, acctest.HWSecretKey, refused),
-		want: []string{"huaweicloud ECS NovaListServerSecurityGroups: no answer from " + refused, "connection refused",
+		want: []string{"huaweicloud ECS ListServersDetails: no answer from " + refused, "connection refused",
 			"after 3 attempts, max_retries reached", "huaweicloud.endpoints.ecs"},
 	}, {
 		name:  "the endpoint is not the API",
 		block: block(acctest.HWAccessKey, acctest.HWSecretKey, notAPI),
-		want: []string{"huaweicloud ECS NovaListServerSecurityGroups: HTTP 404", "not the huaweicloud ECS API's",
+		want: []string{"huaweicloud ECS ListServersDetails: HTTP 404", "not the huaweicloud ECS API's",
 			"huaweicloud.endpoints.ecs", notAPI},
 		notWant: []string{"<html>"},
 	}})

@@ -32,7 +32,7 @@ func TestAccInterrupt_applyResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.Emulator.SetFaults([]emulator.FaultRule{
-		{Cloud: "huaweicloud", Actions: []string{"NovaListServerSecurityGroups", "ShowPort"}, LatencyMS: 1500},
+		{Cloud: "huaweicloud", Actions: []string{"ListServersDetails", "ListPorts"}, LatencyMS: 1500},
 		{Cloud: "alicloud", Actions: []string{"DescribeSecurityGroupAttribute", "DescribeSecurityGroups"}, LatencyMS: 1500},
 		{Cloud: "tencentcloud", Actions: []string{"DescribeInstances", "DescribeSecurityGroups"}, LatencyMS: 1500},
 	})

@@ -103,10 +103,11 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"that is not configured only fails the resources that use it.",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a throttled or transiently failed API call (HTTP 429, 5xx, a " +
-					"connection reset or timeout) is retried, on every cloud, with exponential backoff and jitter, and " +
-					"never sooner than the wait the cloud names in a `Retry-After` header. Always bounded by the " +
-					"operation's timeout too. Default `5`.",
+				MarkdownDescription: "How many times a transiently failed API call (HTTP 5xx, a connection refused " +
+					"or reset, a timeout) is retried, on every cloud, with exponential backoff and jitter, and never " +
+					"sooner than the wait the cloud names in a `Retry-After` header. Always bounded by the operation's " +
+					"timeout too. Throttled answers (HTTP 429, `Throttling*`, `RequestLimitExceeded*`) are not counted: " +
+					"a spent quota is waited out until the operation's timeout. Default `10`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},

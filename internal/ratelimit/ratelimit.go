@@ -3,12 +3,20 @@
 // say) is paced on our side instead of being throttled and retried. A Set
 // holds one token bucket per key (a service, or a service and action), built
 // on first use; keys without a configured limit are not limited.
+//
+// The limits adapt (additive increase, multiplicative decrease): a throttled
+// answer halves its key's rate, at most once per second and down to a tenth
+// of the configured one; every second without throttling gives back a tenth
+// of the configured rate, up to it. A quota spent by someone else in the
+// same account thus slows the provider down to what is left of it, instead
+// of every call bouncing off it, and the rate recovers once the quota does.
 package ratelimit
 
 import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -26,14 +34,32 @@ type Limit struct {
 // the zero value limits nothing.
 type Set struct {
 	limits map[string]Limit
+	now    func() time.Time // time.Now; tests set their own clock
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
+	adapt    map[string]*aimd
+}
+
+// Adaptation steps: see the package comment.
+const (
+	decreaseFactor = 0.5
+	floorFraction  = 0.1
+	stepFraction   = 0.1
+	adaptEvery     = time.Second
+)
+
+// aimd is the adaptive state of one key: its current rate and when it last
+// changed.
+type aimd struct {
+	rate      float64
+	decreased time.Time
+	increased time.Time
 }
 
 // New returns a Set that limits each key of limits to its Limit.
 func New(limits map[string]Limit) *Set {
-	return &Set{limits: limits, limiters: map[string]*rate.Limiter{}}
+	return &Set{limits: limits, now: time.Now, limiters: map[string]*rate.Limiter{}, adapt: map[string]*aimd{}}
 }
 
 // limiter returns key's limiter, or nil when key has no limit.
@@ -63,6 +89,7 @@ func (s *Set) Wait(ctx context.Context, key string) error {
 	if lim == nil {
 		return nil
 	}
+	s.recover(key, lim)
 	if err := lim.Wait(ctx); err != nil {
 		// Name the timeout or the interrupt that ended the wait, not the
 		// limit: the limit only paced the call. No request went out.
@@ -88,6 +115,92 @@ func (e *waitError) Error() string {
 }
 
 func (e *waitError) Unwrap() error { return e.err }
+
+// WaitAvailable blocks until a request under key could go out at once (a
+// token is free, after every request already waiting), or ctx ends, without
+// taking the token: a batch keeps collecting members meanwhile, and its call
+// then takes the token in Wait.
+func (s *Set) WaitAvailable(ctx context.Context, key string) error {
+	lim := s.limiter(key)
+	if lim == nil {
+		return nil
+	}
+	for {
+		s.recover(key, lim)
+		now := s.now()
+		tokens := lim.TokensAt(now)
+		if tokens >= 1 || lim.Limit() <= 0 {
+			return nil
+		}
+		wait := time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second))
+		t := time.NewTimer(max(wait, time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Throttled tells the Set that the cloud throttled a request under key: its
+// rate halves (once per second at most, so that the answers to one burst
+// count once), down to a tenth of the configured rate.
+func (s *Set) Throttled(key string) {
+	lim := s.limiter(key)
+	if lim == nil {
+		return
+	}
+	configured := s.limits[key].Rate
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.adapt[key]
+	if a == nil {
+		a = &aimd{rate: configured}
+		s.adapt[key] = a
+	}
+	if now.Sub(a.decreased) < adaptEvery {
+		return
+	}
+	a.rate = max(a.rate*decreaseFactor, configured*floorFraction)
+	a.decreased, a.increased = now, now
+	lim.SetLimitAt(now, rate.Limit(a.rate))
+}
+
+// recover gives key's rate back a step per second since its last change,
+// up to the configured rate.
+func (s *Set) recover(key string, lim *rate.Limiter) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.adapt[key]
+	if a == nil {
+		return
+	}
+	configured := s.limits[key].Rate
+	steps := int(now.Sub(a.increased) / adaptEvery)
+	if steps <= 0 {
+		return
+	}
+	a.rate = min(configured, a.rate+float64(steps)*configured*stepFraction)
+	a.increased = a.increased.Add(time.Duration(steps) * adaptEvery)
+	lim.SetLimitAt(now, rate.Limit(a.rate))
+	if a.rate >= configured {
+		delete(s.adapt, key)
+	}
+}
+
+// Current returns the rate key is paced at now (the configured rate, or
+// less after throttling), and whether key is limited.
+func (s *Set) Current(key string) (float64, bool) {
+	lim := s.limiter(key)
+	if lim == nil {
+		return 0, false
+	}
+	s.recover(key, lim)
+	return float64(lim.Limit()), true
+}
 
 // Limit returns the limit configured for key and whether there is one.
 func (s *Set) Limit(key string) (Limit, bool) {

@@ -119,3 +119,63 @@ func TestWithOverrides(t *testing.T) {
 		t.Error("the defaults were changed")
 	}
 }
+
+// TestAdaptsToThrottling: a throttled answer halves the rate (once per
+// second however many answers say so), down to a tenth of the configured
+// rate; each second without throttling gives a tenth back, up to the
+// configured rate.
+func TestAdaptsToThrottling(t *testing.T) {
+	s := New(map[string]Limit{"ecs": PerSecond(10)})
+	now := time.Unix(1_000_000, 0)
+	s.now = func() time.Time { return now }
+	current := func() float64 {
+		r, _ := s.Current("ecs")
+		return r
+	}
+	if r := current(); r != 10 {
+		t.Fatalf("before throttling: %v, want 10", r)
+	}
+	for range 5 { // one burst of throttled answers
+		s.Throttled("ecs")
+	}
+	if r := current(); r != 5 {
+		t.Fatalf("after one burst: %v, want 5 (halved once)", r)
+	}
+	for range 10 { // a throttled minute: one decrease per second
+		now = now.Add(time.Second)
+		s.Throttled("ecs")
+	}
+	if r := current(); r != 1 {
+		t.Fatalf("throttled for 10 s: %v, want the floor of 1", r)
+	}
+	now = now.Add(3 * time.Second)
+	if r := current(); r < 3.99 || r > 4.01 {
+		t.Fatalf("3 s after the last throttle: %v, want 4 (three additive steps)", r)
+	}
+	now = now.Add(time.Minute)
+	if r := current(); r != 10 {
+		t.Fatalf("a minute later: %v, want back at 10", r)
+	}
+	s.Throttled("unlimited") // no limit, nothing to adapt
+	if _, ok := s.Current("unlimited"); ok {
+		t.Fatal("an unlimited key got a limit")
+	}
+}
+
+// TestWaitAvailableTakesNoToken: WaitAvailable returns once a token is
+// free, and leaves it for the call that follows.
+func TestWaitAvailableTakesNoToken(t *testing.T) {
+	s := New(map[string]Limit{"cvm": PerSecond(20)})
+	if err := s.Wait(context.Background(), "cvm"); err != nil { // takes the only token
+		t.Fatal(err)
+	}
+	if err := s.WaitAvailable(context.Background(), "cvm"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.limiter("cvm").Allow() {
+		t.Fatal("WaitAvailable took the token it waited for")
+	}
+	if err := s.WaitAvailable(context.Background(), "unlimited"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -20,7 +20,8 @@ const (
 	Unknown Class = iota
 	// NotFound: the object (or the relation) does not exist.
 	NotFound
-	// Throttled: the cloud asked us to slow down. Retried with backoff.
+	// Throttled: the cloud asked us to slow down. Retried with backoff
+	// until the deadline, not bounded by MaxRetries: a spent quota is a wait.
 	Throttled
 	// Transient: 5xx, connection reset, timeout. Retried with backoff.
 	Transient
@@ -71,15 +72,19 @@ type RetryAfterer interface {
 
 // Policy bounds the loop. The context deadline (the resource's timeout) bounds it too.
 type Policy struct {
-	// MaxRetries is how many times a throttled or transient failure is retried.
+	// MaxRetries is how many times a transient failure (5xx, connection) is
+	// retried. Throttled and busy answers are retried until the deadline.
 	MaxRetries int
 	// BaseDelay is the first backoff; it doubles on each retry up to MaxDelay.
 	BaseDelay time.Duration
 	MaxDelay  time.Duration
 }
 
-// DefaultPolicy is used when the provider's max_retries is not set.
-var DefaultPolicy = Policy{MaxRetries: 5, BaseDelay: 200 * time.Millisecond, MaxDelay: 10 * time.Second}
+// DefaultPolicy is used when the provider's max_retries is not set. Ten
+// retries of a transient failure ride out about a minute of a failing
+// backend (backoff 0.2 s doubling to the 10 s cap), while a wrong endpoint
+// still fails within that minute rather than at the operation's timeout.
+var DefaultPolicy = Policy{MaxRetries: 10, BaseDelay: 200 * time.Millisecond, MaxDelay: 10 * time.Second}
 
 // Attempt is handed to the operation so a mutating call can tell a first try from a retry:
 // after an attempt whose answer was lost, the cloud's "already so" answer may be the echo of
@@ -112,10 +117,13 @@ func AttemptOf(ctx context.Context) (Attempt, bool) {
 var ErrGaveUp = errors.New("gave up retrying")
 
 // Do runs op until it succeeds, fails with a class that is not retryable,
-// exhausts p.MaxRetries (throttled/transient), or the context ends. An error
-// after an attempt that may have been carried out (its answer lost or cut
-// off) is an *UncertainError (see MayHaveLanded); one that the context
-// stopped is a *StoppedError that names the cause, not the endpoint.
+// exhausts p.MaxRetries (transient), or the context ends. Throttled and busy
+// answers are retried until the context's deadline, with a backoff that
+// grows to p.MaxDelay (a throttled context without a deadline is bounded by
+// p.MaxRetries). An error after an attempt that may have been carried out
+// (its answer lost or cut off) is an *UncertainError (see MayHaveLanded); one
+// that the context stopped is a *StoppedError that names the cause, not the
+// endpoint.
 func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.Context, a Attempt) error) error {
 	if p.BaseDelay <= 0 {
 		p.BaseDelay = DefaultPolicy.BaseDelay
@@ -148,7 +156,11 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 		if !class.Retryable() {
 			return uncertain(err, lost)
 		}
-		if class != Busy {
+		_, hasDeadline := ctx.Deadline()
+		// A throttle is a wait bounded by the deadline; a caller without one
+		// (none in the provider: every operation has its timeout) is bounded
+		// by MaxRetries rather than waiting for ever.
+		if class == Transient || class == Throttled && !hasDeadline {
 			if retries >= p.MaxRetries {
 				return uncertain(&GaveUpError{Err: err, Attempts: n, Reason: "max_retries reached"}, lost)
 			}

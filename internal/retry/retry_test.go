@@ -166,3 +166,31 @@ func TestWaitFor(t *testing.T) {
 		t.Fatalf("err=%v, want deadline exceeded", err)
 	}
 }
+
+// TestDo_ThrottledWaitsUntilDeadline: a throttled call is retried past
+// MaxRetries until the deadline (a spent quota is a wait), and then gives up
+// with the cloud's error; a transient one stops at MaxRetries.
+func TestDo_ThrottledWaitsUntilDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	calls := 0
+	err := Do(ctx, fast, classOf, func(context.Context, Attempt) error {
+		calls++
+		return classed{class: Throttled}
+	})
+	var gave *GaveUpError
+	if calls <= fast.MaxRetries+1 || !errors.As(err, &gave) || gave.Reason != "timeout reached" || classOf(err) != Throttled {
+		t.Fatalf("throttled for ever: %d calls, %v; want retries past MaxRetries=%d until the timeout", calls, err, fast.MaxRetries)
+	}
+
+	calls = 0
+	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	err = Do(ctx2, fast, classOf, func(context.Context, Attempt) error {
+		calls++
+		return classed{class: Transient}
+	})
+	if calls != fast.MaxRetries+1 || !errors.As(err, &gave) || gave.Reason != "max_retries reached" {
+		t.Fatalf("transient: %d calls, %v; want MaxRetries+1", calls, err)
+	}
+}

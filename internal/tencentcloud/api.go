@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // Shapes of the API 3.0 parameters and answers the resources use.
@@ -140,24 +142,102 @@ func (c *Client) invalidateInstances(ids ...string) {
 	}
 }
 
-// describeInstance makes one DescribeInstances call for the instance. A
-// missing instance is an *apierr.NotFoundError.
+// describeInstance reads the instance in the next DescribeInstances batch
+// of its region (see batch): concurrent reads of a fleet cost one call per
+// 100 instances. A missing instance is an *apierr.NotFoundError.
 func describeInstance(ctx context.Context, c *Client, instanceID string) (*Instance, error) {
+	return c.instanceReads.Do(ctx, c.Region(""), instanceID)
+}
+
+// describeInstances makes one DescribeInstances call for up to 100
+// instances: CVM lists the ones that exist and leaves the others out.
+func (c *Client) describeInstances(ctx context.Context, region string, ids []string) (map[string]*Instance, error) {
 	var out struct {
 		InstanceSet []Instance
 	}
-	err := c.Call(ctx, "cvm", "", "DescribeInstances", map[string]any{"InstanceIds": []string{instanceID}}, &out)
-	if apierr.IsNotFound(err) {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", instanceID), Err: err}
+	// Limit: without it CVM lists 20 of the given instances.
+	err := c.Call(ctx, "cvm", region, "DescribeInstances", map[string]any{"InstanceIds": ids, "Limit": len(ids)}, &out)
+	if apierr.IsNotFound(err) && len(ids) == 1 {
+		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", ids[0]), Err: err}
 	}
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(out.InstanceSet, func(in Instance) bool { return in.InstanceId == instanceID })
-	if i < 0 {
-		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", instanceID)}
+	found := make(map[string]*Instance, len(out.InstanceSet))
+	for i := range out.InstanceSet {
+		if in := &out.InstanceSet[i]; slices.Contains(ids, in.InstanceId) {
+			found[in.InstanceId] = in
+		}
 	}
-	return &out.InstanceSet[i], nil
+	return found, nil
+}
+
+func instanceNotFound(_ string, id string) error {
+	return &apierr.NotFoundError{Message: fmt.Sprintf("instance %q was not found", id)}
+}
+
+// bindingBatch is what the instances of one (Dis)AssociateSecurityGroups
+// call share: the region, the action and the one group.
+type bindingBatch struct{ region, action, groupID string }
+
+// bindInstance binds (AssociateSecurityGroups) or unbinds
+// (DisassociateSecurityGroups) the group and the instance in the next call
+// of that action for that group: concurrent memberships of one group (a
+// fleet) are sent together, up to 100 instances per call. A call failed by
+// one instance is split until each instance has its own answer.
+func (c *Client) bindInstance(ctx context.Context, action, groupID, instanceID string) error {
+	_, err := c.bindings.Do(ctx, bindingBatch{c.Region(""), action, groupID}, instanceID)
+	return err
+}
+
+func (c *Client) bind(ctx context.Context, b bindingBatch, ids []string) (map[string]struct{}, error) {
+	params := map[string]any{"SecurityGroupIds": []string{b.groupID}, "InstanceIds": ids}
+	err := c.DoPaced(ctx, "cvm", func(ctx context.Context, attempt retry.Attempt) error {
+		err := c.Send(ctx, "cvm", b.region, b.action, params, nil)
+		if err != nil && attempt.AfterLostAnswer() && !apierr.ClassOf(err).Retryable() && c.settled(ctx, b, ids) {
+			return nil // our earlier try, whose answer was lost, did it
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		done[id] = struct{}{}
+	}
+	return done, nil
+}
+
+// settled reads the batch's instances afresh after a retry was refused: an
+// earlier try whose answer was lost may have bound (or unbound) the group
+// already, and the refusal (FailedOperation.SecurityGroupActionFailed, say)
+// is then about our own success, as for the Huawei and Alibaba writes.
+func (c *Client) settled(ctx context.Context, b bindingBatch, ids []string) bool {
+	c.invalidateInstances(ids...)
+	for _, id := range ids {
+		_, err := FindInstanceSecurityGroup(ctx, c, id, b.groupID)
+		if b.action == "DisassociateSecurityGroups" && !gone(err) || b.action != "DisassociateSecurityGroups" && err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// oneMembersFault reports whether a batch call's error may be caused by one
+// of its instances (InvalidInstanceId.NotFound names every missing one, but
+// fails the whole call; an instance at its five-group limit does too), so
+// that splitting the batch gives the others their own success. Errors about
+// the group, the credentials or the service fail every instance alike.
+func oneMembersFault(err error) bool {
+	var e *apierr.Error
+	if !errors.As(err, &e) || strings.HasPrefix(e.Code, "InvalidSecurityGroupId") {
+		return false
+	}
+	return strings.HasPrefix(e.Code, "InvalidInstanceId") || strings.HasPrefix(e.Code, "InvalidInstance") ||
+		strings.HasPrefix(e.Code, "LimitExceeded.AssociateUSGLimitExceeded") ||
+		strings.HasPrefix(e.Code, "OperationDenied") || strings.HasPrefix(e.Code, "UnsupportedOperation") ||
+		strings.HasPrefix(e.Code, "ResourceNotFound")
 }
 
 // beijing is the time zone the API writes CreatedTime in.

@@ -17,6 +17,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/batch"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
@@ -73,6 +74,9 @@ type Client struct {
 
 	// What describes answered, kept for the provider process (see readcache).
 	instances readcache.Cache[instanceKey, *Instance]
+	// Concurrent calls about single instances, sent as batch calls (see batch).
+	instanceReads batch.Batcher[string, string, *Instance] // by region
+	bindings      batch.Batcher[bindingBatch, string, struct{}]
 }
 
 // instanceKey names a CVM instance: its region and ID.
@@ -111,13 +115,22 @@ func NewClient(cfg Config) (*Client, error) {
 	if limits == nil {
 		limits = DefaultLimits
 	}
-	return &Client{
+	c := &Client{
 		Base:      cloudclient.NewBase(cfg.Region, cfg.Retry, limits),
 		cfg:       cfg,
 		overrides: overrides,
 		transport: cloudclient.ObserveAnswers(cloudclient.NewTransport()),
 		clients:   map[clientKey]*common.Client{},
-	}, nil
+	}
+	c.instanceReads = batch.Batcher[string, string, *Instance]{
+		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
+	}
+	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
+		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
+	}
+	return c, nil
 }
 
 // endpoint is the SDK's scheme and endpoint (host[:port][/path]) of a

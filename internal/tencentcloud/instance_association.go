@@ -136,32 +136,14 @@ func (a *associationCall) find(ctx context.Context) error {
 	return a.read(ctx)
 }
 
-// write calls action for this one group and instance; the caller holds the
-// instance's lock, which serializes writes to it across every resource of
-// the provider. The instance's cache entry is dropped before and after.
+// write calls action for this group and instance, in one call with the
+// other instances of the group written at the same time; the caller holds
+// the instance's lock, which serializes writes to it across every resource
+// of the provider. The instance's cache entry is dropped before and after.
 func (a *associationCall) write(ctx context.Context, action string) error {
 	a.c.invalidateInstances(a.instanceID)
 	defer a.c.invalidateInstances(a.instanceID)
-	params := map[string]any{"SecurityGroupIds": []string{a.groupID}, "InstanceIds": []string{a.instanceID}}
-	return a.c.DoPaced(ctx, "cvm", func(ctx context.Context, attempt retry.Attempt) error {
-		err := a.c.Send(ctx, "cvm", "", action, params, nil)
-		if err != nil && attempt.AfterLostAnswer() && !apierr.ClassOf(err).Retryable() && a.settled(ctx, action) {
-			return nil // our earlier try, whose answer was lost, did it
-		}
-		return err
-	})
-}
-
-// settled reads the instance afresh after a retry was refused: an earlier
-// try whose answer was lost may have bound (or unbound) the group already,
-// and the refusal (FailedOperation.SecurityGroupActionFailed, say) is then
-// about our own success, as for the Huawei and Alibaba writes.
-func (a *associationCall) settled(ctx context.Context, action string) bool {
-	err := a.find(ctx)
-	if action == "DisassociateSecurityGroups" {
-		return gone(err)
-	}
-	return err == nil
+	return a.c.bindInstance(ctx, action, a.groupID, a.instanceID)
 }
 
 func (r *instanceAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

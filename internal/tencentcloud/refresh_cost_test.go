@@ -17,7 +17,7 @@ import (
 
 // TestAccInstanceAssociation_refreshCost: a refreshing plan of 12
 // associations on 3 instances describes each instance once, not once per
-// association; and a binding removed out of band after one command is seen
+// association (in batches of DescribeInstances); and a binding removed out of band after one command is seen
 // by the next, since each command is a new provider process with an empty
 // cache.
 func TestAccInstanceAssociation_refreshCost(t *testing.T) {
@@ -51,10 +51,10 @@ resource "secgroup_tencentcloud_instance_association" "many" {
   security_group_id = local.groups[floor(count.index / length(local.instances))]
 }
 `, quoted(insIDs), quoted(sgIDs)))
-	oneDescribePerInstance := env.ExpectOneCallPerObject(t, "tencentcloud", "DescribeInstances", func(r emulator.Record) string {
+	oneDescribePerInstance := env.ExpectEachObjectOnce(t, "tencentcloud", "DescribeInstances", func(r emulator.Record) []string {
 		var p struct{ InstanceIds []string }
 		_ = json.Unmarshal([]byte(r.Body), &p)
-		return strings.Join(p.InstanceIds, ",")
+		return p.InstanceIds
 	}, insIDs)
 	// many[0] (many.0 in the checks' state) is the first group on the first instance.
 	const first = "secgroup_tencentcloud_instance_association.many"

@@ -1,9 +1,12 @@
 package alicloud
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // ECS security-group membership of instances and ENIs: JoinSecurityGroup,
@@ -18,6 +21,132 @@ func init() {
 	actions["ecs"]["LeaveSecurityGroup"] = leaveSecurityGroup
 	actions["ecs"]["DescribeInstanceAttribute"] = describeInstanceAttribute
 	actions["ecs"]["DescribeNetworkInterfaceAttribute"] = describeNetworkInterfaceAttribute
+	actions["ecs"]["DescribeInstances"] = describeInstances
+	actions["ecs"]["DescribeNetworkInterfaces"] = describeNetworkInterfaces
+}
+
+// maxBatchIDs is the most IDs DescribeInstances' InstanceIds and
+// DescribeNetworkInterfaces' NetworkInterfaceId.N take.
+const maxBatchIDs = 100
+
+// pageParams reads PageNumber (from 1) and PageSize (1 to maxSize, default 10).
+func pageParams(rq *Request, maxSize int) (number, size int, err *Error) {
+	number, size = 1, 10
+	for _, p := range []struct {
+		name string
+		to   *int
+		max  int
+	}{{"PageNumber", &number, 1 << 30}, {"PageSize", &size, maxSize}} {
+		raw := rq.Get(p.name)
+		if raw == "" {
+			continue
+		}
+		n, convErr := strconv.Atoi(raw)
+		if convErr != nil || n < 1 || n > p.max {
+			return 0, 0, Errorf(http.StatusBadRequest, "InvalidParameter", "The specified parameter %q is not valid.", p.name)
+		}
+		*p.to = n
+	}
+	return number, size, nil
+}
+
+// page is the slice of n items that page number (of size) holds.
+func page(n, number, size int) (from, to int) {
+	from = min((number-1)*size, n)
+	return from, min(from+size, n)
+}
+
+// describeInstances serves ECS DescribeInstances in a region, with
+// InstanceIds (a JSON array of up to 100 IDs; IDs that match no instance are
+// simply not listed) and PageNumber/PageSize (at most 100) paging.
+func describeInstances(s *State, rq *Request) (map[string]any, *Error) {
+	if rq.Region == "" {
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
+	}
+	var ids []string
+	if raw := rq.Get("InstanceIds"); raw != "" {
+		if json.Unmarshal([]byte(raw), &ids) != nil {
+			return nil, Errorf(http.StatusBadRequest, "InvalidInstanceIds.Malformed", "The specified parameter InstanceIds is not valid.")
+		}
+		if len(ids) > maxBatchIDs {
+			return nil, Errorf(http.StatusBadRequest, "InvalidInstanceIds.ValueNotSupported", "The specified parameter InstanceIds can contain at most %d items.", maxBatchIDs)
+		}
+	}
+	number, size, perr := pageParams(rq, maxBatchIDs)
+	if perr != nil {
+		return nil, perr
+	}
+	var matched []*Instance
+	for i := range s.Instances {
+		in := &s.Instances[i]
+		if in.RegionID == rq.Region && (ids == nil || slices.Contains(ids, in.ID)) {
+			matched = append(matched, in)
+		}
+	}
+	from, to := page(len(matched), number, size)
+	list := []map[string]any{}
+	for _, in := range matched[from:to] {
+		in.observe()
+		list = append(list, map[string]any{
+			"InstanceId":       in.ID,
+			"InstanceName":     in.Name,
+			"Status":           in.Status,
+			"RegionId":         in.RegionID,
+			"VpcAttributes":    map[string]any{"VpcId": in.VpcID},
+			"SecurityGroupIds": map[string]any{"SecurityGroupId": slices.Clone(in.SecurityGroupIDs)},
+		})
+	}
+	return map[string]any{
+		"Instances":  map[string]any{"Instance": list},
+		"TotalCount": len(matched), "PageNumber": number, "PageSize": size,
+	}, nil
+}
+
+// describeNetworkInterfaces serves ECS DescribeNetworkInterfaces in a region,
+// with NetworkInterfaceId.1 to .100 (IDs that match no ENI are simply not
+// listed) and PageNumber/PageSize (at most 1000) paging.
+func describeNetworkInterfaces(s *State, rq *Request) (map[string]any, *Error) {
+	if rq.Region == "" {
+		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
+	}
+	var ids []string
+	for k := range rq.Params {
+		if n, ok := strings.CutPrefix(k, "NetworkInterfaceId."); ok {
+			i, err := strconv.Atoi(n)
+			if err != nil || i < 1 || i > maxBatchIDs {
+				return nil, Errorf(http.StatusBadRequest, "InvalidParameter", "The specified parameter %q is not valid: at most %d NetworkInterfaceId.N.", k, maxBatchIDs)
+			}
+			ids = append(ids, rq.Get(k))
+		}
+	}
+	number, size, perr := pageParams(rq, 1000)
+	if perr != nil {
+		return nil, perr
+	}
+	var matched []*NetworkInterface
+	for i := range s.NetworkInterfaces {
+		n := &s.NetworkInterfaces[i]
+		if n.RegionID == rq.Region && (ids == nil || slices.Contains(ids, n.ID)) {
+			matched = append(matched, n)
+		}
+	}
+	from, to := page(len(matched), number, size)
+	list := []map[string]any{}
+	for _, n := range matched[from:to] {
+		list = append(list, map[string]any{
+			"NetworkInterfaceId": n.ID,
+			"Type":               n.Type,
+			"Status":             n.Status,
+			"InstanceId":         n.InstanceID,
+			"VpcId":              n.VpcID,
+			"ServiceManaged":     n.ServiceManaged,
+			"SecurityGroupIds":   map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
+		})
+	}
+	return map[string]any{
+		"NetworkInterfaceSets": map[string]any{"NetworkInterfaceSet": list},
+		"TotalCount":           len(matched), "PageNumber": number, "PageSize": size,
+	}, nil
 }
 
 // defaultGroupQuota is ECS's default quota of groups per instance or ENI.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,48 @@ func TestJoinSecurityGroupRaisedQuota(t *testing.T) {
 			t.Fatalf("%v: sixth group under a quota of 6: %s", member, err)
 		}
 		wantCode(t, join("sg-web"), 400, "InstanceSecurityGroupLimitExceeded")
+	}
+}
+
+// TestDescribeMembersInBatches: DescribeInstances takes InstanceIds (a JSON
+// array of up to 100) and DescribeNetworkInterfaces NetworkInterfaceId.N;
+// IDs that match nothing are not listed, and PageNumber/PageSize page the
+// rest with the total.
+func TestDescribeMembersInBatches(t *testing.T) {
+	srv, _, _ := membershipFixture(t)
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	type page struct {
+		Instances struct {
+			Instance []struct{ InstanceId string } //nolint:revive // the API's names
+		}
+		NetworkInterfaceSets struct {
+			NetworkInterfaceSet []struct{ NetworkInterfaceId string } //nolint:revive // the API's names
+		}
+		TotalCount int
+	}
+	var out page
+	err := client.Call(context.Background(), "ecs", "", "DescribeInstances",
+		map[string]string{"InstanceIds": `["i-web","i-full","i-gone"]`, "PageSize": "1", "PageNumber": "2"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.TotalCount != 2 || len(out.Instances.Instance) != 1 || out.Instances.Instance[0].InstanceId != "i-full" {
+		t.Fatalf("page 2 of 1: %+v", out)
+	}
+	ids := make([]string, 101)
+	for i := range ids {
+		ids[i] = `"i-web"`
+	}
+	err = client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"InstanceIds": "[" + strings.Join(ids, ",") + "]"}, &out)
+	wantCode(t, err, 400, "InvalidInstanceIds.ValueNotSupported")
+
+	out = page{}
+	err = client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaces",
+		map[string]string{"NetworkInterfaceId.1": "eni-web", "NetworkInterfaceId.2": "eni-gone", "PageSize": "100"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.TotalCount != 1 || len(out.NetworkInterfaceSets.NetworkInterfaceSet) != 1 || out.NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId != "eni-web" {
+		t.Fatalf("ENIs: %+v", out)
 	}
 }

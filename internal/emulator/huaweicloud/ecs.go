@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,6 +64,100 @@ func (c *Cloud) listServerSecurityGroups(rp reply, req *apiRequest) {
 	c.mu.RUnlock()
 
 	rp.json(http.StatusOK, map[string]any{"security_groups": groups})
+}
+
+// ECS v1 error codes of ListServersDetails' parameter checks.
+const codeECSBadParameter = "Ecs.0005"
+
+// maxServerIDs is the most IDs ListServersDetails' server_id takes.
+const maxServerIDs = 100
+
+// serverDetail is a server as ECS v1 ListServersDetails lists it (the fields
+// the provider reads, and a few that make it recognisable).
+type serverDetail struct {
+	ID             string                `json:"id"`
+	Name           string                `json:"name"`
+	Status         string                `json:"status"`
+	TenantID       string                `json:"tenant_id"`
+	SecurityGroups []serverSecurityGroup `json:"security_groups"`
+}
+
+type serverSecurityGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// listServersDetails serves GET /v1/{project_id}/cloudservers/detail with
+// server_id (up to 100 comma-separated IDs), limit (default 25, at most
+// 1000) and offset (the page number, from 1). A server_id that does not
+// exist is answered, as ECS does, with an entry holding only its id and a
+// fault.
+func (c *Cloud) listServersDetails(rp reply, req *apiRequest) {
+	query := req.r.URL.Query()
+	limit, offset := 25, 1
+	for _, p := range []struct {
+		name     string
+		to       *int
+		min, max int
+	}{{"limit", &limit, 1, 1000}, {"offset", &offset, 1, 1 << 30}} {
+		raw := query.Get(p.name)
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < p.min || n > p.max {
+			rp.apiError(http.StatusBadRequest, codeECSBadParameter, fmt.Sprintf("Invalid parameter %s: %q", p.name, raw))
+			return
+		}
+		*p.to = n
+	}
+	var ids []string
+	if raw := query.Get("server_id"); raw != "" {
+		ids = strings.Split(raw, ",")
+		if len(ids) > maxServerIDs {
+			rp.apiError(http.StatusBadRequest, codeECSBadParameter, fmt.Sprintf("Invalid parameter server_id: at most %d IDs, got %d", maxServerIDs, len(ids)))
+			return
+		}
+	}
+	projectID := req.path["project_id"]
+
+	var entries []any
+	c.mu.RLock()
+	detail := func(srv *Server) serverDetail {
+		d := serverDetail{ID: srv.ID, Name: srv.Name, Status: srv.Status, TenantID: srv.ProjectID, SecurityGroups: []serverSecurityGroup{}}
+		for _, id := range srv.SecurityGroups {
+			if g := c.state.group(projectID, id); g != nil {
+				d.SecurityGroups = append(d.SecurityGroups, serverSecurityGroup{ID: g.ID, Name: g.Name})
+			}
+		}
+		return d
+	}
+	if ids != nil {
+		for _, id := range ids {
+			if srv := c.state.server(projectID, id); srv != nil {
+				entries = append(entries, detail(srv))
+				continue
+			}
+			entries = append(entries, map[string]any{"id": id, "fault": map[string]any{
+				"code": http.StatusNotFound, "message": "Instance could not be found", "created": time.Now().UTC().Format(time.RFC3339),
+			}})
+		}
+	} else {
+		for i := range c.state.Servers {
+			if srv := &c.state.Servers[i]; srv.ProjectID == projectID {
+				entries = append(entries, detail(srv))
+			}
+		}
+	}
+	c.mu.RUnlock()
+
+	total := len(entries)
+	from := min((offset-1)*limit, total)
+	page := entries[from:min(from+limit, total)]
+	if page == nil {
+		page = []any{}
+	}
+	rp.json(http.StatusOK, map[string]any{"count": total, "servers": page})
 }
 
 // serverAction serves POST /v2.1/{project_id}/servers/{server_id}/action for

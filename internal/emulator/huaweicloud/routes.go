@@ -29,6 +29,8 @@ func buildRoutes() []route {
 		newRoute("GET", "/v3/projects", "iam", "KeystoneListProjects", (*Cloud).listProjects),
 
 		newRoute("GET", "/v3/{project_id}/ports/{port_id}", "vpc", "ShowPort", (*Cloud).showPort),
+		newRoute("GET", "/v3/{project_id}/ports", "vpc", "ListPorts", (*Cloud).listPorts),
+		newRoute("GET", "/v1/{project_id}/cloudservers/detail", "ecs", "ListServersDetails", (*Cloud).listServersDetails),
 		newRoute("PUT", "/v3/{project_id}/ports/{port_id}/insert-security-groups", "vpc", "AddSecurityGroups", (*Cloud).insertPortSecurityGroups),
 		newRoute("PUT", "/v3/{project_id}/ports/{port_id}/remove-security-groups", "vpc", "RemoveSecurityGroups", (*Cloud).removePortSecurityGroups),
 		newRoute("GET", "/v3/{project_id}/vpc/security-groups", "vpc", "ListSecurityGroups", (*Cloud).listSecurityGroups),

@@ -147,6 +147,47 @@ func (c *Cloud) showPort(rp reply, req *apiRequest) {
 	rp.json(http.StatusOK, map[string]any{"port": body, "request_id": rp.requestID})
 }
 
+// listPorts serves GET /v3/{project_id}/ports with the repeatable id filter
+// and limit/marker paging (the marker is the last ID of the previous page).
+// IDs that match no port are simply not listed.
+func (c *Cloud) listPorts(rp reply, req *apiRequest) {
+	query := req.r.URL.Query()
+	limit := maxListLimit
+	if raw := query.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxListLimit {
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for limit: %q, it must be an integer from 1 to %d", raw, maxListLimit))
+			return
+		}
+		limit = n
+	}
+	matched := []vpcPort{}
+	c.mu.RLock()
+	for _, p := range c.state.Ports {
+		if p.ProjectID == req.path["project_id"] && (!query.Has("id") || slices.Contains(query["id"], p.ID)) {
+			matched = append(matched, toVPCPort(p))
+		}
+	}
+	c.mu.RUnlock()
+	if marker := query.Get("marker"); marker != "" {
+		i := slices.IndexFunc(matched, func(p vpcPort) bool { return p.ID == marker })
+		if i < 0 {
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for marker: port %s not found", marker))
+			return
+		}
+		matched = matched[i+1:]
+	}
+	page := matched[:min(limit, len(matched))]
+	pageInfo := map[string]any{"current_count": len(page), "previous_marker": ""}
+	if len(page) > 0 {
+		pageInfo["previous_marker"] = page[0].ID
+		if len(page) < len(matched) {
+			pageInfo["next_marker"] = page[len(page)-1].ID
+		}
+	}
+	rp.json(http.StatusOK, map[string]any{"ports": page, "page_info": pageInfo, "request_id": rp.requestID})
+}
+
 // showSecurityGroup serves GET /v3/{project_id}/vpc/security-groups/{security_group_id}.
 func (c *Cloud) showSecurityGroup(rp reply, req *apiRequest) {
 	projectID, groupID := req.path["project_id"], req.path["security_group_id"]

@@ -1,0 +1,281 @@
+// Package batch turns concurrent calls about single objects into one call
+// about many: the batch APIs (Huawei ECS ListServersDetails with server_id,
+// VPC ListPorts with id, Alibaba DescribeInstances with InstanceIds, Tencent
+// DescribeInstances, AssociateSecurityGroups ...) take up to 100 IDs, so a
+// fleet of N members costs about N/100 calls instead of N.
+//
+// Calls of one kind (a group: cloud, service, region, API and whatever else
+// the call shares, such as the security group of a write) are collected for
+// a short window, or until the batch is full, then sent as one call; each
+// caller gets its own key's answer. A lone call waits at most MaxWait before
+// it goes out; while an earlier batch of its kind is still under way (paced
+// by the rate limit, or retried), the next one keeps collecting up to that
+// bound, so batches grow exactly when calls queue.
+//
+// readcache sits on top: a member read once per process stays one read, and
+// a batch only sees the cache's misses.
+package batch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Defaults of a Batcher's zero fields.
+const (
+	DefaultWindow  = 5 * time.Millisecond
+	DefaultMaxWait = 20 * time.Millisecond
+	DefaultMaxSize = 100
+)
+
+// Batcher collects calls by group G and key K and answers each with V.
+// Set Fetch (and Missing) before the first Do; the zero value of the other
+// fields takes the defaults.
+type Batcher[G, K comparable, V any] struct {
+	// Fetch makes one call for keys (distinct, at most MaxSize) of group g
+	// and returns each key's answer. A key left out of the map gets
+	// Missing's error (a batch read answers nothing for an ID that does not
+	// exist). An error fails every key of the call, unless Split says it
+	// may be one member's.
+	Fetch func(ctx context.Context, g G, keys []K) (map[K]V, error)
+	// Missing is the error for a key Fetch left out: a not-found error
+	// naming the object.
+	Missing func(g G, k K) error
+	// Split reports whether an error of a call of several keys may be the
+	// fault of one of them (Tencent fails a whole AssociateSecurityGroups
+	// for one unknown instance): the keys are then sent again in halves,
+	// down to one key per call, so each caller gets its own answer. Nil
+	// never splits.
+	Split func(err error) bool
+	// Ready, when set, waits until a call of group g could go out now (its
+	// service's rate limit has a token free). A batch keeps taking callers
+	// while it waits, so that calls queued behind the rate limit go out
+	// together rather than one by one.
+	Ready func(ctx context.Context, g G) error
+
+	Window  time.Duration // collecting time when nothing of the group is under way
+	MaxWait time.Duration // the longest a call waits for its batch to go out
+	MaxSize int           // keys per call
+
+	mu       sync.Mutex
+	open     map[G]*pending[K, V]
+	inflight map[G]int
+}
+
+// pending is one batch: collecting, then started (waiting for Ready, still
+// collecting), then sent (no longer in Batcher.open), then done.
+type pending[K comparable, V any] struct {
+	keys    []K
+	callers []context.Context
+	waiting int // callers still waiting for the answer
+	born    time.Time
+	ready   bool // the window has passed: send when the group's earlier batch ends
+	timer   *time.Timer
+	started bool               // waiting for Ready, still taking callers unless full
+	cancel  context.CancelFunc // of the call's context, once sent
+
+	done    chan struct{}
+	values  map[K]V
+	errs    map[K]error
+	callErr error
+}
+
+func (b *Batcher[G, K, V]) window() time.Duration {
+	if b.Window > 0 {
+		return b.Window
+	}
+	return DefaultWindow
+}
+
+func (b *Batcher[G, K, V]) maxWait() time.Duration {
+	if b.MaxWait > 0 {
+		return b.MaxWait
+	}
+	return DefaultMaxWait
+}
+
+func (b *Batcher[G, K, V]) maxSize() int {
+	if b.MaxSize > 0 {
+		return b.MaxSize
+	}
+	return DefaultMaxSize
+}
+
+// Do returns key's answer from the next batch of group g. When ctx ends
+// first it returns ctx's error; the batch goes on for the other callers.
+func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
+	b.mu.Lock()
+	if b.open == nil {
+		b.open = map[G]*pending[K, V]{}
+		b.inflight = map[G]int{}
+	}
+	p := b.open[g]
+	if p == nil {
+		p = &pending[K, V]{born: time.Now(), done: make(chan struct{})}
+		b.open[g] = p
+		p.timer = time.AfterFunc(b.window(), func() { b.windowEnded(g, p) })
+	}
+	isNew := true
+	for _, k := range p.keys {
+		if k == key {
+			isNew = false
+			break
+		}
+	}
+	if isNew {
+		p.keys = append(p.keys, key)
+	}
+	p.callers = append(p.callers, ctx)
+	p.waiting++
+	if len(p.keys) >= b.maxSize() {
+		b.sendLocked(g, p)
+		if b.open[g] == p {
+			delete(b.open, g) // full: the next caller starts a new batch
+		}
+	}
+	b.mu.Unlock()
+
+	select {
+	case <-p.done:
+		var zero V
+		if p.callErr != nil {
+			return zero, p.callErr
+		}
+		if err, ok := p.errs[key]; ok {
+			return zero, err
+		}
+		if v, ok := p.values[key]; ok {
+			return v, nil
+		}
+		if b.Missing == nil {
+			return zero, fmt.Errorf("the batch call's answer left out %v", key)
+		}
+		return zero, b.Missing(g, key)
+	case <-ctx.Done():
+		b.mu.Lock()
+		p.waiting--
+		if p.waiting == 0 && p.cancel != nil {
+			p.cancel() // nobody waits for this batch any more
+		}
+		b.mu.Unlock()
+		var zero V
+		return zero, ctx.Err()
+	}
+}
+
+// windowEnded sends p, unless an earlier batch of g is under way and p may
+// still wait: then p goes out when that one ends, or at MaxWait.
+func (b *Batcher[G, K, V]) windowEnded(g G, p *pending[K, V]) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p.started {
+		return
+	}
+	left := b.maxWait() - time.Since(p.born)
+	if b.inflight[g] > 0 && left > 0 {
+		p.ready = true
+		p.timer = time.AfterFunc(left, func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			b.sendLocked(g, p)
+		})
+		return
+	}
+	b.sendLocked(g, p)
+}
+
+// sendLocked starts p's call: after Ready (while p still takes callers),
+// p is closed and Fetch runs. b.mu is held.
+func (b *Batcher[G, K, V]) sendLocked(g G, p *pending[K, V]) {
+	if p.started {
+		return
+	}
+	p.started = true
+	p.timer.Stop()
+	b.inflight[g]++
+	readyCtx, readyCancel := callContext(p.callers)
+	go func() {
+		if b.Ready != nil {
+			_ = b.Ready(readyCtx, g) // a context that ended fails the call below
+		}
+		readyCancel()
+		b.mu.Lock()
+		if b.open[g] == p {
+			delete(b.open, g)
+		}
+		ctx, cancel := callContext(p.callers)
+		p.cancel = cancel
+		if p.waiting == 0 {
+			cancel()
+		}
+		keys := p.keys
+		b.mu.Unlock()
+
+		p.values, p.errs, p.callErr = b.call(ctx, g, keys)
+		cancel()
+		close(p.done)
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.inflight[g]--
+		if next := b.open[g]; next != nil && next.ready {
+			b.sendLocked(g, next)
+		}
+	}()
+}
+
+// call runs Fetch for keys, splitting the keys in halves when Split says
+// the error may be one of theirs. The errors it returns per key are those
+// of the calls that held that key alone or with others that all failed.
+func (b *Batcher[G, K, V]) call(ctx context.Context, g G, keys []K) (map[K]V, map[K]error, error) {
+	values, err := b.Fetch(ctx, g, keys)
+	if err == nil {
+		return values, nil, nil
+	}
+	if len(keys) == 1 || b.Split == nil || !b.Split(err) || ctx.Err() != nil {
+		return nil, nil, err
+	}
+	values, errs := map[K]V{}, map[K]error{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	half := len(keys) / 2
+	for _, part := range [][]K{keys[:half], keys[half:]} {
+		wg.Go(func() {
+			v, e, callErr := b.call(ctx, g, part)
+			mu.Lock()
+			defer mu.Unlock()
+			for k, x := range v {
+				values[k] = x
+			}
+			for k, x := range e {
+				errs[k] = x
+			}
+			if callErr != nil {
+				for _, k := range part {
+					errs[k] = callErr
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return values, errs, nil
+}
+
+// callContext is the context of a call made for several callers: it keeps
+// the first caller's values (the log's fields), lasts as long as the latest
+// of their deadlines, and is cancelled when the last of them stops waiting.
+func callContext(callers []context.Context) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(callers[0])
+	var latest time.Time
+	for _, c := range callers {
+		dl, ok := c.Deadline()
+		if !ok {
+			return context.WithCancel(base)
+		}
+		if dl.After(latest) {
+			latest = dl
+		}
+	}
+	return context.WithDeadline(base, latest)
+}

@@ -1,0 +1,58 @@
+package huaweicloud_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	ecsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
+	vpcmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3/model"
+)
+
+// TestListServersDetails: server_id names up to 100 servers; one that does
+// not exist comes back as an entry holding only its id and a fault; more
+// than 100 IDs are refused; limit and offset (a page number) page the list.
+func TestListServersDetails(t *testing.T) {
+	e := newEnv(t)
+	const missing = "00000000-0000-4000-8000-000000000000"
+	ids := server1 + "," + missing
+	limit := int32(10)
+	resp, err := e.ecs(t).ListServersDetails(&ecsmodel.ListServersDetailsRequest{ServerId: &ids, Limit: &limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := *resp.Servers
+	if len(servers) != 2 || servers[0].Id != server1 || servers[0].Fault != nil || len(servers[0].SecurityGroups) != 1 ||
+		servers[0].SecurityGroups[0].Id != sgDefault || servers[1].Id != missing || servers[1].Fault == nil || servers[1].Name != "" {
+		t.Fatalf("servers = %+v", servers)
+	}
+
+	tooMany := strings.Repeat(server1+",", 100) + server1
+	_, err = e.ecs(t).ListServersDetails(&ecsmodel.ListServersDetailsRequest{ServerId: &tooMany})
+	if se := serviceError(t, err, http.StatusBadRequest); se.ErrorCode != "Ecs.0005" {
+		t.Fatalf("101 IDs: %+v", se)
+	}
+
+	one, page2 := int32(1), int32(2)
+	resp, err = e.ecs(t).ListServersDetails(&ecsmodel.ListServersDetailsRequest{ServerId: &ids, Limit: &one, Offset: &page2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *resp.Servers; len(got) != 1 || got[0].Id != missing || *resp.Count != 2 {
+		t.Fatalf("page 2 of 1: %+v (count %v)", got, *resp.Count)
+	}
+}
+
+// TestListPorts: one id filter per port; ports that do not exist are not
+// listed.
+func TestListPorts(t *testing.T) {
+	e := newEnv(t)
+	ids := []string{port1a, "00000000-0000-4000-8000-000000000000"}
+	resp, err := e.vpc(t).ListPorts(&vpcmodel.ListPortsRequest{Id: &ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ports := *resp.Ports; len(ports) != 1 || ports[0].Id != port1a || len(ports[0].SecurityGroups) == 0 {
+		t.Fatalf("ports = %+v", ports)
+	}
+}
