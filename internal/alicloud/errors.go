@@ -227,6 +227,7 @@ var Codes = apierr.CodeTable{
 	{Code: "SecurityGroupInstanceLimitExceeded", Class: retry.Invalid, Does: "create: error, the group holds as many instances as it may", Source: srcJoin + " (403)"},
 	{Code: "AuthorizationLimitExceed", Class: retry.Invalid, Does: "create: error with the group's rule count and what to do", Source: srcENSRules + "; " + srcECSRules},
 	{Code: "InvalidParam*", Class: retry.Invalid, Does: "error: a parameter was refused (InvalidParam.*.Conflict is the request's fault, not an object's); advice names the arguments", Source: srcLeave + " (403 InvalidParam.Malformed, InvalidParam.EniIdAndInstanceId.Conflict)"},
+	{Code: "InvalidInstanceIds.*", Class: retry.Invalid, Does: "error: DescribeInstances refused the InstanceIds list (malformed, or over 100 IDs, which the batch reads never send)", Source: "ECS DescribeInstances error codes (400 InvalidInstanceIds.Malformed, InvalidInstanceIds.ValueNotSupported), read 2026-12-01"},
 	{Code: "InvalidParameter", Class: retry.Invalid, Does: "error: the request is invalid (ENS's generic refusal of a value; retrying cannot help)", Source: srcENSRules + " (400 \"The errorMessage is %s\"); " + srcCommon},
 	{Code: "MissingParameter*", Class: retry.Invalid, Does: "error: a parameter is missing (MissingParameter.RegionId: set the region)", Source: srcLeave + "; " + srcCommon},
 	{Code: "InvalidInstanceId.Malformed", Class: retry.Invalid, Does: "error: not an instance ID", Source: srcLeave + " (400)"},

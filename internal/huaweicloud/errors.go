@@ -157,6 +157,10 @@ var Codes = apierr.CodeTable{
 	{Code: "APIG.0201", Status: 400, Class: retry.Invalid, Does: "fails at once (invalid request parameters)", Source: srcAPIG},
 	{Code: "APIG.0201", Status: 413, Class: retry.Invalid, Does: "fails at once (request entity too large)", Source: srcAPIG},
 
+	// ECS v1 (cloudservers): ListServersDetails refuses more than 100
+	// server_id values, which the batch reads never send.
+	{Code: "Ecs.0005", Status: 400, Class: retry.Invalid, Does: "fails at once (a parameter of ListServersDetails is invalid)", Source: "Huawei Cloud ECS API reference, Error Codes (Ecs.0005 \"Invalid parameter\"), read 2026-12-01"},
+
 	// Nova (ECS server actions): the fault name is the code.
 	{Code: "itemNotFound", Status: 404, Actions: []string{"NovaListServerSecurityGroups", "addSecurityGroup", "removeSecurityGroup"},
 		Class: retry.NotFound, Does: "server gone, or (removeSecurityGroup, upstream Nova) the group is not on the server: refresh drops the resource with a warning, destroy succeeds", Source: srcNova},

@@ -55,7 +55,10 @@ resource "secgroup_huaweicloud_server_association" "fleet" {
 			return out
 		},
 		// One call per member: 3.0 on apply (two reads and the write), 1.0
-		// on refresh, 3.0 on destroy (refresh, write, wait).
-		MaxApply: 2.0, MaxRefresh: 0.5, MaxDestroy: 2.0,
+		// on refresh, 3.0 on destroy (refresh, write, wait). The destroy's
+		// waits batch only with waits that start within the window, which a
+		// loaded machine spreads apart: 2.5 leaves room for that and still
+		// fails unbatched.
+		MaxApply: 2.0, MaxRefresh: 0.5, MaxDestroy: 2.5,
 	})
 }

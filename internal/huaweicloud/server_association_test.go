@@ -513,7 +513,7 @@ resource "secgroup_huaweicloud_server_association" "test" {
 }
 `, f.ServerID, f.SecurityGroupID)),
 			// terraform wraps long lines: any space may be a line break.
-			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 429 APIGW\.0308.*timeout reached.*raise the resource's timeouts`, " ", `\s+`)),
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Error Adding Security Group to Huawei Cloud Server.*HTTP 429 APIGW\.0308.*timeout reached.*Raise the timeout: timeouts \{ create = "\.\.\." \}`, " ", `\s+`)),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			// max_retries = 2 in the test provider: a throttle is not counted.

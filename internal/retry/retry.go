@@ -133,6 +133,7 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	}
 	retries := 0
 	lost := false
+	var answered error // the cloud's last answer, for a stop that cuts off a later attempt
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			// No attempt after the deadline or an interrupt, even with an
@@ -148,10 +149,19 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 		lost = lost || class == Transient
 		if ctx.Err() != nil {
 			// Cut off: an attempt in flight may have been carried out.
-			if class.Retryable() {
+			landed := lost || !notSent(err)
+			if last := answered; last != nil && !isAnswer(err) {
+				// Report what the cloud last said (a busy code, say), not the
+				// attempt the stop cut short.
+				err = last
+			}
+			if class.Retryable() || err == answered {
 				err = &GaveUpError{Err: err, Attempts: n, Reason: "timeout reached"}
 			}
-			return uncertain(Stopped(ctx, err), lost || !notSent(err))
+			return uncertain(Stopped(ctx, err), landed)
+		}
+		if isAnswer(err) {
+			answered = err
 		}
 		if !class.Retryable() {
 			return uncertain(err, lost)
@@ -182,6 +192,13 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 		case <-t.C:
 		}
 	}
+}
+
+// isAnswer reports whether err is the cloud's answer to a call, as opposed
+// to no answer at all.
+func isAnswer(err error) bool {
+	var c Caller
+	return errors.As(err, &c) && c.Answered()
 }
 
 func uncertain(err error, lost bool) error {

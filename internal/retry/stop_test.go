@@ -131,3 +131,27 @@ func TestDo_TimeoutTooNearForRetry(t *testing.T) {
 		t.Fatalf("err=%v", err)
 	}
 }
+
+// A busy object waited for until the timeout, whose last attempt the timeout
+// cut off, is reported with the cloud's last answer, not the cut-off attempt.
+func TestDo_CutOffKeepsTheLastAnswer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := Do(ctx, Policy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}, classOfCall, func(ctx context.Context, a Attempt) error {
+		if a.N == 1 {
+			return call{class: Busy, answered: true}
+		}
+		<-ctx.Done() // the timeout ends the attempt in flight
+		return call{class: Unknown}
+	})
+	var c call
+	if !errors.As(err, &c) || !c.answered || c.class != Busy {
+		t.Fatalf("got %v, want the busy answer", err)
+	}
+	if !strings.Contains(err.Error(), "its last answer: cloud SVC Action: busy") {
+		t.Errorf("message %q does not give the last answer", err)
+	}
+	if !MayHaveLanded(err) {
+		t.Error("an attempt cut off in flight may have landed")
+	}
+}

@@ -157,7 +157,7 @@ var faultMessages = map[string]string{
 var ErrorCodes = []string{
 	codeNoSuchAPI, codeBadAuth, codeForbidden, codeBackendError, codeThrottled,
 	codePortNotFound, codeGroupNotFound, codeGroupBadArgument,
-	novaBadRequest, novaNotFound, novaConflict,
+	novaBadRequest, novaNotFound, novaConflict, codeECSBadParameter,
 }
 
 // LoadState implements emulator.Cloud; emulator.DecodeState rejects unknown fields.
