@@ -1,0 +1,63 @@
+package acctest
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
+)
+
+// ProtoV6ProviderFactoriesWithoutIdentity serve the provider as a release
+// without resource identity would: no identity schemas and no identity in
+// any answer, so the state a step writes with them has none. The identity
+// upgrade tests apply with these, then refresh with ProtoV6ProviderFactories.
+var ProtoV6ProviderFactoriesWithoutIdentity = map[string]func() (tfprotov6.ProviderServer, error){
+	ProviderName: func() (tfprotov6.ProviderServer, error) {
+		s, err := provider.NewProtocol6Server("test")()
+		if err != nil {
+			return nil, err
+		}
+		return withoutIdentity{s}, nil
+	},
+}
+
+type withoutIdentity struct{ tfprotov6.ProviderServer }
+
+func (w withoutIdentity) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
+}
+
+func (w withoutIdentity) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := w.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+func (w withoutIdentity) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := w.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		resp.PlannedIdentity = nil
+	}
+	return resp, err
+}
+
+func (w withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := w.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+func (w withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp, err := w.ProviderServer.ImportResourceState(ctx, req)
+	if resp != nil {
+		for _, r := range resp.ImportedResources {
+			r.Identity = nil
+		}
+	}
+	return resp, err
+}
