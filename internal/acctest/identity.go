@@ -4,6 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
@@ -60,4 +65,56 @@ func (w withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6
 		}
 	}
 	return resp, err
+}
+
+// IdentityTestCase tests a resource's identity (Terraform >= 1.12): config
+// creates addr with identity; importing it by identity (an import block
+// with identity = {...}) plans a no-op import; updated, an in-place update
+// of config, keeps the identity.
+func IdentityTestCase(addr, config, updated string, identity map[string]knownvalue.Check) resource.TestCase {
+	return resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(addr, identity)},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(addr, identity)},
+			},
+		},
+	}
+}
+
+// IdentityUpgradeTestCase: addr applied by a provider without identity
+// (state written by an earlier release) gets identity on the next refresh,
+// which plans empty.
+func IdentityUpgradeTestCase(addr, config string, identity map[string]knownvalue.Check) resource.TestCase {
+	return resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: ProtoV6ProviderFactoriesWithoutIdentity,
+				Config:                   config,
+			},
+			{
+				ProtoV6ProviderFactories: ProtoV6ProviderFactories,
+				Config:                   config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(addr, identity)},
+			},
+		},
+	}
 }

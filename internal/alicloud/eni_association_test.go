@@ -317,3 +317,29 @@ func TestAccEniAssociation_otherRegion(t *testing.T) {
 		},
 	})
 }
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (keep_last_group), imported by identity.
+func TestAccEniAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	tc := acctest.IdentityTestCase(eniAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "keep_last_group = true")),
+		membershipIdentity(f, "network_interface_id", f.ENIID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccEniAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	tc := acctest.IdentityUpgradeTestCase(eniAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
+		membershipIdentity(f, "network_interface_id", f.ENIID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}

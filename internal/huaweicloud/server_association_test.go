@@ -10,14 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
@@ -868,73 +866,34 @@ func TestAccServerAssociation_groupRenamed(t *testing.T) {
 }
 
 // Identity (Terraform >= 1.12): set by create, kept by an in-place update
-// (security_group rewritten as the group's name), and import by identity
-// plans a no-op import.
+// (security_group rewritten as the group's name), imported by identity.
 func TestAccServerAssociation_identity(t *testing.T) {
 	env := acctest.NewEnv(t)
 	f := env.Huawei(t)
-	identity := map[string]knownvalue.Check{
+	tc := acctest.IdentityTestCase(serverAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+		serverAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckServerAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh, with the group's ID
+// although security_group names it.
+func TestAccServerAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	tc := acctest.IdentityUpgradeTestCase(serverAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+		serverAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckServerAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func serverAssociationIdentity(f acctest.HuaweiFixtures) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
 		"server_id":         knownvalue.StringExact(f.ServerID),
 		"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
 		"region":            knownvalue.StringExact(f.Region),
 	}
-
-	acctest.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
-		Steps: []resource.TestStep{
-			{
-				Config:            acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(serverAssocAddr, identity)},
-			},
-			{
-				ResourceName:    serverAssocAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				Config: acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(serverAssocAddr, identity),
-					statecheck.CompareValuePairs(serverAssocAddr, tfjsonpath.New("security_group_id"), serverAssocAddr, tfjsonpath.New("security_group_id"), compare.ValuesSame()),
-				},
-			},
-		},
-	})
-}
-
-// A state written without identity (an earlier release) gets it on the next
-// refresh, with the group's ID although security_group names it, and plans
-// empty.
-func TestAccServerAssociation_identityUpgrade(t *testing.T) {
-	env := acctest.NewEnv(t)
-	f := env.Huawei(t)
-	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName))
-
-	acctest.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		CheckDestroy:           testAccCheckServerAssociationDestroy(t, env),
-		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactoriesWithoutIdentity,
-				Config:                   config,
-			},
-			{
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Config:                   config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(serverAssocAddr, map[string]knownvalue.Check{
-					"server_id":         knownvalue.StringExact(f.ServerID),
-					"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
-					"region":            knownvalue.StringExact(f.Region),
-				})},
-			},
-		},
-	})
 }
