@@ -21,11 +21,12 @@ type identityResource struct {
 	regional bool
 }
 
-func (identityResource) Metadata(context.Context, resource.MetadataRequest, *resource.MetadataResponse) {}
-func (identityResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse)       {}
-func (identityResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)             {}
-func (identityResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse)       {}
-func (identityResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse)       {}
+func (identityResource) Metadata(context.Context, resource.MetadataRequest, *resource.MetadataResponse) {
+}
+func (identityResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {}
+func (identityResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)       {}
+func (identityResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
+func (identityResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 func (r identityResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]rschema.Attribute{
