@@ -187,7 +187,10 @@ func TestSetReadIdentity(t *testing.T) {
 func TestImportID(t *testing.T) {
 	ctx := context.Background()
 	identity := func(out *tfsdk.ResourceIdentity, vals map[string]tftypes.Value) *tfsdk.ResourceIdentity {
-		typ := out.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		typ, ok := out.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("identity type %T", out.Schema.Type().TerraformType(ctx))
+		}
 		all := map[string]tftypes.Value{}
 		for name, t := range typ.AttributeTypes {
 			all[name] = tftypes.NewValue(t, nil)
