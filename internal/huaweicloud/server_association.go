@@ -447,11 +447,15 @@ func (a *serverAssociationCall) invalidate() {
 }
 
 // keepTainted saves the association after an addSecurityGroup that may have
-// landed, with what the plan knows (the group's listed ID and name stay
-// null until Read finds them), and reports err.
+// landed, with what the plan knows (the group's listed name, and its ID when
+// security_group names it, stay null until Read finds them), and reports err.
 func (a *serverAssociationCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m *serverAssociationResourceModel, err error, during string) {
 	m.ID = types.StringValue(serverAssociationID(a.serverID, a.group))
 	m.Region = types.StringValue(a.region)
+	if uuidPattern.MatchString(a.group) {
+		// A group given by its ID: the identity is known (a name waits for Read).
+		m.SecurityGroupID = types.StringValue(a.group)
+	}
 	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, a.summary, apierr.Detail(a.what+during, err, credentialHint),
 		fmt.Sprintf("server %q may now be in security group %q", a.serverID, a.group))
 }
