@@ -31,6 +31,7 @@ var (
 	_ resource.Resource                     = &ecsEgressRuleResource{}
 	_ resource.ResourceWithConfigure        = &ecsEgressRuleResource{}
 	_ resource.ResourceWithImportState      = &ecsEgressRuleResource{}
+	_ resource.ResourceWithIdentity         = &ecsEgressRuleResource{}
 	_ resource.ResourceWithModifyPlan       = &ecsEgressRuleResource{}
 	_ resource.ResourceWithConfigValidators = &ecsEgressRuleResource{}
 )
@@ -271,6 +272,7 @@ func (unsetKeepsPrior) PlanModifyString(_ context.Context, req planmodifier.Stri
 }
 
 func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, ecsEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan ecsEgressRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -324,6 +326,7 @@ func (r *ecsEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *ecsEgressRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, ecsEgressRuleIdentity, req, resp)
 	var state ecsEgressRuleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -352,6 +355,7 @@ func (r *ecsEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 // Update changes the description, the one argument that does not replace
 // the rule (or only the timeouts, in state).
 func (r *ecsEgressRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, ecsEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state ecsEgressRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -415,17 +419,40 @@ func (r *ecsEgressRuleResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
+var ecsEgressRuleIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	return resourcebase.WithRegion(v["region"], ecsRuleID(v["security_group_id"], v["rule_id"]))
+}, "security_group_id", "rule_id")
+
+func (r *ecsEgressRuleResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = ecsEgressRuleIdentity.Schema(ctx, r)
+}
+
 func (r *ecsEgressRuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	group, ruleID, ok := strings.Cut(req.ID, "/")
-	if !ok || !idPattern("sg").MatchString(group) || !idPattern("sgr").MatchString(ruleID) {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
-			"Expected <security_group_id>/<rule_id>, e.g. sg-bp67acfmxazb4p/sgr-bp1fg655nh68xyz (the rule ID is the "+
-				"SecurityGroupRuleId that DescribeSecurityGroupAttribute lists); got %q.", req.ID))
+	defer r.SetIdentity(ctx, ecsEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, ecsEgressRuleIdentity, req, resp)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	// <region>/ in front for a group outside the provider's region.
+	parts := strings.Split(importID, "/")
+	var region string
+	if len(parts) == 3 && parts[0] != "" {
+		region, parts = parts[0], parts[1:]
+	}
+	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern("sgr").MatchString(parts[1]) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
+			"Expected <security_group_id>/<rule_id>, e.g. sg-bp67acfmxazb4p/sgr-bp1fg655nh68xyz (the rule ID is the "+
+				"SecurityGroupRuleId that DescribeSecurityGroupAttribute lists), or <region>/<security_group_id>/<rule_id> "+
+				"for a group outside the provider's region; got %q.", importID))
+		return
+	}
+	group, ruleID := parts[0], parts[1]
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ecsRuleID(group, ruleID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rule_id"), ruleID)...)
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 func ecsRuleID(group, ruleID string) string { return group + "/" + ruleID }

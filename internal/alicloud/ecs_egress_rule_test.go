@@ -549,3 +549,39 @@ func TestAccEcsEgressRule_apiNotServed(t *testing.T) {
 		},
 	})
 }
+
+// Identity (Terraform >= 1.12): set by create (the rule ID ECS gave), kept
+// by an in-place update (the description), imported by identity.
+func TestAccEcsEgressRule_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEcsGroup(t)
+	cfg := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEcsEgressRuleConfig(group, "tcp",
+			"port_range = \"22/22\"\n  dest_cidr_ip = \"10.0.0.0/8\"\n  "+extra))
+	}
+	tc := acctest.IdentityTestCase(ecsRuleAddr, cfg(""), cfg(`description = "ssh"`), ecsRuleIdentity(group))
+	for _, i := range []int{0, 2} {
+		tc.Steps[i].ConfigStateChecks = append(tc.Steps[i].ConfigStateChecks,
+			statecheck.ExpectIdentityValueMatchesState(ecsRuleAddr, tfjsonpath.New("rule_id")))
+	}
+	tc.CheckDestroy = testAccCheckEgressRulesDestroyed(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccEcsEgressRule_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEcsGroup(t)
+	tc := acctest.IdentityUpgradeTestCase(ecsRuleAddr, acctest.ConfigCompose(env.AliCloudProviderConfig(),
+		testAccEcsEgressRuleConfig(group, "tcp", "port_range = \"22/22\"\n  dest_cidr_ip = \"10.0.0.0/8\"")), ecsRuleIdentity(group))
+	tc.CheckDestroy = testAccCheckEgressRulesDestroyed(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func ecsRuleIdentity(group string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringExact(group),
+		"rule_id":           knownvalue.StringRegexp(regexp.MustCompile(`^sgr-[a-z0-9]+$`)),
+		"region":            knownvalue.StringExact(acctest.AliRegion),
+	}
+}

@@ -12,6 +12,7 @@ var (
 	_ resource.Resource                = &eniAssociationResource{}
 	_ resource.ResourceWithConfigure   = &eniAssociationResource{}
 	_ resource.ResourceWithImportState = &eniAssociationResource{}
+	_ resource.ResourceWithIdentity    = &eniAssociationResource{}
 	_ resource.ResourceWithModifyPlan  = &eniAssociationResource{}
 )
 

@@ -286,16 +286,8 @@ resource "secgroup_alicloud_eni_association" "test" {
 // managed with region, and imported with <region>/<group>/<eni>.
 func TestAccEniAssociation_otherRegion(t *testing.T) {
 	env := acctest.NewEnv(t)
-	const region = "cn-shanghai"
-	eni, group, home := acctest.AliID("eni"), acctest.AliID("sg"), acctest.AliID("sg")
-	env.AliSeed(t, func(s *aliemu.State) {
-		s.SecurityGroups = append(s.SecurityGroups,
-			aliemu.SecurityGroup{ID: home, RegionID: region}, aliemu.SecurityGroup{ID: group, RegionID: region})
-		s.NetworkInterfaces = append(s.NetworkInterfaces, aliemu.NetworkInterface{
-			ID: eni, RegionID: region, Type: "Secondary", Status: "Available", SecurityGroupIDs: []string{home},
-		})
-	})
-	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q", region)))
+	eni, group := seedOtherRegionENI(t, env)
+	config := acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q", otherRegion)))
 
 	acctest.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -305,13 +297,13 @@ func TestAccEniAssociation_otherRegion(t *testing.T) {
 				Config: config,
 				Check:  testAccCheckMembershipExists(t, env, eniAssocAddr),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("region"), knownvalue.StringExact(region)),
+					statecheck.ExpectKnownValue(eniAssocAddr, tfjsonpath.New("region"), knownvalue.StringExact(otherRegion)),
 				},
 			},
 			{
 				ResourceName:      eniAssocAddr,
 				ImportState:       true,
-				ImportStateId:     region + "/" + group + "/" + eni,
+				ImportStateId:     otherRegion + "/" + group + "/" + eni,
 				ImportStateVerify: true,
 			},
 		},
@@ -365,4 +357,66 @@ func TestAccEniAssociation_waitsForAttaching(t *testing.T) {
 			},
 		},
 	})
+}
+
+const otherRegion = "cn-shanghai"
+
+// seedOtherRegionENI seeds an ENI in otherRegion, in a group of its own, and
+// a second group there (emulator only).
+func seedOtherRegionENI(t *testing.T, env *acctest.Env) (eni, group string) {
+	t.Helper()
+	env.RequireEmulator(t)
+	eni, group, home := acctest.AliID("eni"), acctest.AliID("sg"), acctest.AliID("sg")
+	env.AliSeed(t, func(s *aliemu.State) {
+		s.SecurityGroups = append(s.SecurityGroups,
+			aliemu.SecurityGroup{ID: home, RegionID: otherRegion}, aliemu.SecurityGroup{ID: group, RegionID: otherRegion})
+		s.NetworkInterfaces = append(s.NetworkInterfaces, aliemu.NetworkInterface{
+			ID: eni, RegionID: otherRegion, Type: "Secondary", Status: "Available", SecurityGroupIDs: []string{home},
+		})
+	})
+	return eni, group
+}
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (keep_last_group), imported by identity.
+func TestAccEniAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	tc := acctest.IdentityTestCase(eniAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "keep_last_group = true")),
+		membershipIdentity(f, "network_interface_id", f.ENIID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccEniAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	f.RequireENI(t)
+	tc := acctest.IdentityUpgradeTestCase(eniAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEniAssociationConfig(f.ENIID, f.SecurityGroupID, "")),
+		membershipIdentity(f, "network_interface_id", f.ENIID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// An ENI outside the provider's region: its identity carries the region,
+// and an import by that identity finds it there.
+func TestAccEniAssociation_identityOtherRegion(t *testing.T) {
+	env := acctest.NewEnv(t)
+	eni, group := seedOtherRegionENI(t, env)
+	config := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(),
+			testAccEniAssociationConfig(eni, group, fmt.Sprintf("region = %q\n  %s", otherRegion, extra)))
+	}
+	tc := acctest.IdentityTestCase(eniAssocAddr, config(""), config("keep_last_group = true"), map[string]knownvalue.Check{
+		"security_group_id":    knownvalue.StringExact(group),
+		"network_interface_id": knownvalue.StringExact(eni),
+		"region":               knownvalue.StringExact(otherRegion),
+	})
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
 }

@@ -36,6 +36,7 @@ var (
 	_ resource.Resource                     = &ensEgressRuleResource{}
 	_ resource.ResourceWithConfigure        = &ensEgressRuleResource{}
 	_ resource.ResourceWithImportState      = &ensEgressRuleResource{}
+	_ resource.ResourceWithIdentity         = &ensEgressRuleResource{}
 	_ resource.ResourceWithModifyPlan       = &ensEgressRuleResource{}
 	_ resource.ResourceWithConfigValidators = &ensEgressRuleResource{}
 )
@@ -202,6 +203,7 @@ func (r *ensEgressRuleResource) ModifyPlan(_ context.Context, req resource.Modif
 }
 
 func (r *ensEgressRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, ensEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan ensEgressRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -233,6 +235,7 @@ func (r *ensEgressRuleResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, ensEgressRuleIdentity, req, resp)
 	var state ensEgressRuleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -264,6 +267,7 @@ func (r *ensEgressRuleResource) Read(ctx context.Context, req resource.ReadReque
 // Update changes only what lives in the state alone: the description (ENS
 // keeps none) and the timeouts. Every other argument replaces the rule.
 func (r *ensEgressRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, ensEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan ensEgressRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -294,12 +298,29 @@ func (r *ensEgressRuleResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
+// ensEgressRuleIdentity: the tuple that names an ENS rule (ENS gives rules
+// no ID); the region is the provider's, as the rule has none of its own.
+var ensEgressRuleIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	prio, _ := strconv.ParseInt(v["priority"], 10, 64) // parseEnsRuleID refuses a bad one
+	return ensRuleID(EgressRule{GroupID: v["security_group_id"], Protocol: v["ip_protocol"], PortRange: v["port_range"],
+		DestCidrIP: v["dest_cidr_ip"], Policy: v["policy"], Priority: prio, SourcePortRange: v["source_port_range"]})
+}, "security_group_id", "ip_protocol", "port_range", "dest_cidr_ip", "policy", "priority").Optional("source_port_range")
+
+func (r *ensEgressRuleResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = ensEgressRuleIdentity.Schema(ctx, r)
+}
+
 func (r *ensEgressRuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	rule, err := parseEnsRuleID(req.ID)
+	defer r.SetIdentity(ctx, ensEgressRuleIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, ensEgressRuleIdentity, req, resp)
+	if !ok {
+		return
+	}
+	rule, err := parseEnsRuleID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
 			"Expected <security_group_id>:<ip_protocol>:<port_range>:<dest_cidr_ip>:<policy>:<priority>[:<source_port_range>], "+
-				"e.g. sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1; got %q: %s.", req.ID, err))
+				"e.g. sg-5p1fg655nh68xyz:tcp:80/80:10.0.0.0/8:accept:1; got %q: %s.", importID, err))
 		return
 	}
 	set := func(name string, v any) {

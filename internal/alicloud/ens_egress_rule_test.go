@@ -521,3 +521,47 @@ resource "secgroup_alicloud_ens_egress_rule" "second" {
 		},
 	})
 }
+
+// Identity (Terraform >= 1.12): the rule's tuple and the provider's region
+// (ENS rules have none of their own), set by create, kept by an in-place
+// update (the description), imported by identity.
+func TestAccEnsEgressRule_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	cfg := func(extra string) string {
+		return acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccEnsEgressRuleConfig(group, "udp",
+			"port_range = \"53/53\"\n  source_port_range = \"1024/65535\"\n  priority = 5\n  "+extra))
+	}
+	tc := acctest.IdentityTestCase(ensRuleAddr, cfg(""), cfg(`description = "dns"`), map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringExact(group),
+		"ip_protocol":       knownvalue.StringExact("udp"),
+		"port_range":        knownvalue.StringExact("53/53"),
+		"source_port_range": knownvalue.StringExact("1024/65535"),
+		"dest_cidr_ip":      knownvalue.StringExact("10.0.0.0/8"),
+		"policy":            knownvalue.StringExact("accept"),
+		"priority":          knownvalue.Int64Exact(5),
+		"region":            knownvalue.StringExact(acctest.AliRegion),
+	})
+	tc.CheckDestroy = testAccCheckEgressRulesDestroyed(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh; without a
+// source_port_range, the identity has none.
+func TestAccEnsEgressRule_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	group := env.AliEnsGroup(t)
+	tc := acctest.IdentityUpgradeTestCase(ensRuleAddr, acctest.ConfigCompose(env.AliCloudProviderConfig(),
+		testAccEnsEgressRuleConfig(group, "tcp", `port_range = "22/22"`)), map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringExact(group),
+		"ip_protocol":       knownvalue.StringExact("tcp"),
+		"port_range":        knownvalue.StringExact("22/22"),
+		"source_port_range": knownvalue.Null(),
+		"dest_cidr_ip":      knownvalue.StringExact("10.0.0.0/8"),
+		"policy":            knownvalue.StringExact("accept"),
+		"priority":          knownvalue.Int64Exact(1),
+		"region":            knownvalue.StringExact(acctest.AliRegion),
+	})
+	tc.CheckDestroy = testAccCheckEgressRulesDestroyed(t, env)
+	acctest.ParallelTest(t, tc)
+}

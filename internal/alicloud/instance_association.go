@@ -11,6 +11,7 @@ var (
 	_ resource.Resource                = &instanceAssociationResource{}
 	_ resource.ResourceWithConfigure   = &instanceAssociationResource{}
 	_ resource.ResourceWithImportState = &instanceAssociationResource{}
+	_ resource.ResourceWithIdentity    = &instanceAssociationResource{}
 	_ resource.ResourceWithModifyPlan  = &instanceAssociationResource{}
 )
 

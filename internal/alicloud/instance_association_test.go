@@ -885,3 +885,35 @@ func TestAccInstanceAssociation_rateLimitOutlastsTimeout(t *testing.T) {
 		}},
 	})
 }
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (keep_last_group), imported by identity.
+func TestAccInstanceAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	tc := acctest.IdentityTestCase(instanceAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "keep_last_group = true")),
+		membershipIdentity(f, "instance_id", f.InstanceID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccInstanceAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.AliMembership(t)
+	tc := acctest.IdentityUpgradeTestCase(instanceAssocAddr,
+		acctest.ConfigCompose(env.AliCloudProviderConfig(), testAccInstanceAssociationConfig(f.InstanceID, f.SecurityGroupID, "")),
+		membershipIdentity(f, "instance_id", f.InstanceID))
+	tc.CheckDestroy = testAccCheckMembershipDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func membershipIdentity(f acctest.AliMembershipFixtures, attr, member string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
+		attr:                knownvalue.StringExact(member),
+		"region":            knownvalue.StringExact(f.Region),
+	}
+}

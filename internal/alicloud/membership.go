@@ -50,19 +50,28 @@ type MemberKind struct {
 	// regionRequired: LeaveSecurityGroup needs RegionId for an ENI, so its
 	// association refuses to plan without one.
 	regionRequired bool
+	identity       *resourcebase.Identity
+}
+
+// withIdentity gives a kind its identity: the group and the member.
+func withIdentity(k *MemberKind) *MemberKind {
+	k.identity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+		return resourcebase.WithRegion(v["region"], v["security_group_id"]+"/"+v[k.attr])
+	}, "security_group_id", k.attr)
+	return k
 }
 
 // InstanceMember and ENIMember are the two kinds of member.
 var (
-	InstanceMember = &MemberKind{
+	InstanceMember = withIdentity(&MemberKind{
 		typeSuffix: "_alicloud_instance_association", attr: "instance_id", param: "InstanceId", idPrefix: "i",
 		lockKind: "instance", noun: "instance", title: "Instance", describeAction: "DescribeInstances",
-	}
-	ENIMember = &MemberKind{
+	})
+	ENIMember = withIdentity(&MemberKind{
 		typeSuffix: "_alicloud_eni_association", attr: "network_interface_id", param: "NetworkInterfaceId", idPrefix: "eni",
 		lockKind: "eni", noun: "ENI", title: "ENI", describeAction: "DescribeNetworkInterfaces",
 		regionRequired: true,
-	}
+	})
 )
 
 // Error codes LeaveSecurityGroup and JoinSecurityGroup answer that the
@@ -306,6 +315,7 @@ func lastGroupAdvice(k *MemberKind, group, id string) string {
 }
 
 func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, r.kind.identity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -360,6 +370,7 @@ func (r *membershipResource[M, P]) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, r.kind.identity, req, resp)
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -391,6 +402,7 @@ func (r *membershipResource[M, P]) Read(ctx context.Context, req resource.ReadRe
 // Update only stores keep_last_group and timeouts: every other argument
 // requires replacement, and neither of these is in the cloud.
 func (r *membershipResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, r.kind.identity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -443,9 +455,18 @@ func (r *membershipResource[M, P]) Delete(ctx context.Context, req resource.Dele
 // ImportState takes the resource's ID, <security_group_id>/<member_id>, in
 // the provider's region, or <region>/<security_group_id>/<member_id> for a
 // member elsewhere: Read can only find it in the right region.
+func (r *membershipResource[M, P]) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = r.kind.identity.Schema(ctx, r)
+}
+
 func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	k := r.kind
-	parts := strings.Split(req.ID, "/")
+	defer r.SetIdentity(ctx, k.identity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, k.identity, req, resp)
+	if !ok {
+		return
+	}
+	parts := strings.Split(importID, "/")
 	var region string
 	if len(parts) == 3 && parts[0] != "" {
 		region, parts = parts[0], parts[1:]
@@ -453,7 +474,7 @@ func (r *membershipResource[M, P]) ImportState(ctx context.Context, req resource
 	if len(parts) != 2 || !idPattern("sg").MatchString(parts[0]) || !idPattern(k.idPrefix).MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
 			"Expected <security_group_id>/<%[1]s>, such as sg-bp67acfmxazb4p0000/%[2]s-bp67acfmxazb4p0000, or "+
-				"<region>/<security_group_id>/<%[1]s> for an %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, req.ID))
+				"<region>/<security_group_id>/<%[1]s> for an %[3]s outside the provider's region; got %[4]q.", k.attr, k.idPrefix, k.noun, importID))
 		return
 	}
 	group, member := parts[0], parts[1]

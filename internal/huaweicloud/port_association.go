@@ -37,6 +37,7 @@ var (
 	_ resource.Resource                = &portAssociationResource{}
 	_ resource.ResourceWithConfigure   = &portAssociationResource{}
 	_ resource.ResourceWithImportState = &portAssociationResource{}
+	_ resource.ResourceWithIdentity    = &portAssociationResource{}
 	_ resource.ResourceWithModifyPlan  = &portAssociationResource{}
 )
 
@@ -176,6 +177,7 @@ func portDeleteDrop(ctx context.Context, m portAssociationResourceModel, onPort 
 }
 
 func (r *portAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, portAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan portAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -214,6 +216,7 @@ func (r *portAssociationResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, portAssociationIdentity, req, resp)
 	var state portAssociationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -252,6 +255,7 @@ func (r *portAssociationResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *portAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, portAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state portAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -328,12 +332,25 @@ func (r *portAssociationResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+var portAssociationIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	return resourcebase.WithRegion(v["region"], v["port_id"])
+}, "port_id")
+
+func (r *portAssociationResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = portAssociationIdentity.Schema(ctx, r)
+}
+
 func (r *portAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	region, portID, regionOK := cutImportRegion(req.ID, 1)
+	defer r.SetIdentity(ctx, portAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, portAssociationIdentity, req, resp)
+	if !ok {
+		return
+	}
+	region, portID, regionOK := cutImportRegion(importID, 1)
 	if !regionOK || !uuidPattern.MatchString(portID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected the port's ID, a UUID in lower case such as 99fd0c77-56b4-4bf6-8365-df352e45d5fc, or "+
-				"<region>/<port_id> for a port outside the provider's region; got %q.", req.ID))
+				"<region>/<port_id> for a port outside the provider's region; got %q.", importID))
 		return
 	}
 	// Read fills security_group_ids with every group on the port.

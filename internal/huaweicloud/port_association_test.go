@@ -1273,3 +1273,45 @@ func stringValues(ids []string) []attr.Value {
 	}
 	return out
 }
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (of the timeouts), imported by identity.
+func TestAccPortAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f, initial := portFixtures(t, env)
+	tc := acctest.IdentityTestCase(portAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID)),
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+resource "secgroup_huaweicloud_port_association" "test" {
+  port_id            = %q
+  security_group_ids = [%q]
+  timeouts {
+    update = "10m"
+  }
+}
+`, f.PortID, f.SecurityGroupID)),
+		portAssociationIdentity(f))
+	// Import adopts every group on the port: the matching configuration lists them all.
+	tc.Steps[1].Config = acctest.ConfigCompose(env.HuaweiProviderConfig(),
+		testAccPortAssociationConfig(f.PortID, append(slices.Clone(initial), f.SecurityGroupID)...))
+	tc.CheckDestroy = testAccCheckPortAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccPortAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f, _ := portFixtures(t, env)
+	tc := acctest.IdentityUpgradeTestCase(portAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccPortAssociationConfig(f.PortID, f.SecurityGroupID)),
+		portAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckPortAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func portAssociationIdentity(f acctest.HuaweiFixtures) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"port_id": knownvalue.StringExact(f.PortID),
+		"region":  knownvalue.StringExact(f.Region),
+	}
+}

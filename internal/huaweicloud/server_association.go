@@ -33,6 +33,7 @@ var (
 	_ resource.Resource                = &serverAssociationResource{}
 	_ resource.ResourceWithConfigure   = &serverAssociationResource{}
 	_ resource.ResourceWithImportState = &serverAssociationResource{}
+	_ resource.ResourceWithIdentity    = &serverAssociationResource{}
 	_ resource.ResourceWithModifyPlan  = &serverAssociationResource{}
 )
 
@@ -127,6 +128,16 @@ func (r *serverAssociationResource) Schema(ctx context.Context, _ resource.Schem
 	}
 }
 
+// serverAssociationIdentity: the group by its ID, which security_group may
+// give as a name.
+var serverAssociationIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	return resourcebase.WithRegion(v["region"], serverAssociationID(v["server_id"], v["security_group_id"]))
+}, "server_id", "security_group_id")
+
+func (r *serverAssociationResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = serverAssociationIdentity.Schema(ctx, r)
+}
+
 // groupRefPattern: no '/' (it separates the import ID) and no padding spaces.
 var groupRefPattern = regexp.MustCompile(`^[^/\s](?:[^/]*[^/\s])?$`)
 
@@ -180,6 +191,7 @@ func (r *serverAssociationResource) ModifyPlan(ctx context.Context, req resource
 }
 
 func (r *serverAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, serverAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan serverAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -258,6 +270,7 @@ func (r *serverAssociationResource) Create(ctx context.Context, req resource.Cre
 }
 
 func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, serverAssociationIdentity, req, resp)
 	var state serverAssociationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -290,6 +303,7 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 // Update changes only the state: the timeouts block, or security_group
 // rewritten as the same group's ID or name (any other change replaces).
 func (r *serverAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, serverAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan serverAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -433,11 +447,15 @@ func (a *serverAssociationCall) invalidate() {
 }
 
 // keepTainted saves the association after an addSecurityGroup that may have
-// landed, with what the plan knows (the group's listed ID and name stay
-// null until Read finds them), and reports err.
+// landed, with what the plan knows (the group's listed name, and its ID when
+// security_group names it, stay null until Read finds them), and reports err.
 func (a *serverAssociationCall) keepTainted(ctx context.Context, resp *resource.CreateResponse, m *serverAssociationResourceModel, err error, during string) {
 	m.ID = types.StringValue(serverAssociationID(a.serverID, a.group))
 	m.Region = types.StringValue(a.region)
+	if uuidPattern.MatchString(a.group) {
+		// A group given by its ID: the identity is known (a name waits for Read).
+		m.SecurityGroupID = types.StringValue(a.group)
+	}
 	resourcebase.KeepTainted(ctx, &resp.State, m, &resp.Diagnostics, a.summary, apierr.Detail(a.what+during, err, credentialHint),
 		fmt.Sprintf("server %q may now be in security group %q", a.serverID, a.group))
 }
@@ -450,13 +468,18 @@ func (a *serverAssociationCall) setComputed(m *serverAssociationResourceModel, s
 }
 
 func (r *serverAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	region, id, regionOK := cutImportRegion(req.ID, 2)
+	defer r.SetIdentity(ctx, serverAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, serverAssociationIdentity, req, resp)
+	if !ok {
+		return
+	}
+	region, id, regionOK := cutImportRegion(importID, 2)
 	serverID, group, ok := strings.Cut(id, "/")
 	if !regionOK || !ok || !uuidPattern.MatchString(serverID) || !groupRefPattern.MatchString(group) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected <server_id>/<security_group>, where server_id is the server's UUID (lower case) and security_group "+
 				"is the group's ID or name as written in the configuration, or <region>/<server_id>/<security_group> for a "+
-				"server outside the provider's region; got %q.", req.ID))
+				"server outside the provider's region; got %q.", importID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

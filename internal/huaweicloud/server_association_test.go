@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
@@ -896,4 +897,67 @@ func TestAccServerAssociation_groupRenamed(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (security_group rewritten as the group's name), imported by identity.
+func TestAccServerAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	tc := acctest.IdentityTestCase(serverAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID)),
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+		serverAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckServerAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh, with the group's ID
+// although security_group names it.
+func TestAccServerAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	tc := acctest.IdentityUpgradeTestCase(serverAssocAddr,
+		acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupName)),
+		serverAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckServerAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity whose membership went out of band: the refresh
+// that drops it must still answer an identity (the framework refuses a null
+// one), and the next apply creates it again.
+func TestAccServerAssociation_identityUpgradeDisappears(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Huawei(t)
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+
+	acctest.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:           testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactoriesWithoutIdentity,
+				Config:                   config,
+				Check:                    testAccRemoveServerGroup(t, env, f.ServerID, f.SecurityGroupID),
+				ExpectNonEmptyPlan:       true,
+			},
+			{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Config:                   config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(serverAssocAddr, serverAssociationIdentity(f))},
+			},
+		},
+	})
+}
+
+func serverAssociationIdentity(f acctest.HuaweiFixtures) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"server_id":         knownvalue.StringExact(f.ServerID),
+		"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
+		"region":            knownvalue.StringExact(f.Region),
+	}
 }

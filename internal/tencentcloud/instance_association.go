@@ -28,6 +28,7 @@ var (
 	_ resource.Resource                = &instanceAssociationResource{}
 	_ resource.ResourceWithConfigure   = &instanceAssociationResource{}
 	_ resource.ResourceWithImportState = &instanceAssociationResource{}
+	_ resource.ResourceWithIdentity    = &instanceAssociationResource{}
 	_ resource.ResourceWithModifyPlan  = &instanceAssociationResource{}
 )
 
@@ -147,6 +148,7 @@ func (a *associationCall) write(ctx context.Context, action string) error {
 }
 
 func (r *instanceAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, instanceAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan instanceAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -206,6 +208,7 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *instanceAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, instanceAssociationIdentity, req, resp)
 	var state instanceAssociationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -235,6 +238,7 @@ func (r *instanceAssociationResource) Read(ctx context.Context, req resource.Rea
 // Update is never called for a change of arguments (they all require
 // replacement); the timeouts block alone can change, and only in state.
 func (r *instanceAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, instanceAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan instanceAssociationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -279,14 +283,29 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
+// instanceAssociationIdentity: the region is the provider's, as the
+// association has none of its own.
+var instanceAssociationIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	return associationID(v["security_group_id"], v["instance_id"])
+}, "security_group_id", "instance_id")
+
+func (r *instanceAssociationResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceAssociationIdentity.Schema(ctx, r)
+}
+
 func (r *instanceAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	groupID, instanceID, ok := strings.Cut(req.ID, "/")
-	if !ok || !securityGroupIDPattern.MatchString(groupID) || !instanceIDPattern.MatchString(instanceID) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected <security_group_id>/<instance_id>, such as sg-1a2b3c4d/ins-5e6f7g8h; got %q.", req.ID))
+	defer r.SetIdentity(ctx, instanceAssociationIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, instanceAssociationIdentity, req, resp)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	groupID, instanceID, ok := strings.Cut(importID, "/")
+	if !ok || !securityGroupIDPattern.MatchString(groupID) || !instanceIDPattern.MatchString(instanceID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected <security_group_id>/<instance_id>, such as sg-1a2b3c4d/ins-5e6f7g8h; got %q.", importID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), groupID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 }

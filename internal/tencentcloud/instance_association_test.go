@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -503,4 +504,36 @@ resource "secgroup_tencentcloud_instance_association" "test" {
 				return testAccCheckInstanceAssociationExists(t, env, assocAddr)(s)
 			}),
 	})
+}
+
+// Identity (Terraform >= 1.12): set by create, kept by an in-place update
+// (the timeouts), imported by identity.
+func TestAccInstanceAssociation_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Tencent(t)
+	resourceConfig := testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)
+	withTimeouts := strings.Replace(resourceConfig, "\n}\n", "\n  timeouts {\n    create = \"10m\"\n  }\n}\n", 1)
+	tc := acctest.IdentityTestCase(assocAddr, acctest.ConfigCompose(env.TencentProviderConfig(), resourceConfig),
+		acctest.ConfigCompose(env.TencentProviderConfig(), withTimeouts), instanceAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckInstanceAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccInstanceAssociation_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	f := env.Tencent(t)
+	tc := acctest.IdentityUpgradeTestCase(assocAddr,
+		acctest.ConfigCompose(env.TencentProviderConfig(), testAccInstanceAssociationConfig(f.SecurityGroupID, f.InstanceID)),
+		instanceAssociationIdentity(f))
+	tc.CheckDestroy = testAccCheckInstanceAssociationDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func instanceAssociationIdentity(f acctest.TencentFixtures) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
+		"instance_id":       knownvalue.StringExact(f.InstanceID),
+		"region":            knownvalue.StringExact(f.Region),
+	}
 }

@@ -38,6 +38,7 @@ var (
 	_ resource.Resource                = &securityGroupResource{}
 	_ resource.ResourceWithConfigure   = &securityGroupResource{}
 	_ resource.ResourceWithImportState = &securityGroupResource{}
+	_ resource.ResourceWithIdentity    = &securityGroupResource{}
 	_ resource.ResourceWithModifyPlan  = &securityGroupResource{}
 )
 
@@ -198,6 +199,7 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.SetIdentity(ctx, securityGroupIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan securityGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -337,6 +339,7 @@ func findCreatedGroup(ctx context.Context, c *Client, name, description, project
 }
 
 func (r *securityGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.SetReadIdentity(ctx, securityGroupIdentity, req, resp)
 	var state securityGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	c := r.Client(&resp.Diagnostics)
@@ -386,6 +389,7 @@ func (m *securityGroupResourceModel) setFrom(g *SecurityGroup) diag.Diagnostics 
 }
 
 func (r *securityGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.SetIdentity(ctx, securityGroupIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state securityGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -668,12 +672,27 @@ func unbindAll(ctx context.Context, c *Client, groupID string, instances []strin
 	return done, nil
 }
 
+// securityGroupIdentity: the group's ID, which is the resource's id; the
+// region is the provider's, as the group has none of its own.
+var securityGroupIdentity = resourcebase.NewIdentity(func(v resourcebase.IdentityValues) string {
+	return v["security_group_id"]
+}, "security_group_id").From("security_group_id", "id")
+
+func (r *securityGroupResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = securityGroupIdentity.Schema(ctx, r)
+}
+
 func (r *securityGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !securityGroupIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Expected a security group ID such as sg-1a2b3c4d; got %q.", req.ID))
+	defer r.SetIdentity(ctx, securityGroupIdentity, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, securityGroupIdentity, req, resp)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if !securityGroupIDPattern.MatchString(importID) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Expected a security group ID such as sg-1a2b3c4d; got %q.", importID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID)...)
 }
 
 func tagMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {

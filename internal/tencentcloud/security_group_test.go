@@ -923,3 +923,40 @@ func TestAccSecurityGroup_keptAfterInterruptedRetry(t *testing.T) {
 			}),
 	})
 }
+
+// Identity (Terraform >= 1.12): the group's ID and the provider's region
+// (the group has none of its own), set by create, kept by an in-place
+// update (the name), imported by identity.
+func TestAccSecurityGroup_identity(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	name := "acc-" + acctest.TencentID("t")
+	tc := acctest.IdentityTestCase(sgAddr,
+		acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name, "identity", "")),
+		acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig(name+"-2", "identity", "")),
+		securityGroupIdentity())
+	for _, i := range []int{0, 2} {
+		tc.Steps[i].ConfigStateChecks = append(tc.Steps[i].ConfigStateChecks,
+			statecheck.ExpectIdentityValueMatchesStateAtPath(sgAddr, tfjsonpath.New("security_group_id"), tfjsonpath.New("id")))
+	}
+	tc.CheckDestroy = testAccCheckSecurityGroupDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+// A state without identity gets it on the next refresh.
+func TestAccSecurityGroup_identityUpgrade(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.Tencent(t)
+	tc := acctest.IdentityUpgradeTestCase(sgAddr,
+		acctest.ConfigCompose(env.TencentProviderConfig(), testAccSecurityGroupConfig("acc-"+acctest.TencentID("t"), "identity", "")),
+		securityGroupIdentity())
+	tc.CheckDestroy = testAccCheckSecurityGroupDestroy(t, env)
+	acctest.ParallelTest(t, tc)
+}
+
+func securityGroupIdentity() map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"security_group_id": knownvalue.StringRegexp(regexp.MustCompile(`^sg-[0-9a-z]{8}$`)),
+		"region":            knownvalue.StringExact(acctest.TCRegion),
+	}
+}
