@@ -18,7 +18,16 @@ out="$bin/$tool-$version"
 mkdir -p "$bin"
 export CHECKPOINT_DISABLE=1
 
-if [[ -x "$out" ]] && "$out" version 2>/dev/null | head -n 1 | grep -q "v$version\$"; then
+# version_line BINARY: its "Terraform vX.Y.Z" or "OpenTofu vX.Y.Z" line. The
+# whole output is read first: a CLI configuration warning may come before it,
+# and a reader that stops early would kill the CLI with SIGPIPE (pipefail).
+version_line() {
+	local text
+	text="$("$1" version 2>/dev/null)" || return 1
+	grep -m 1 -E '^(Terraform|OpenTofu) v' <<<"$text"
+}
+
+if [[ -x "$out" ]] && [[ "$(version_line "$out")" == *" v$version" ]]; then
 	echo "$out"
 	exit 0
 fi
@@ -67,5 +76,7 @@ tofu)
 	;;
 esac
 
-"$out" version | head -n 1 >&2
+line="$(version_line "$out")"
+[[ "$line" == *" v$version" ]] || { echo "$out says \"$line\", not v$version" >&2; exit 1; }
+echo "$line" >&2
 echo "$out"
