@@ -221,6 +221,7 @@ func ParallelTest(t *testing.T, tc resource.TestCase) {
 // Test is resource.Test that always runs CheckDestroy; see ParallelTest.
 func Test(t *testing.T, tc resource.TestCase) {
 	t.Helper()
+	checkProviderHost(t)
 	check := tc.CheckDestroy
 	if check == nil {
 		resource.Test(t, tc)

@@ -1,4 +1,4 @@
-// Package tfcli runs the real terraform binary against the provider built as
+// Package tfcli runs the real terraform (or tofu) binary against the provider built as
 // a real plugin binary, the way users run it: terraform starts the provider
 // as a child process (through a dev_overrides CLI configuration, so nothing
 // is installed or downloaded). terraform-plugin-testing serves the provider
@@ -125,6 +125,7 @@ func NewWorkdirOverrides(dir string, overrides map[string]string, extraEnv ...st
 		return nil, fmt.Errorf("terraform binary: %w", err)
 	}
 	var lines strings.Builder
+	overrides = withOpenTofuHost(overrides)
 	for _, source := range slices.Sorted(maps.Keys(overrides)) {
 		fmt.Fprintf(&lines, "    %q = %q\n", source, overrides[source])
 	}
@@ -141,6 +142,28 @@ func NewWorkdirOverrides(dir string, overrides map[string]string, extraEnv ...st
 	)
 	return &Workdir{Dir: dir, terraform: tf, env: append(env, extraEnv...)}, nil
 }
+
+// withOpenTofuHost adds, for every override at registry.terraform.io, the
+// same override at registry.opentofu.org: a source without a host
+// ("secgroup/secgroup") is Terraform's registry to terraform and OpenTofu's to
+// tofu, and dev_overrides match the full address. Each CLI ignores the other's
+// entry, so one CLI configuration serves both.
+func withOpenTofuHost(overrides map[string]string) map[string]string {
+	out := maps.Clone(overrides)
+	for source, dir := range overrides {
+		if rest, ok := strings.CutPrefix(source, terraformHost+"/"); ok {
+			if _, set := out[openTofuHost+"/"+rest]; !set {
+				out[openTofuHost+"/"+rest] = dir
+			}
+		}
+	}
+	return out
+}
+
+const (
+	terraformHost = "registry.terraform.io"
+	openTofuHost  = "registry.opentofu.org"
+)
 
 // cleanEnv drops the variables that would change how terraform runs from
 // under the caller: logging, CLI config, and TF_VAR_/TF_CLI_ARGS overrides.

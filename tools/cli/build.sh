@@ -2,11 +2,12 @@
 # tools/cli/build.sh terraform|tofu VERSION
 #
 # Builds a Terraform or OpenTofu CLI from the Go module proxy into ./bin and
-# prints the binary's path; a binary already there is reused. Terraform <= 1.11
-# installs with `go install`. Terraform >= 1.12 cannot (its go.mod replaces
-# nested modules that module zips omit): the module is copied, the nine
-# remote-state backends that live in those nested modules are dropped, and it
-# builds with -mod=mod. OpenTofu builds unpatched.
+# prints the binary's path; a binary already there is reused. A Terraform
+# whose go.mod has no replace directive (1.5.7) installs with `go install`.
+# Newer ones cannot (their go.mod replaces nested modules that module zips
+# omit; 1.11.4 already does): the module is copied, the remote-state backends
+# that live in those nested modules (eight, nine from 1.12 with oci) are
+# dropped, and it builds with -mod=mod. OpenTofu builds unpatched.
 set -euo pipefail
 
 tool="${1:?usage: build.sh terraform|tofu VERSION}"
@@ -18,7 +19,16 @@ out="$bin/$tool-$version"
 mkdir -p "$bin"
 export CHECKPOINT_DISABLE=1
 
-if [[ -x "$out" ]] && "$out" version 2>/dev/null | head -n 1 | grep -q "v$version\$"; then
+# version_line BINARY: its "Terraform vX.Y.Z" or "OpenTofu vX.Y.Z" line. The
+# whole output is read first: a CLI configuration warning may come before it,
+# and a reader that stops early would kill the CLI with SIGPIPE (pipefail).
+version_line() {
+	local text
+	text="$("$1" version 2>/dev/null)" || return 1
+	grep -m 1 -E '^(Terraform|OpenTofu) v' <<<"$text"
+}
+
+if [[ -x "$out" ]] && [[ "$(version_line "$out")" == *" v$version" ]]; then
 	echo "$out"
 	exit 0
 fi
@@ -28,13 +38,14 @@ trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
 case "$tool" in
 terraform)
-	minor="$(cut -d. -f2 <<<"$version")"
-	if [[ "$(cut -d. -f1 <<<"$version")" == 1 && "$minor" -le 11 ]]; then
+	dir="$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+	[[ -n "$dir" ]] || { echo "go mod download found no github.com/hashicorp/terraform@v$version" >&2; exit 1; }
+	# The module's own go.mod decides, not a version boundary: 1.5.7 has no
+	# replace directive, 1.11.4 already has them.
+	if ! grep -q '^replace' "$dir/go.mod"; then
 		GOBIN="$work" go install "github.com/hashicorp/terraform@v$version" >&2
 		mv "$work/terraform" "$out"
 	else
-		dir="$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-		[[ -n "$dir" ]] || { echo "go mod download found no github.com/hashicorp/terraform@v$version" >&2; exit 1; }
 		cp -r "$dir" "$work/src"
 		chmod -R u+w "$work/src"
 		cd "$work/src"
@@ -50,6 +61,9 @@ terraform)
 		done
 		# internal/legacy is another nested module; only the dropped backends use it.
 		sed -i '\#internal/legacy =>#d; \#hashicorp/terraform/internal/legacy v0#d' go.mod
+		# Go 1.26 no longer knows this setting (1.11 and older set it; it
+		# turned off the draft Kyber key exchange Go has since replaced).
+		sed -i '/^godebug tlskyber=/d' go.mod
 		GOFLAGS=-mod=mod go build -o "$out" -ldflags "-X github.com/hashicorp/terraform/version.dev=no" . >&2
 	fi
 	;;
@@ -67,5 +81,7 @@ tofu)
 	;;
 esac
 
-"$out" version | head -n 1 >&2
+line="$(version_line "$out")"
+[[ "$line" == *" v$version" ]] || { echo "$out says \"$line\", not v$version" >&2; exit 1; }
+echo "$line" >&2
 echo "$out"
