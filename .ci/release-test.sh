@@ -96,7 +96,7 @@ lock_version() {
 
 section "OpenTofu $TOFU_VERSION"
 tofu="$(tools/cli/build.sh tofu "$TOFU_VERSION")"
-"$tofu" version | head -n 1
+"$tofu" version | sed -n 1p
 
 section "Snapshot: make release-snapshot (${RELEASE_TEST_TARGETS:-host}) into a temporary dist"
 targets="${RELEASE_TEST_TARGETS:-host}"

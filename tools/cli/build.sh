@@ -33,6 +33,17 @@ if [[ -x "$out" ]] && [[ "$(version_line "$out")" == *" v$version" ]]; then
 	exit 0
 fi
 
+# A built CLI is also kept outside the work tree (SECGROUP_CLI_CACHE, default
+# ~/.cache/terraform-provider-secgroup/cli), so a fresh clone on the same
+# machine copies it instead of spending minutes on the build. The cache is
+# only a shortcut: without it the CLI is built as below.
+cache="${SECGROUP_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-secgroup/cli}"
+if [[ -x "$cache/$tool-$version" ]] && [[ "$(version_line "$cache/$tool-$version")" == *" v$version" ]]; then
+	cp "$cache/$tool-$version" "$out.tmp" && mv "$out.tmp" "$out"
+	echo "$out"
+	exit 0
+fi
+
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -84,4 +95,7 @@ esac
 line="$(version_line "$out")"
 [[ "$line" == *" v$version" ]] || { echo "$out says \"$line\", not v$version" >&2; exit 1; }
 echo "$line" >&2
+if mkdir -p "$cache" 2>/dev/null && cp "$out" "$cache/.$tool-$version.tmp" 2>/dev/null; then
+	mv "$cache/.$tool-$version.tmp" "$cache/$tool-$version"
+fi
 echo "$out"
