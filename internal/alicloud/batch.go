@@ -29,6 +29,7 @@ type memberBatch struct {
 func (c *Client) initBatches() {
 	c.memberReads = batch.Batcher[memberBatch, string, []string]{
 		Fetch: c.describeMembers, MaxSize: maxBatchIDs,
+		Call:  func(b memberBatch) string { return cloudName + " ECS " + b.kind.describeAction },
 		Ready: func(ctx context.Context, _ memberBatch) error { return c.WaitTurn(ctx, "ecs") },
 		Missing: func(b memberBatch, id string) error {
 			return &apierr.NotFoundError{Message: fmt.Sprintf("%s %s was not found in %s", b.kind.noun, id, b.region)}

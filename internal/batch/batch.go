@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 // Defaults of a Batcher's zero fields.
@@ -54,6 +56,14 @@ type Batcher[G, K comparable, V any] struct {
 	// while it waits, so that calls queued behind the rate limit go out
 	// together rather than one by one.
 	Ready func(ctx context.Context, g G) error
+	// Call names group g's API call ("tencentcloud CVM DescribeInstances")
+	// in the error of a caller whose context ends before the answer: the
+	// timeout or the interrupt stopped it during that call.
+	Call func(g G) string
+	// Writes marks a batcher of writes: a caller that stops waiting once its
+	// batch went out may have had its write carried out
+	// (retry.MayHaveLanded).
+	Writes bool
 
 	Window  time.Duration // collecting time when nothing of the group is under way
 	MaxWait time.Duration // the longest a call waits for its batch to go out
@@ -155,15 +165,37 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 		return zero, b.Missing(g, key)
 	case <-ctx.Done():
 		b.mu.Lock()
+		sent := p.cancel != nil
 		p.waiting--
-		if p.waiting == 0 && p.cancel != nil {
+		if p.waiting == 0 && sent {
 			p.cancel() // nobody waits for this batch any more
 		}
 		b.mu.Unlock()
 		var zero V
-		return zero, ctx.Err()
+		err := ctx.Err()
+		if b.Call != nil {
+			err = &stoppedCall{call: b.Call(g), err: err}
+		}
+		err = retry.Stopped(ctx, err)
+		if b.Writes && sent {
+			err = retry.Landed(err)
+		}
+		return zero, err
 	}
 }
+
+// stoppedCall is a batch call its caller stopped waiting for: a
+// retry.Caller without an answer, so the stop's message names the call
+// and the cause, not the context's bare error.
+type stoppedCall struct {
+	call string
+	err  error
+}
+
+func (e *stoppedCall) Error() string  { return e.call + ": " + e.err.Error() }
+func (e *stoppedCall) Call() string   { return e.call }
+func (e *stoppedCall) Answered() bool { return false }
+func (e *stoppedCall) Unwrap() error  { return e.err }
 
 // windowEnded sends p, unless an earlier batch of g is under way and p may
 // still wait: then p goes out when that one ends, or at MaxWait.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
 var errNotFound = errors.New("not found")
@@ -312,6 +314,30 @@ func TestReadyKeepsCollecting(t *testing.T) {
 		wg.Wait()
 		if s := f.sizes(); !slices.Equal(s, []int{8}) {
 			t.Fatalf("batch sizes %v, want one batch of 8", s)
+		}
+	})
+}
+
+// A caller whose timeout ends while its batch is under way gets a stop that
+// names the call, and, for a batch of writes already sent, a mark that its
+// write may have landed; a read's stop has no such mark.
+func TestStoppedCallerNamesTheCallAndMayHaveLanded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, writes := range []bool{false, true} {
+			f := &fake{known: func(int) bool { return true }, delay: time.Second}
+			b := Batcher[string, int, int]{Fetch: f.fetch, Writes: writes, Call: func(string) string { return "cloud SVC Bind" }}
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			_, err := b.Do(ctx, "g", 1)
+			cancel()
+			var c interface{ Call() string }
+			if !errors.As(err, &c) || c.Call() != "cloud SVC Bind" || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("writes=%v: got %v, want a stop during the call", writes, err)
+			}
+			if got := retry.MayHaveLanded(err); got != writes {
+				t.Errorf("writes=%v: MayHaveLanded = %v", writes, got)
+			}
+			synctest.Wait()
+			time.Sleep(2 * time.Second) // let the fake call end
 		}
 	})
 }

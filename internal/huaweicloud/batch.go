@@ -27,6 +27,7 @@ const maxBatchIDs = 100
 func (c *Client) initBatches() {
 	c.serverReads = batch.Batcher[string, string, []ecsmodel.NovaSecurityGroup]{
 		Fetch: c.listServersDetails, MaxSize: maxBatchIDs,
+		Call:  func(string) string { return cloudName + " ECS ListServersDetails" },
 		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "ecs") },
 		Missing: func(_, id string) error {
 			return &apierr.NotFoundError{Message: fmt.Sprintf("server %q was not found", id)}
@@ -34,6 +35,7 @@ func (c *Client) initBatches() {
 	}
 	c.portReads = batch.Batcher[string, string, *vpcmodel.Port]{
 		Fetch: c.listPorts, MaxSize: maxBatchIDs,
+		Call:  func(string) string { return cloudName + " VPC ListPorts" },
 		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "vpc") },
 		Missing: func(_, id string) error {
 			return &apierr.NotFoundError{Message: fmt.Sprintf("port %q was not found", id)}

@@ -133,7 +133,7 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	}
 	retries := 0
 	lost := false
-	var answered error // the cloud's last answer, for a stop that cuts off a later attempt
+	var answered error // the cloud's last busy or throttled answer, for a stop that cuts off a later attempt
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			// No attempt after the deadline or an interrupt, even with an
@@ -151,8 +151,8 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 			// Cut off: an attempt in flight may have been carried out.
 			landed := lost || !notSent(err)
 			if last := answered; last != nil && !isAnswer(err) {
-				// Report what the cloud last said (a busy code, say), not the
-				// attempt the stop cut short.
+				// Report what the retries waited out (a busy code, say), not
+				// the attempt the stop cut short.
 				err = last
 			}
 			if class.Retryable() || err == answered {
@@ -160,8 +160,8 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 			}
 			return uncertain(Stopped(ctx, err), landed)
 		}
-		if isAnswer(err) {
-			answered = err
+		if (class == Busy || class == Throttled) && isAnswer(err) {
+			answered = err // what the timeout was spent waiting out
 		}
 		if !class.Retryable() {
 			return uncertain(err, lost)

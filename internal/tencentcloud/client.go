@@ -124,10 +124,12 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.instanceReads = batch.Batcher[string, string, *Instance]{
 		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Call:  func(string) string { return cloudName + " CVM DescribeInstances" },
 		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
 	}
 	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
-		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize, Writes: true,
+		Call:  func(b bindingBatch) string { return cloudName + " CVM " + b.action },
 		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
 	}
 	return c, nil
