@@ -134,17 +134,26 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	retries := 0
 	lost := false
 	var answered error // the cloud's last busy or throttled answer, for a stop that cuts off a later attempt
+	var prev error // the last attempt's error
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			// No attempt after the deadline or an interrupt, even with an
 			// SDK that takes no context (Huawei Cloud's).
-			return uncertain(Stopped(ctx, ctx.Err()), lost)
+			if prev == nil {
+				return uncertain(Stopped(ctx, ctx.Err()), lost)
+			}
+			last := prev
+			if answered != nil && !isAnswer(prev) {
+				last = answered
+			}
+			return uncertain(Stopped(ctx, &GaveUpError{Err: last, Attempts: n - 1, Reason: "timeout reached"}), lost)
 		}
 		a := Attempt{N: n, lost: lost}
 		err := op(context.WithValue(ctx, attemptKey{}, a), a)
 		if err == nil {
 			return nil
 		}
+		prev = err
 		class := classify(err)
 		lost = lost || class == Transient
 		if ctx.Err() != nil {

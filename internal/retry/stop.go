@@ -64,6 +64,12 @@ func Cause(ctx context.Context) error {
 	case errors.Is(cause, context.Canceled):
 		return ErrInterrupted
 	}
+	// A context that carries the operation's values but not its cause (a
+	// batch call made for several callers lasts until the latest of their
+	// deadlines): its deadline is the operation's timeout.
+	if te, ok := ctx.Value(timeoutKey{}).(*TimeoutError); ok && errors.Is(cause, context.DeadlineExceeded) {
+		return te
+	}
 	return cause
 }
 

@@ -155,3 +155,21 @@ func TestDo_CutOffKeepsTheLastAnswer(t *testing.T) {
 		t.Error("an attempt cut off in flight may have landed")
 	}
 }
+
+// A context made for a batch of callers keeps the operation's values but not
+// its cause: its deadline still names the operation's timeout.
+func TestCause_DeadlineOfADetachedContext(t *testing.T) {
+	op, cancel := WithTimeout(context.Background(), "create", time.Hour)
+	defer cancel()
+	detached, cancel2 := context.WithDeadline(context.WithoutCancel(op), time.Now().Add(-time.Second))
+	defer cancel2()
+	var te *TimeoutError
+	if err := Cause(detached); !errors.As(err, &te) || te.Op != "create" {
+		t.Fatalf("Cause = %v, want the create timeout", err)
+	}
+	plain, cancel3 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel3()
+	if err := Cause(plain); !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
+		t.Fatalf("Cause of an unnamed deadline = %v", err)
+	}
+}
