@@ -134,7 +134,7 @@ func Do(ctx context.Context, p Policy, classify Classifier, op func(ctx context.
 	retries := 0
 	lost := false
 	var answered error // the cloud's last busy or throttled answer, for a stop that cuts off a later attempt
-	var prev error // the last attempt's error
+	var prev error     // the last attempt's error
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			// No attempt after the deadline or an interrupt, even with an
