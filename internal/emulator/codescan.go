@@ -74,6 +74,21 @@ func ErrorCodesIn(dir string, writers map[string]int, skip ...string) (codes, pr
 		problems = append(problems, fmt.Sprintf("%s: the code given to %s is neither a string literal nor a constant", fset.Position(at), writer))
 	}
 	for _, f := range parsed {
+		imported := importNames(f)
+		nameOf := func(e ast.Expr) string {
+			switch x := e.(type) {
+			case *ast.Ident:
+				return x.Name
+			case *ast.SelectorExpr:
+				// A method (rp.apiError) is a writer; another package's
+				// function of the same name (fmt.Errorf) is not.
+				if pkg, ok := x.X.(*ast.Ident); ok && imported[pkg.Name] {
+					return ""
+				}
+				return x.Sel.Name
+			}
+			return ""
+		}
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && slices.Contains(skip, fd.Name.Name) {
 				continue
@@ -106,12 +121,16 @@ func ErrorCodesIn(dir string, writers map[string]int, skip ...string) (codes, pr
 	return slices.Compact(codes), problems, nil
 }
 
-func nameOf(e ast.Expr) string {
-	switch x := e.(type) {
-	case *ast.Ident:
-		return x.Name
-	case *ast.SelectorExpr:
-		return x.Sel.Name
+// importNames are the names f refers to its imported packages by.
+func importNames(f *ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		name := path[strings.LastIndex(path, "/")+1:]
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		names[name] = true
 	}
-	return ""
+	return names
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -152,15 +153,6 @@ func (c *Cloud) showPort(rp reply, req *apiRequest) {
 // IDs that match no port are simply not listed.
 func (c *Cloud) listPorts(rp reply, req *apiRequest) {
 	query := req.r.URL.Query()
-	limit := maxListLimit
-	if raw := query.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxListLimit {
-			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for limit: %q, it must be an integer from 1 to %d", raw, maxListLimit))
-			return
-		}
-		limit = n
-	}
 	matched := []vpcPort{}
 	c.mu.RLock()
 	for _, p := range c.state.Ports {
@@ -169,21 +161,9 @@ func (c *Cloud) listPorts(rp reply, req *apiRequest) {
 		}
 	}
 	c.mu.RUnlock()
-	if marker := query.Get("marker"); marker != "" {
-		i := slices.IndexFunc(matched, func(p vpcPort) bool { return p.ID == marker })
-		if i < 0 {
-			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for marker: port %s not found", marker))
-			return
-		}
-		matched = matched[i+1:]
-	}
-	page := matched[:min(limit, len(matched))]
-	pageInfo := map[string]any{"current_count": len(page), "previous_marker": ""}
-	if len(page) > 0 {
-		pageInfo["previous_marker"] = page[0].ID
-		if len(page) < len(matched) {
-			pageInfo["next_marker"] = page[len(page)-1].ID
-		}
+	page, pageInfo, ok := listPage(rp, query, "port", matched, func(p vpcPort) string { return p.ID })
+	if !ok {
+		return
 	}
 	rp.json(http.StatusOK, map[string]any{"ports": page, "page_info": pageInfo, "request_id": rp.requestID})
 }
@@ -211,15 +191,6 @@ func (c *Cloud) showSecurityGroup(rp reply, req *apiRequest) {
 // limit/marker paging (the marker is the last ID of the previous page).
 func (c *Cloud) listSecurityGroups(rp reply, req *apiRequest) {
 	query := req.r.URL.Query()
-	limit := maxListLimit
-	if raw := query.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxListLimit {
-			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for limit: %q, it must be an integer from 1 to %d", raw, maxListLimit))
-			return
-		}
-		limit = n
-	}
 	keep := func(param, value string) bool {
 		return !query.Has(param) || slices.Contains(query[param], value)
 	}
@@ -236,24 +207,43 @@ func (c *Cloud) listSecurityGroups(rp reply, req *apiRequest) {
 	}
 	c.mu.RUnlock()
 
+	page, pageInfo, ok := listPage(rp, query, "security group", matched, func(g vpcSecurityGroup) string { return g.ID })
+	if !ok {
+		return
+	}
+	rp.json(http.StatusOK, map[string]any{"security_groups": page, "page_info": pageInfo, "request_id": rp.requestID})
+}
+
+// listPage is VPC v3's limit/marker paging of a list query (the marker is the
+// last ID of the previous page), with its page_info; a bad limit or an
+// unknown marker is answered here, and ok is false.
+func listPage[T any](rp reply, query url.Values, noun string, matched []T, id func(T) string) (page []T, pageInfo map[string]any, ok bool) {
+	limit := maxListLimit
+	if raw := query.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxListLimit {
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for limit: %q, it must be an integer from 1 to %d", raw, maxListLimit))
+			return nil, nil, false
+		}
+		limit = n
+	}
 	if marker := query.Get("marker"); marker != "" {
-		i := slices.IndexFunc(matched, func(g vpcSecurityGroup) bool { return g.ID == marker })
+		i := slices.IndexFunc(matched, func(v T) bool { return id(v) == marker })
 		if i < 0 {
-			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for marker: security group %s not found", marker))
-			return
+			rp.apiError(http.StatusBadRequest, codeGroupBadArgument, fmt.Sprintf("Invalid value for marker: %s %s not found", noun, marker))
+			return nil, nil, false
 		}
 		matched = matched[i+1:]
 	}
-	page := matched[:min(limit, len(matched))]
-
-	pageInfo := map[string]any{"current_count": len(page), "previous_marker": ""}
+	page = matched[:min(limit, len(matched))]
+	pageInfo = map[string]any{"current_count": len(page), "previous_marker": ""}
 	if len(page) > 0 {
-		pageInfo["previous_marker"] = page[0].ID
+		pageInfo["previous_marker"] = id(page[0])
 		if len(page) < len(matched) {
-			pageInfo["next_marker"] = page[len(page)-1].ID
+			pageInfo["next_marker"] = id(page[len(page)-1])
 		}
 	}
-	rp.json(http.StatusOK, map[string]any{"security_groups": page, "page_info": pageInfo, "request_id": rp.requestID})
+	return page, pageInfo, true
 }
 
 // portSecurityGroupsBody is the body of the port's insert-security-groups and
