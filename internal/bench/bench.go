@@ -334,7 +334,7 @@ func countErrors(output string) int {
 // must make no other call.
 func IsRead(action string) bool {
 	return strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Show") ||
-		strings.Contains(action, "List") // ListSecurityGroups, NovaListServerSecurityGroups
+		strings.Contains(action, "List") // ListSecurityGroups, ListServersDetails, ListPorts
 }
 
 // sortedActions returns ByAction's keys, most calls first.

@@ -162,8 +162,10 @@ var Codes = apierr.CodeTable{
 	{Code: "Ecs.0005", Status: 400, Class: retry.Invalid, Does: "fails at once (a parameter of ListServersDetails is invalid)", Source: "Huawei Cloud ECS API reference, Error Codes (Ecs.0005 \"Invalid parameter\"), read 2026-12-01"},
 
 	// Nova (ECS server actions): the fault name is the code.
-	{Code: "itemNotFound", Status: 404, Actions: []string{"NovaListServerSecurityGroups", "addSecurityGroup", "removeSecurityGroup"},
-		Class: retry.NotFound, Does: "server gone, or (removeSecurityGroup, upstream Nova) the group is not on the server: refresh drops the resource with a warning, destroy succeeds", Source: srcNova},
+	// Reads go through ListServersDetails and ListPorts, which list a missing
+	// server or port as absent (not found) rather than answer a code.
+	{Code: "itemNotFound", Status: 404, Actions: []string{"addSecurityGroup", "removeSecurityGroup"},
+		Class: retry.NotFound, Does: "server gone, or (removeSecurityGroup, upstream Nova) the group is not on the server: destroy succeeds", Source: srcNova},
 	{Code: "badRequest", Status: 400, Class: retry.Invalid, Does: "fails at once; after a lost answer, or on destroy, the server's list decides (older Nova answers 400 for a group already on or not on the server)", Source: srcNova},
 	{Code: "conflictingRequest", Status: 409, Actions: []string{"addSecurityGroup", "removeSecurityGroup"},
 		Class: retry.Conflict, Does: "fails at once: the group name matches several groups, use its ID", Source: srcNova},
@@ -171,8 +173,8 @@ var Codes = apierr.CodeTable{
 	// VPC v3: every 404 the VPC table lists is a missing object (VPC.0003,
 	// VPC.0603, ...); it has no row for a missing port, whose code the
 	// emulator guesses as VPC.2502, so any VPC 404 on the port calls is accepted.
-	{Code: "VPC.*", Status: 404, Actions: []string{"ShowPort", "AddSecurityGroups", "RemoveSecurityGroups"},
-		Class: retry.NotFound, Does: "port (or group) gone: refresh drops the resource with a warning, destroy succeeds", Source: srcVPC},
+	{Code: "VPC.*", Status: 404, Actions: []string{"AddSecurityGroups", "RemoveSecurityGroups"},
+		Class: retry.NotFound, Does: "port (or group) gone: destroy succeeds", Source: srcVPC},
 	{Code: "VPC.0601", Status: 400, Class: retry.Invalid, Does: "fails at once (invalid security group parameters)", Source: srcVPC},
 	// A port being updated by another request: retried until the timeout.
 	{Code: "VPC.*", Status: 409, Actions: portWrites, Class: retry.Busy, Does: "retried until the timeout (the port is being changed by another request)", Source: srcPeer},

@@ -87,7 +87,7 @@ func TestWrap_RetryAfter(t *testing.T) {
 		if tc.header != "" {
 			resp.Header.Set("Retry-After", tc.header)
 		}
-		err := wrap(retryAfterHandler{}.HandleError(nil, response.NewDefaultHttpResponse(resp)), "vpc", "ShowPort", "")
+		err := wrap(retryAfterHandler{}.HandleError(nil, response.NewDefaultHttpResponse(resp)), "vpc", "ListPorts", "")
 		var e *apierr.Error
 		if !errors.As(err, &e) || e.Class != retry.Throttled || e.Code != "APIGW.0308" || e.Wait != tc.want || e.RetryAfter() != tc.want {
 			t.Errorf("Retry-After %q: %#v, want a throttled APIGW.0308 waiting %v", tc.header, err, tc.want)
@@ -124,7 +124,7 @@ func TestWrap_EndpointErrorsNameTheAttributeAndURL(t *testing.T) {
 		{"a web page", notAPI, retry.Invalid, []string{"HTTP 404", "not the huaweicloud ECS API's", "huaweicloud.endpoints.ecs", "http://10.0.0.1:8080"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := wrap(tc.err, "ecs", "NovaListServerSecurityGroups", "http://10.0.0.1:8080")
+			err := wrap(tc.err, "ecs", "ListServersDetails", "http://10.0.0.1:8080")
 			if apierr.ClassOf(err) != tc.class {
 				t.Fatalf("class %v, want %v", apierr.ClassOf(err), tc.class)
 			}
@@ -167,7 +167,7 @@ func TestCodes(t *testing.T) {
 		status := cmp.Or(d.Status, 400)
 		actions := d.Actions
 		if len(actions) == 0 {
-			actions = []string{"ShowPort"}
+			actions = []string{"ListPorts"}
 		}
 		for _, action := range actions {
 			err := wrap(&sdkerr.ServiceResponseError{StatusCode: status, ErrorCode: code, ErrorMessage: "m"}, "vpc", action, "")
@@ -196,8 +196,8 @@ func TestGone(t *testing.T) {
 		want         bool
 	}{
 		{"removeSecurityGroup", "itemNotFound", 404, true},
-		{"NovaListServerSecurityGroups", "itemNotFound", 404, true},
-		{"ShowPort", "VPC.2502", 404, true},
+		{"addSecurityGroup", "itemNotFound", 404, true},
+		{"AddSecurityGroups", "VPC.2502", 404, true},
 		{"RemoveSecurityGroups", "VPC.0603", 404, true},
 		{"removeSecurityGroup", "APIGW.0101", 404, false},
 		{"RemoveSecurityGroups", "APIG.0101", 404, false},
