@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -32,7 +33,10 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/tencentcloud"
 )
 
-var _ provider.Provider = &SecgroupProvider{}
+var (
+	_ provider.Provider                  = &SecgroupProvider{}
+	_ provider.ProviderWithListResources = &SecgroupProvider{}
+)
 
 // SecgroupProvider is the provider implementation.
 type SecgroupProvider struct {
@@ -287,6 +291,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	p.mu.Lock()
 	p.data = data
 	p.mu.Unlock()
@@ -306,7 +311,13 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform >=
+// 1.14): one per resource type.
+func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{}
 }
 
 // sharedEndpointRules is the check of a cloud whose client takes its
