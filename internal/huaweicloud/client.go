@@ -78,6 +78,7 @@ type Client struct {
 
 	// What describes answered, kept for the provider process (see readcache).
 	servers readcache.Cache[objectKey, []ecsmodel.NovaSecurityGroup] // a server's groups
+	groups  readcache.Cache[objectKey, *SecurityGroupMembers]        // a group's members (FindSecurityGroupMembers)
 	ports   readcache.Cache[objectKey, *vpcmodel.Port]
 	// Concurrent reads of one region's servers or ports, sent as batch calls.
 	serverReads batch.Batcher[string, string, []ecsmodel.NovaSecurityGroup] // by region

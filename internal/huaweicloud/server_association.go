@@ -286,6 +286,20 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	// band is still the same membership.
 	if id := state.SecurityGroupID.ValueString(); id != "" {
 		a.ref = id
+		// The group's listing, shared by every membership of the group in
+		// this process, answers when it shows the server. When it does not
+		// (or the group is gone), the server's own list decides, so the drift
+		// message is exact and a listing that lags cannot drop the resource.
+		members, err := FindSecurityGroupMembers(ctx, a.c, a.region, id)
+		if err != nil && !apierr.IsNotFound(err) {
+			a.fail(&resp.Diagnostics, err, ": listing the security group's members")
+			return
+		}
+		if err == nil && members.HasServer(a.serverID) {
+			a.setComputed(&state, &model.NovaSecurityGroup{Id: members.ID, Name: members.Name})
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
 	}
 	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
@@ -440,10 +454,12 @@ func (a *serverAssociationCall) find(ctx context.Context) (*model.NovaSecurityGr
 
 // invalidate drops the server's cache entry, before a write (so no read
 // joins a call that predates it) and after (so the next read sees it), and
-// every port's: a server action changes the groups of all the server's ports.
+// every port's and group listing's: a server action changes the groups of
+// all the server's ports.
 func (a *serverAssociationCall) invalidate() {
 	a.c.servers.Invalidate(objectKey{a.region, a.serverID})
 	a.c.ports.InvalidateAll()
+	a.c.invalidateGroups()
 }
 
 // keepTainted saves the association after an addSecurityGroup that may have
