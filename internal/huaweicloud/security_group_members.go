@@ -90,7 +90,7 @@ func (c *Client) listSecurityGroupMembers(ctx context.Context, region, groupID s
 	if err != nil {
 		return nil, err
 	}
-	m := &SecurityGroupMembers{ID: groupID}
+	m := &SecurityGroupMembers{ID: groupID, Ports: []vpcmodel.Port{}, Servers: []string{}}
 	if group != nil {
 		m.Name = group.Name
 	}
