@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -24,8 +25,25 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &server{ProviderServer: inner, p: p}, nil
+		lists, ok := inner.(tfprotov6.ListResourceServer)
+		if !ok {
+			return nil, errors.New("the framework's server does not serve list resources")
+		}
+		return &server{ProviderServer: inner, lists: lists, p: p}, nil
 	}
+}
+
+// The list resource calls are outside tfprotov6.ProviderServer (a temporary
+// interface of terraform-plugin-go), so embedding it alone would hide the
+// framework's: forwarded here.
+var _ tfprotov6.ProviderServerWithListResource = &server{}
+
+func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.lists.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.lists.ListResource(ctx, req)
 }
 
 // server answers GenerateResourceConfig (Terraform 1.14 and later, for
@@ -37,7 +55,8 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 // state itself, without asking the provider.
 type server struct {
 	tfprotov6.ProviderServer
-	p *SecgroupProvider
+	lists tfprotov6.ListResourceServer
+	p     *SecgroupProvider
 
 	once  sync.Once
 	types map[string]resourceShape
