@@ -36,7 +36,7 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 // The list resource calls are outside tfprotov6.ProviderServer (a temporary
 // interface of terraform-plugin-go), so embedding it alone would hide the
 // framework's: forwarded here.
-var _ tfprotov6.ProviderServerWithListResource = &server{}
+var _ tfprotov6.ListResourceServer = &server{}
 
 func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
 	return s.lists.ValidateListResourceConfig(ctx, req)
