@@ -515,12 +515,11 @@ func serverAssociationID(serverID, group string) string { return serverID + "/" 
 // *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
 func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, ref string) (*model.NovaSecurityGroup, error) {
 	region = c.Region(region)
-	groups, err := c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) ([]model.NovaSecurityGroup, error) {
-		return c.serverReads.Do(ctx, region, serverID) // a ListServersDetails batch
-	})
+	server, err := findServer(ctx, c, region, serverID)
 	if err != nil {
 		return nil, err
 	}
+	groups := server.Groups
 	for i := range groups {
 		if groups[i].Id == ref {
 			return &groups[i], nil
@@ -539,3 +538,12 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, r
 var errGroupNotListed = errors.New("the group is not in the server's list")
 
 func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed) }
+
+// findServer reads the server's name and groups through the client's cache,
+// in ListServersDetails batches; a missing server is an
+// *apierr.NotFoundError.
+func findServer(ctx context.Context, c *Client, region, serverID string) (*serverGroups, error) {
+	return c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) (*serverGroups, error) {
+		return c.serverReads.Do(ctx, region, serverID) // a ListServersDetails batch
+	})
+}
