@@ -87,6 +87,10 @@ func seedFleet(env *acctest.Env, n int) fleetFixtures {
 			f.hw = append(f.hw, id)
 			s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: own, Name: fmt.Sprintf("own-%d", i), ProjectID: acctest.HWProjectID})
 			s.Servers = append(s.Servers, hwemu.Server{ID: id, Name: fmt.Sprintf("fleet-%d", i), ProjectID: acctest.HWProjectID, Status: "ACTIVE", SecurityGroups: []string{own}})
+			// Its NIC: ECS lists a server's groups as its NICs', and a refresh
+			// reads the fleet group's members from its ports.
+			s.Ports = append(s.Ports, hwemu.Port{ID: acctest.UUID(), ProjectID: acctest.HWProjectID, DeviceID: id, DeviceOwner: "compute:" + acctest.HWRegion + "a",
+				MACAddress: fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", i>>16&0xff, i>>8&0xff, i&0xff), SecurityGroups: []string{own}})
 		}
 	})
 	env.Ali.Mutate(func(s *aliemu.State) {

@@ -25,7 +25,7 @@ import (
 const maxBatchIDs = 100
 
 func (c *Client) initBatches() {
-	c.serverReads = batch.Batcher[string, string, []ecsmodel.NovaSecurityGroup]{
+	c.serverReads = batch.Batcher[string, string, *serverGroups]{
 		Fetch: c.listServersDetails, MaxSize: maxBatchIDs,
 		Call:  func(string) string { return cloudName + " ECS ListServersDetails" },
 		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "ecs") },
@@ -43,11 +43,17 @@ func (c *Client) initBatches() {
 	}
 }
 
+// serverGroups is what the provider reads of a server: its name and groups.
+type serverGroups struct {
+	Name   string
+	Groups []ecsmodel.NovaSecurityGroup
+}
+
 // listServersDetails makes one ECS ListServersDetails call
 // (GET /v1/{project_id}/cloudservers/detail?server_id=id1,id2,...) and
-// returns each server's groups. ECS answers an ID that does not exist with an
+// returns each server's name and groups. ECS answers an ID that does not exist with an
 // entry holding only the id and a fault: that server is left out (not found).
-func (c *Client) listServersDetails(ctx context.Context, region string, ids []string) (map[string][]ecsmodel.NovaSecurityGroup, error) {
+func (c *Client) listServersDetails(ctx context.Context, region string, ids []string) (map[string]*serverGroups, error) {
 	conn, err := c.ECS(ctx, region)
 	if err != nil {
 		return nil, err
@@ -70,7 +76,7 @@ func (c *Client) listServersDetails(ctx context.Context, region string, ids []st
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]ecsmodel.NovaSecurityGroup, len(servers))
+	out := make(map[string]*serverGroups, len(servers))
 	for _, s := range servers {
 		if s.Fault != nil || !slices.Contains(ids, s.Id) {
 			continue
@@ -79,7 +85,7 @@ func (c *Client) listServersDetails(ctx context.Context, region string, ids []st
 		for _, g := range s.SecurityGroups {
 			groups = append(groups, ecsmodel.NovaSecurityGroup{Id: g.Id, Name: g.Name})
 		}
-		out[s.Id] = groups
+		out[s.Id] = &serverGroups{Name: s.Name, Groups: groups}
 	}
 	return out, nil
 }

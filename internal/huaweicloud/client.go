@@ -15,7 +15,6 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
-	ecsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
 	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
 	vpc "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vpc/v3"
@@ -77,11 +76,12 @@ type Client struct {
 	iam      *iam.IamClient
 
 	// What describes answered, kept for the provider process (see readcache).
-	servers readcache.Cache[objectKey, []ecsmodel.NovaSecurityGroup] // a server's groups
+	servers readcache.Cache[objectKey, *serverGroups]         // a server's name and groups
+	groups  readcache.Cache[objectKey, *SecurityGroupMembers] // a group's members (FindSecurityGroupMembers)
 	ports   readcache.Cache[objectKey, *vpcmodel.Port]
 	// Concurrent reads of one region's servers or ports, sent as batch calls.
-	serverReads batch.Batcher[string, string, []ecsmodel.NovaSecurityGroup] // by region
-	portReads   batch.Batcher[string, string, *vpcmodel.Port]               // by region
+	serverReads batch.Batcher[string, string, *serverGroups]  // by region
+	portReads   batch.Batcher[string, string, *vpcmodel.Port] // by region
 }
 
 // objectKey names a server or a port: its region and ID.

@@ -9,14 +9,17 @@ import (
 )
 
 // fleetSize is the members of a fleet test: enough for terraform's 10
-// parallel operations to fill batches, few enough for a shared machine.
-const fleetSize = 30
+// parallel operations to fill batches and for the group's listing (two
+// calls) to cost at most 0.05 per membership, few enough for a shared machine.
+const fleetSize = 50
 
-// TestAccServerAssociation_fleet: a fleet group rolled onto 30 servers
+// TestAccServerAssociation_fleet: a fleet group rolled onto 50 servers
 // reads them in ListServersDetails batches: one addSecurityGroup per
 // membership and a fraction of a read, instead of two reads each; the
-// refreshing plan and the destroy too. Every server ends with its own group
-// plus the fleet group, and only its own after the destroy.
+// destroy too. The refreshing plan answers from the group's listing (its
+// ShowSecurityGroup and one ListPorts page, for every membership), not from
+// the servers. Every server ends with its own group plus the fleet group, and
+// only its own after the destroy.
 func TestAccServerAssociation_fleet(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.Huawei(t)
@@ -31,6 +34,12 @@ func TestAccServerAssociation_fleet(t *testing.T) {
 			own[server] = []string{group}
 			s.SecurityGroups = append(s.SecurityGroups, hwemu.SecurityGroup{ID: group, Name: fmt.Sprintf("own-%d", i), ProjectID: acctest.HWProjectID})
 			s.Servers = append(s.Servers, hwemu.Server{ID: server, Name: fmt.Sprintf("fleet-%d", i), ProjectID: acctest.HWProjectID, Status: "ACTIVE", SecurityGroups: []string{group}})
+			// Its NIC: ECS lists the server's groups as its NICs'.
+			s.Ports = append(s.Ports, hwemu.Port{
+				ID: acctest.UUID(), ProjectID: acctest.HWProjectID, DeviceID: server, DeviceOwner: "compute:cn-north-4a",
+				MACAddress: fmt.Sprintf("fa:16:3e:00:%02x:%02x", i/256, i%256), FixedIP: fmt.Sprintf("192.168.%d.%d", 10+i/200, 10+i%200),
+				SecurityGroups: []string{group},
+			})
 		}
 	})
 	env.RunFleet(t, &acctest.Fleet{
@@ -58,7 +67,8 @@ resource "secgroup_huaweicloud_server_association" "fleet" {
 		// on refresh, 3.0 on destroy (refresh, write, wait). The destroy's
 		// waits batch only with waits that start within the window, which a
 		// loaded machine spreads apart: 2.5 leaves room for that and still
-		// fails unbatched.
-		MaxApply: 2.0, MaxRefresh: 0.5, MaxDestroy: 2.5,
+		// fails unbatched. The refresh from the servers' batches costs 0.1
+		// or more (10 parallel reads a batch).
+		MaxApply: 2.0, MaxRefresh: 0.05, MaxDestroy: 2.5,
 	})
 }

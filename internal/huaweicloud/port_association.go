@@ -420,10 +420,11 @@ func (a *portAssociationCall) find(ctx context.Context) (*model.Port, error) {
 
 // invalidate drops the port's cache entry, before a write (so no read joins
 // a call that predates it) and after (so the next read sees it), and every
-// server's: a server lists the groups of its ports.
+// server's and group listing's: a server lists the groups of its ports.
 func (a *portAssociationCall) invalidate() {
 	a.c.ports.Invalidate(objectKey{a.region, a.portID})
 	a.c.servers.InvalidateAll()
+	a.c.invalidateGroups()
 }
 
 // reconcile brings the port to planned under the port's lock: it inserts the

@@ -286,6 +286,20 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	// band is still the same membership.
 	if id := state.SecurityGroupID.ValueString(); id != "" {
 		a.ref = id
+		// The group's listing, shared by every membership of the group in
+		// this process, answers when it shows the server. When it does not
+		// (or the group is gone), the server's own list decides, so the drift
+		// message is exact and a listing that lags cannot drop the resource.
+		members, err := FindSecurityGroupMembers(ctx, a.c, a.region, id)
+		if err != nil && !apierr.IsNotFound(err) {
+			a.fail(&resp.Diagnostics, err, ": listing the security group's members")
+			return
+		}
+		if err == nil && members.HasServer(a.serverID) {
+			a.setComputed(&state, &model.NovaSecurityGroup{Id: members.ID, Name: members.Name})
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
 	}
 	sg, err := a.read(ctx)
 	if apierr.IsNotFound(err) {
@@ -440,10 +454,12 @@ func (a *serverAssociationCall) find(ctx context.Context) (*model.NovaSecurityGr
 
 // invalidate drops the server's cache entry, before a write (so no read
 // joins a call that predates it) and after (so the next read sees it), and
-// every port's: a server action changes the groups of all the server's ports.
+// every port's and group listing's: a server action changes the groups of
+// all the server's ports.
 func (a *serverAssociationCall) invalidate() {
 	a.c.servers.Invalidate(objectKey{a.region, a.serverID})
 	a.c.ports.InvalidateAll()
+	a.c.invalidateGroups()
 }
 
 // keepTainted saves the association after an addSecurityGroup that may have
@@ -499,12 +515,11 @@ func serverAssociationID(serverID, group string) string { return serverID + "/" 
 // *apierr.NotFoundError. Read, the waiters and the tests' checks all use it.
 func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, ref string) (*model.NovaSecurityGroup, error) {
 	region = c.Region(region)
-	groups, err := c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) ([]model.NovaSecurityGroup, error) {
-		return c.serverReads.Do(ctx, region, serverID) // a ListServersDetails batch
-	})
+	server, err := findServer(ctx, c, region, serverID)
 	if err != nil {
 		return nil, err
 	}
+	groups := server.Groups
 	for i := range groups {
 		if groups[i].Id == ref {
 			return &groups[i], nil
@@ -523,3 +538,12 @@ func FindServerSecurityGroup(ctx context.Context, c *Client, region, serverID, r
 var errGroupNotListed = errors.New("the group is not in the server's list")
 
 func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed) }
+
+// findServer reads the server's name and groups through the client's cache,
+// in ListServersDetails batches; a missing server is an
+// *apierr.NotFoundError.
+func findServer(ctx context.Context, c *Client, region, serverID string) (*serverGroups, error) {
+	return c.servers.Get(ctx, objectKey{region, serverID}, func(ctx context.Context) (*serverGroups, error) {
+		return c.serverReads.Do(ctx, region, serverID) // a ListServersDetails batch
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -960,4 +961,75 @@ func serverAssociationIdentity(f acctest.HuaweiFixtures) map[string]knownvalue.C
 		"security_group_id": knownvalue.StringExact(f.SecurityGroupID),
 		"region":            knownvalue.StringExact(f.Region),
 	}
+}
+
+// TestAccServerAssociation_refreshFromGroup: a refresh reads the group's
+// listing (ShowSecurityGroup and ListPorts by security_groups), which shows
+// the server through its NIC, and not the server; when the listing no longer
+// shows the server (removed out of band), the server's own read confirms
+// before the association leaves the state.
+func TestAccServerAssociation_refreshFromGroup(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Huawei(t)
+	env.HW.Mutate(func(s *hwemu.State) {
+		s.Ports[0].DeviceID, s.Ports[0].DeviceOwner = f.ServerID, "compute:cn-north-4a" // the server's NIC
+	})
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
+	calls := func(want map[string]int) plancheck.PlanCheck {
+		return refreshCalls(func() error {
+			got := map[string]int{}
+			for _, r := range env.Requests(t, "huaweicloud") {
+				if r.Action == "ListPorts" && r.Params["security_groups"] != f.SecurityGroupID {
+					return fmt.Errorf("ListPorts with %v, want security_groups=%s", r.Params, f.SecurityGroupID)
+				}
+				if r.Action != "KeystoneListProjects" {
+					got[r.Action]++
+				}
+			}
+			if !maps.Equal(got, want) {
+				return fmt.Errorf("refresh calls %v, want %v", got, want)
+			}
+			return nil
+		})
+	}
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckServerAssociationDestroy(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: env.Emulator.ResetRequests,
+				Config:    config,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), calls(map[string]int{"ShowSecurityGroup": 1, "ListPorts": 1})},
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := testAccRemoveServerGroup(t, env, f.ServerID, f.SecurityGroupID)(nil); err != nil {
+						t.Fatal(err)
+					}
+					env.Emulator.ResetRequests()
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate),
+						calls(map[string]int{"ShowSecurityGroup": 1, "ListPorts": 1, "ListServersDetails": 1}),
+					},
+				},
+			},
+		},
+	})
+}
+
+// refreshCalls is a plan check that runs check.
+type refreshCalls func() error
+
+func (f refreshCalls) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
 }

@@ -311,7 +311,9 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		huaweicloud.NewSecurityGroupMembersDataSource,
+	}
 }
 
 // ListResources are the list resources of `terraform query` (Terraform >=
@@ -320,6 +322,8 @@ func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListRe
 	return []func() list.ListResource{
 		alicloud.NewEnsEgressRuleListResource,
 		alicloud.NewEcsEgressRuleListResource,
+		huaweicloud.NewServerAssociationListResource,
+		huaweicloud.NewPortAssociationListResource,
 	}
 }
 

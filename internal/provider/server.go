@@ -33,6 +33,19 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
+// The list resource calls are outside tfprotov6.ProviderServer (a temporary
+// interface of terraform-plugin-go), so embedding it alone would hide the
+// framework's: forwarded here.
+var _ tfprotov6.ListResourceServer = &server{}
+
+func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.lists.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.lists.ListResource(ctx, req)
+}
+
 // server answers GenerateResourceConfig (Terraform 1.14 and later, for
 // `plan -generate-config-out`) with what a person would write: the
 // framework's answer (the state without its read-only attributes) without
@@ -207,18 +220,4 @@ func (p *SecgroupProvider) defaultRegion(typeName string) string {
 		return data.ali.Region("")
 	}
 	return ""
-}
-
-// The framework serves list resources (`terraform query`) through
-// tfprotov6.ListResourceServer, which tfprotov6.ProviderServer does not
-// include yet: embedding the latter hides them, and Terraform gets
-// "ValidateListResourceConfig Not Implemented". They are forwarded.
-var _ tfprotov6.ListResourceServer = &server{}
-
-func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	return s.lists.ValidateListResourceConfig(ctx, req)
-}
-
-func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	return s.lists.ListResource(ctx, req)
 }

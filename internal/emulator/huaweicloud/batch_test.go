@@ -2,6 +2,7 @@ package huaweicloud_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,5 +55,62 @@ func TestListPorts(t *testing.T) {
 	}
 	if ports := *resp.Ports; len(ports) != 1 || ports[0].Id != port1a || len(ports[0].SecurityGroups) == 0 {
 		t.Fatalf("ports = %+v", ports)
+	}
+}
+
+// TestListPortsBySecurityGroup: the security_groups filter lists the ports
+// holding the group (a NIC and a spare port alike), with device_id; a group
+// on no port lists none.
+func TestListPortsBySecurityGroup(t *testing.T) {
+	e := newEnv(t)
+	if _, err := insertGroups(t, e, portSpare, sgWeb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := insertGroups(t, e, port2, sgWeb); err != nil {
+		t.Fatal(err)
+	}
+	list := func(groups ...string) []string {
+		resp, err := e.vpc(t).ListPorts(&vpcmodel.ListPortsRequest{SecurityGroups: &groups})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range *resp.Ports {
+			ids = append(ids, p.Id+"@"+p.DeviceId)
+		}
+		return ids
+	}
+	if got, want := list(sgWeb), []string{port2 + "@" + server2, portSpare + "@"}; !slices.Equal(got, want) {
+		t.Fatalf("ports holding web: %v, want %v", got, want)
+	}
+	if got := list(sgDB); len(got) != 0 {
+		t.Fatalf("ports holding db: %v, want none", got)
+	}
+}
+
+// TestPortWriteChangesItsServer: ECS lists a server's groups as the union of
+// its NICs', so a group added to one NIC through VPC shows on the server
+// until no NIC holds it.
+func TestPortWriteChangesItsServer(t *testing.T) {
+	e := newEnv(t)
+	serverGroups := func() []string {
+		for _, s := range e.cloud.State().Servers {
+			if s.ID == server1 {
+				return s.SecurityGroups
+			}
+		}
+		return nil
+	}
+	if _, err := insertGroups(t, e, port1a, sgWeb); err != nil {
+		t.Fatal(err)
+	}
+	if got := serverGroups(); !slices.Equal(got, []string{sgDefault, sgWeb}) {
+		t.Fatalf("after the insert on one NIC: %v", got)
+	}
+	if _, err := removeGroups(t, e, port1a, sgWeb); err != nil {
+		t.Fatal(err)
+	}
+	if got := serverGroups(); !slices.Equal(got, []string{sgDefault}) {
+		t.Fatalf("after the remove: %v", got)
 	}
 }

@@ -697,13 +697,14 @@ func TestRequestLog(t *testing.T) {
 
 func TestStateValidation(t *testing.T) {
 	cases := map[string]func(*huaweicloud.State){
-		"duplicate server": func(s *huaweicloud.State) { s.Servers = append(s.Servers, s.Servers[0]) },
-		"unknown project":  func(s *huaweicloud.State) { s.SecurityGroups[0].ProjectID = "nope" },
-		"dangling group":   func(s *huaweicloud.State) { s.Servers[0].SecurityGroups = []string{"nope"} },
-		"cross project":    func(s *huaweicloud.State) { s.Ports[0].SecurityGroups = []string{sgOther} },
-		"group twice":      func(s *huaweicloud.State) { s.Servers[0].SecurityGroups = []string{sgWeb, sgWeb} },
-		"orphan NIC":       func(s *huaweicloud.State) { s.Ports[0].DeviceID = "no-such-server" },
-		"empty secret":     func(s *huaweicloud.State) { s.Credentials[0].SecretKey = "" },
+		"duplicate server":       func(s *huaweicloud.State) { s.Servers = append(s.Servers, s.Servers[0]) },
+		"unknown project":        func(s *huaweicloud.State) { s.SecurityGroups[0].ProjectID = "nope" },
+		"dangling group":         func(s *huaweicloud.State) { s.Servers[0].SecurityGroups = []string{"nope"} },
+		"cross project":          func(s *huaweicloud.State) { s.Ports[0].SecurityGroups = []string{sgOther} },
+		"group twice":            func(s *huaweicloud.State) { s.Servers[0].SecurityGroups = []string{sgWeb, sgWeb} },
+		"orphan NIC":             func(s *huaweicloud.State) { s.Ports[0].DeviceID = "no-such-server" },
+		"server unlike its NICs": func(s *huaweicloud.State) { s.Servers[0].SecurityGroups = []string{sgDefault, sgWeb} },
+		"empty secret":           func(s *huaweicloud.State) { s.Credentials[0].SecretKey = "" },
 	}
 	for name, spoil := range cases {
 		t.Run(name, func(t *testing.T) {

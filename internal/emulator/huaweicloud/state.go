@@ -42,7 +42,10 @@ type SecurityGroup struct {
 	UpdatedAt   time.Time `json:"updated_at,omitzero"`
 }
 
-// Server is an ECS instance. Its SecurityGroups list is what ECS reports.
+// Server is an ECS instance. Its SecurityGroups list is what ECS reports:
+// for a server with NICs (ports whose device is the server), the union of
+// their groups, as Nova derives a server's groups from its ports; a server
+// without NICs is a fixture's shortcut that keeps its own list.
 type Server struct {
 	ID             string   `json:"id"`
 	Name           string   `json:"name"`
@@ -230,7 +233,55 @@ func (s *State) validate() error {
 		}
 		checkGroups(where, p.ProjectID, p.SecurityGroups)
 	}
+	for i := range s.Servers {
+		srv := &s.Servers[i]
+		if union, ok := s.nicGroups(srv); ok && !sameSet(union, srv.SecurityGroups) {
+			fail("servers[%d] %q: security_groups %v differ from its NICs' groups %v", i, srv.ID, srv.SecurityGroups, union)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// isNIC reports whether the port is a NIC of the server.
+func isNIC(p *Port, srv *Server) bool {
+	return p.DeviceID == srv.ID && p.ProjectID == srv.ProjectID && strings.HasPrefix(p.DeviceOwner, "compute:")
+}
+
+// nicGroups is the union of the groups of the server's NICs, in order of
+// first appearance; ok is false for a server without NICs.
+func (s *State) nicGroups(srv *Server) (union []string, ok bool) {
+	union = []string{}
+	for i := range s.Ports {
+		if p := &s.Ports[i]; isNIC(p, srv) {
+			ok = true
+			for _, g := range p.SecurityGroups {
+				if !slices.Contains(union, g) {
+					union = append(union, g)
+				}
+			}
+		}
+	}
+	return union, ok
+}
+
+// syncServerGroups makes the server of a NIC whose groups changed through
+// VPC list what its NICs hold, as ECS reports it.
+func (s *State) syncServerGroups(p *Port) {
+	if !strings.HasPrefix(p.DeviceOwner, "compute:") {
+		return
+	}
+	if srv := s.server(p.ProjectID, p.DeviceID); srv != nil {
+		if union, ok := s.nicGroups(srv); ok {
+			srv.SecurityGroups = union
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 func (s *State) project(id string) *Project {

@@ -148,15 +148,22 @@ func (c *Cloud) showPort(rp reply, req *apiRequest) {
 	rp.json(http.StatusOK, map[string]any{"port": body, "request_id": rp.requestID})
 }
 
-// listPorts serves GET /v3/{project_id}/ports with the repeatable id filter
-// and limit/marker paging (the marker is the last ID of the previous page).
-// IDs that match no port are simply not listed.
+// listPorts serves GET /v3/{project_id}/ports with the repeatable id,
+// device_id and security_groups filters (security_groups: the ports holding
+// any of the groups) and limit/marker paging (the marker is the last ID of
+// the previous page). Values that match no port are simply not listed.
 func (c *Cloud) listPorts(rp reply, req *apiRequest) {
 	query := req.r.URL.Query()
+	keep := func(param, value string) bool {
+		return !query.Has(param) || slices.Contains(query[param], value)
+	}
+	holds := func(groups []string) bool {
+		return !query.Has("security_groups") || slices.ContainsFunc(query["security_groups"], func(g string) bool { return slices.Contains(groups, g) })
+	}
 	matched := []vpcPort{}
 	c.mu.RLock()
 	for _, p := range c.state.Ports {
-		if p.ProjectID == req.path["project_id"] && (!query.Has("id") || slices.Contains(query["id"], p.ID)) {
+		if p.ProjectID == req.path["project_id"] && keep("id", p.ID) && keep("device_id", p.DeviceID) && holds(p.SecurityGroups) {
 			matched = append(matched, toVPCPort(p))
 		}
 	}
@@ -314,6 +321,7 @@ func (c *Cloud) insertPortSecurityGroups(rp reply, req *apiRequest) {
 	if len(add) > 0 {
 		p.SecurityGroups = slices.Insert(p.SecurityGroups, at, add...)
 		p.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+		c.state.syncServerGroups(p)
 	}
 	rp.json(http.StatusOK, map[string]any{"port": toVPCPort(*p), "request_id": rp.requestID})
 }
@@ -341,6 +349,7 @@ func (c *Cloud) removePortSecurityGroups(rp reply, req *apiRequest) {
 	if len(kept) != len(p.SecurityGroups) {
 		p.SecurityGroups = kept
 		p.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+		c.state.syncServerGroups(p)
 	}
 	rp.json(http.StatusOK, map[string]any{"port": toVPCPort(*p), "request_id": rp.requestID})
 }
