@@ -77,7 +77,7 @@ type Client struct {
 
 	// What describes answered, kept for the provider process (see readcache).
 	servers readcache.Cache[objectKey, *serverGroups]         // a server's name and groups
-	groups  readcache.Cache[objectKey, *SecurityGroupMembers] // a group's members (FindSecurityGroupMembers)
+	groups  readcache.Listings[objectKey, *SecurityGroupMembers] // a group's members (FindSecurityGroupMembers)
 	ports   readcache.Cache[objectKey, *vpcmodel.Port]
 	// Concurrent reads of one region's servers or ports, sent as batch calls.
 	serverReads batch.Batcher[string, string, *serverGroups]  // by region

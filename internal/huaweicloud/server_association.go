@@ -286,19 +286,23 @@ func (r *serverAssociationResource) Read(ctx context.Context, req resource.ReadR
 	// band is still the same membership.
 	if id := state.SecurityGroupID.ValueString(); id != "" {
 		a.ref = id
-		// The group's listing, shared by every membership of the group in
-		// this process, answers when it shows the server. When it does not
-		// (or the group is gone), the server's own list decides, so the drift
-		// message is exact and a listing that lags cannot drop the resource.
-		members, err := FindSecurityGroupMembers(ctx, a.c, a.region, id)
-		if err != nil && !apierr.IsNotFound(err) {
-			a.fail(&resp.Diagnostics, err, ": listing the security group's members")
-			return
-		}
-		if err == nil && members.HasServer(a.serverID) {
-			a.setComputed(&state, &model.NovaSecurityGroup{Id: members.ID, Name: members.Name})
-			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-			return
+		// In a fleet, the group's listing, shared by every membership of the
+		// group in this process, answers when it shows the server (see
+		// readcache.Listings for when it is worth its calls). When it does
+		// not (or the group is gone), the server's own list decides, so the
+		// drift message is exact and a listing that lags cannot drop the
+		// resource.
+		if a.c.groups.Use(objectKey{a.region, id}, a.c.servers.Cached(objectKey{a.region, a.serverID})) {
+			members, err := FindSecurityGroupMembers(ctx, a.c, a.region, id)
+			if err != nil && !apierr.IsNotFound(err) {
+				a.fail(&resp.Diagnostics, err, ": listing the security group's members")
+				return
+			}
+			if err == nil && members.HasServer(a.serverID) {
+				a.setComputed(&state, &model.NovaSecurityGroup{Id: members.ID, Name: members.Name})
+				resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+				return
+			}
 		}
 	}
 	sg, err := a.read(ctx)

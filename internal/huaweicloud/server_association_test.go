@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	hwemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/huaweicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/huaweicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 )
 
 const serverAssocAddr = "secgroup_huaweicloud_server_association.test"
@@ -963,32 +963,69 @@ func serverAssociationIdentity(f acctest.HuaweiFixtures) map[string]knownvalue.C
 	}
 }
 
-// TestAccServerAssociation_refreshFromGroup: a refresh reads the group's
-// listing (ShowSecurityGroup and ListPorts by security_groups), which shows
-// the server through its NIC, and not the server; when the listing no longer
-// shows the server (removed out of band), the server's own read confirms
-// before the association leaves the state.
+// TestAccServerAssociation_refreshFromGroup: the refresh of more than
+// readcache.ListAfter memberships of one group reads the group's listing
+// (ShowSecurityGroup and ListPorts by security_groups), which shows the
+// servers through their NICs, and reads at most ListAfter servers one by
+// one; when the listing no longer shows a server (removed out of band), the
+// server's own read confirms before its association leaves the state.
 func TestAccServerAssociation_refreshFromGroup(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Huawei(t)
+	const members = readcache.ListAfter + 4
+	var servers []string
 	env.HW.Mutate(func(s *hwemu.State) {
-		s.Ports[0].DeviceID, s.Ports[0].DeviceOwner = f.ServerID, "compute:cn-north-4a" // the server's NIC
+		for i := range members {
+			server := acctest.UUID()
+			servers = append(servers, server)
+			s.Servers = append(s.Servers, hwemu.Server{ID: server, Name: fmt.Sprintf("member-%d", i), ProjectID: acctest.HWProjectID, Status: "ACTIVE", SecurityGroups: []string{f.DefaultGroupID}})
+			s.Ports = append(s.Ports, hwemu.Port{ // the server's NIC
+				ID: acctest.UUID(), ProjectID: acctest.HWProjectID, DeviceID: server, DeviceOwner: "compute:cn-north-4a",
+				MACAddress: fmt.Sprintf("fa:16:3e:01:00:%02x", i), FixedIP: fmt.Sprintf("192.168.50.%d", 10+i),
+				SecurityGroups: []string{f.DefaultGroupID},
+			})
+		}
 	})
-	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), testAccServerAssociationConfig(f.ServerID, f.SecurityGroupID))
-	calls := func(want map[string]int) plancheck.PlanCheck {
+	config := acctest.ConfigCompose(env.HuaweiProviderConfig(), fmt.Sprintf(`
+locals {
+  servers = %s
+}
+
+resource "secgroup_huaweicloud_server_association" "test" {
+  count          = length(local.servers)
+  server_id      = local.servers[count.index]
+  security_group = %q
+}
+`, acctest.FleetList(servers), f.SecurityGroupID))
+	removed := servers[members-1]
+	// calls checks one listing of the group, and at most ListAfter servers
+	// read one by one (confirmed too, when it is set).
+	calls := func(confirmed string) plancheck.PlanCheck {
 		return refreshCalls(func() error {
 			got := map[string]int{}
+			read := map[string]bool{}
 			for _, r := range env.Requests(t, "huaweicloud") {
-				if r.Action == "ListPorts" && r.Params["security_groups"] != f.SecurityGroupID {
-					return fmt.Errorf("ListPorts with %v, want security_groups=%s", r.Params, f.SecurityGroupID)
+				switch r.Action {
+				case "ListPorts":
+					if r.Params["security_groups"] != f.SecurityGroupID {
+						return fmt.Errorf("ListPorts with %v, want security_groups=%s", r.Params, f.SecurityGroupID)
+					}
+				case "ListServersDetails":
+					for id := range strings.SplitSeq(r.Params["server_id"], ",") {
+						read[id] = true
+					}
 				}
-				if r.Action != "KeystoneListProjects" {
-					got[r.Action]++
-				}
+				got[r.Action]++
 			}
-			if !maps.Equal(got, want) {
-				return fmt.Errorf("refresh calls %v, want %v", got, want)
+			if got["ShowSecurityGroup"] != 1 || got["ListPorts"] != 1 {
+				return fmt.Errorf("refresh calls %v, want one ShowSecurityGroup and one ListPorts", got)
+			}
+			if len(read) > readcache.ListAfter+1 {
+				return fmt.Errorf("the refresh read %d servers one by one, want at most %d and the group's listing for the rest", len(read), readcache.ListAfter+1)
+			}
+			if confirmed != "" && !read[confirmed] {
+				return fmt.Errorf("server %s, which the listing no longer shows, was not read itself before leaving the state", confirmed)
 			}
 			return nil
 		})
@@ -1003,12 +1040,12 @@ func TestAccServerAssociation_refreshFromGroup(t *testing.T) {
 				Config:    config,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), calls(map[string]int{"ShowSecurityGroup": 1, "ListPorts": 1})},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), calls("")},
 				},
 			},
 			{
 				PreConfig: func() {
-					if err := testAccRemoveServerGroup(t, env, f.ServerID, f.SecurityGroupID)(nil); err != nil {
+					if err := testAccRemoveServerGroup(t, env, removed, f.SecurityGroupID)(nil); err != nil {
 						t.Fatal(err)
 					}
 					env.Emulator.ResetRequests()
@@ -1018,8 +1055,8 @@ func TestAccServerAssociation_refreshFromGroup(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(serverAssocAddr, plancheck.ResourceActionCreate),
-						calls(map[string]int{"ShowSecurityGroup": 1, "ListPorts": 1, "ListServersDetails": 1}),
+						plancheck.ExpectResourceAction(fmt.Sprintf("%s[%d]", serverAssocAddr, members-1), plancheck.ResourceActionCreate),
+						calls(removed),
 					},
 				},
 			},
