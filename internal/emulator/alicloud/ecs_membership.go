@@ -69,7 +69,7 @@ func pageParams(rq *Request, maxSize, minResults, maxResults int) (listPage, *Er
 			n, ok := strings.CutPrefix(t, "next-")
 			from, convErr := strconv.Atoi(n)
 			if !ok || convErr != nil || from < 1 {
-				return p, Errorf(http.StatusBadRequest, "InvalidNextToken.Malformed", "The specified parameter NextToken is not valid.")
+				return p, invalid("NextToken")
 			}
 			p.from = from
 		}

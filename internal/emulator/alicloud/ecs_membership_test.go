@@ -318,7 +318,7 @@ func TestDescribeMembersOfGroup(t *testing.T) {
 	for _, bad := range []map[string]string{{"MaxResults": "101"}, {"MaxResults": "0"}} {
 		wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeInstances", bad, nil), 400, "InvalidParameter")
 	}
-	wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"NextToken": "bogus"}, nil), 400, "InvalidNextToken.Malformed")
+	wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"NextToken": "bogus"}, nil), 400, "InvalidParameter")
 
 	out = page{}
 	err = client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaces", map[string]string{"SecurityGroupId": "sg-web", "MaxResults": "500"}, &out)
