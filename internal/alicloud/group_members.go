@@ -2,6 +2,8 @@ package alicloud
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
@@ -75,4 +77,42 @@ func (c *Client) invalidateGroup(region, group string) {
 	key := groupMembersKey{region: region, group: group}
 	c.groupInstances.Invalidate(key)
 	c.groupENIs.Invalidate(key)
+}
+
+// FindGroupNames returns the name of each of the region's groups among ids
+// that exists (an empty name when it has none): ECS DescribeSecurityGroups
+// with SecurityGroupIds, 100 IDs a call, paged to the end. A group that does
+// not exist is left out.
+func FindGroupNames(ctx context.Context, c *Client, region string, ids []string) (map[string]string, error) {
+	region = c.Region(region)
+	out := make(map[string]string, len(ids))
+	for chunk := range slices.Chunk(ids, maxBatchIDs) {
+		encoded, err := json.Marshal(chunk)
+		if err != nil {
+			return nil, err
+		}
+		params := map[string]string{"SecurityGroupIds": string(encoded), "MaxResults": strconv.Itoa(maxBatchIDs)}
+		for {
+			var page struct {
+				SecurityGroups struct {
+					SecurityGroup []struct {
+						ID   string `json:"SecurityGroupId"`
+						Name string `json:"SecurityGroupName"`
+					} `json:"SecurityGroup"`
+				} `json:"SecurityGroups"`
+				NextToken string `json:"NextToken"`
+			}
+			if err := c.Call(ctx, "ecs", region, "DescribeSecurityGroups", params, &page); err != nil {
+				return nil, err
+			}
+			for _, g := range page.SecurityGroups.SecurityGroup {
+				out[g.ID] = g.Name
+			}
+			if page.NextToken == "" {
+				break
+			}
+			params["NextToken"] = page.NextToken
+		}
+	}
+	return out, nil
 }

@@ -333,3 +333,30 @@ func TestDescribeMembersOfGroup(t *testing.T) {
 		wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaces", map[string]string{"MaxResults": bad}, nil), 400, "InvalidParameter")
 	}
 }
+
+// TestDescribeSecurityGroups: SecurityGroupIds picks groups of the region
+// (unknown IDs are not listed), with their names.
+func TestDescribeSecurityGroups(t *testing.T) {
+	srv, c, _ := membershipFixture(t)
+	c.Mutate(func(s *State) { s.SecurityGroups[1].Name = "web" })
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	var out struct {
+		SecurityGroups struct {
+			SecurityGroup []struct{ SecurityGroupId, SecurityGroupName string } //nolint:revive // the API's names
+		}
+		NextToken string
+	}
+	err := client.Call(context.Background(), "ecs", "", "DescribeSecurityGroups",
+		map[string]string{"SecurityGroupIds": `["sg-web","sg-gone","sg-other"]`, "MaxResults": "100"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, g := range out.SecurityGroups.SecurityGroup {
+		got[g.SecurityGroupId] = g.SecurityGroupName
+	}
+	if want := map[string]string{"sg-web": "web", "sg-other": ""}; !maps.Equal(got, want) || out.NextToken != "" {
+		t.Fatalf("groups: %v, want %v", got, want)
+	}
+	wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeSecurityGroups", map[string]string{"PageSize": "51"}, nil), 400, "InvalidParameter")
+}
