@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -24,7 +25,11 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &server{ProviderServer: inner, p: p}, nil
+		lists, ok := inner.(tfprotov6.ListResourceServer)
+		if !ok {
+			return nil, fmt.Errorf("the framework's protocol 6 server (%T) does not serve list resources", inner)
+		}
+		return &server{ProviderServer: inner, lists: lists, p: p}, nil
 	}
 }
 
@@ -37,7 +42,11 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 // state itself, without asking the provider.
 type server struct {
 	tfprotov6.ProviderServer
-	p *SecgroupProvider
+	// lists is the framework's server too: tfprotov6.ProviderServer does not
+	// hold the list-resource calls, so embedding it alone would hide them
+	// from terraform query ("ValidateListResourceConfig Not Implemented").
+	lists tfprotov6.ListResourceServer
+	p     *SecgroupProvider
 
 	once  sync.Once
 	types map[string]resourceShape
@@ -48,6 +57,16 @@ type server struct {
 type resourceShape struct {
 	typ      tftypes.Type
 	defaults map[string]tftypes.Value // attribute -> its default
+}
+
+var _ tfprotov6.ProviderServerWithListResource = &server{}
+
+func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.lists.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.lists.ListResource(ctx, req)
 }
 
 // GetMetadata and GetProviderSchema announce GenerateResourceConfig, which
