@@ -6,19 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/emulator"
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 )
-
-func countActions(srv *emulator.Server, action string) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Action == action {
-			n++
-		}
-	}
-	return n
-}
 
 // TestMemberReads_cachedAndFreshUnderLock: Read answers from the group's
 // listing, kept for the process, so a change made meanwhile out of band is

@@ -112,9 +112,9 @@ func testAccCheckMembersWire(t *testing.T, env *acctest.Env, instancePages, eniP
 					}
 				}
 			case "DescribeInstances", "DescribeNetworkInterfaces":
-				max := map[string]string{"DescribeInstances": "100", "DescribeNetworkInterfaces": "500"}[r.Action]
-				if r.Params["MaxResults"] != max || r.Params["InstanceIds"] != "" {
-					return fmt.Errorf("%s %v: want a listing by SecurityGroupId with MaxResults=%s", r.Action, r.Params, max)
+				pageSize := map[string]string{"DescribeInstances": "100", "DescribeNetworkInterfaces": "500"}[r.Action]
+				if r.Params["MaxResults"] != pageSize || r.Params["InstanceIds"] != "" {
+					return fmt.Errorf("%s %v: want a listing by SecurityGroupId with MaxResults=%s", r.Action, r.Params, pageSize)
 				}
 				pages[r.Action+" "+r.Params["SecurityGroupId"]]++
 			default:

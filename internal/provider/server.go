@@ -59,7 +59,7 @@ type resourceShape struct {
 	defaults map[string]tftypes.Value // attribute -> its default
 }
 
-var _ tfprotov6.ProviderServerWithListResource = &server{}
+var _ tfprotov6.ListResourceServer = &server{}
 
 func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
 	return s.lists.ValidateListResourceConfig(ctx, req)
