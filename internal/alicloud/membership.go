@@ -275,7 +275,7 @@ func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, kind 
 	defer cancel()
 	k, f := r.kind, m.fields()
 	group, id, region := f.SecurityGroupID.ValueString(), m.member().ValueString(), c.Region(f.Region.ValueString())
-	groups, err := FindMemberGroups(ctx, c, k, region, id)
+	groups, err := listedGroups(ctx, c, k, region, group, id)
 	if err != nil || len(groups) != 1 || groups[0] != group {
 		return
 	}
@@ -619,6 +619,21 @@ func FindMember(ctx context.Context, c *Client, k *MemberKind, region, id string
 func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
 	m, err := FindMember(ctx, c, k, region, id)
 	return m.Groups, err
+}
+
+// listedGroups returns the member's groups as the group's listing (which
+// Read has usually just made in the same process) shows them, or from the
+// member's own describe when the listing does not show it: the plan-time
+// check then costs no call of its own.
+func listedGroups(ctx context.Context, c *Client, k *MemberKind, region, group, id string) ([]string, error) {
+	members, err := FindGroupMembers(ctx, c, k, region, group)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(members, func(m Member) bool { return m.ID == id }); i >= 0 {
+		return members[i].Groups, nil
+	}
+	return FindMemberGroups(ctx, c, k, region, id)
 }
 
 // FindMembership returns nil when the instance or ENI lists the group, and an
