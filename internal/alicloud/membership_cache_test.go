@@ -86,3 +86,27 @@ func TestMemberReads_cachedAndFreshUnderLock(t *testing.T) {
 	}
 	want("the ENI after an instance's write", "DescribeNetworkInterfaces", map[string]int{"sg:sg-other": 2, "eni-one": 2})
 }
+
+// TestMemberReads_laggingListing: a listing that does not show a member yet
+// (it was made before the member joined) cannot drop the member's
+// resource: the member's own describe shows the group, and Read keeps it.
+func TestMemberReads_laggingListing(t *testing.T) {
+	_, cloud, c := startCloud(t, seedMembers)
+	ctx := context.Background()
+	listed := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-two", region: uRegion}
+	joined := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-one", region: uRegion}
+	if err := listed.read(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cloud.Mutate(func(s *aliemu.State) {
+		i := slices.IndexFunc(s.Instances, func(in aliemu.Instance) bool { return in.ID == "i-one" })
+		s.Instances[i].SecurityGroupIDs = append(s.Instances[i].SecurityGroupIDs, "sg-other")
+	})
+	members, err := FindGroupMembers(ctx, c, InstanceMember, uRegion, "sg-other")
+	if err != nil || slices.ContainsFunc(members, func(m Member) bool { return m.ID == "i-one" }) {
+		t.Fatalf("the kept listing: %v, %v; want it without i-one", members, err)
+	}
+	if err := joined.read(ctx); err != nil {
+		t.Fatalf("a member the kept listing does not show yet: %v, want its own describe to find the group", err)
+	}
+}
