@@ -27,7 +27,7 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 		}
 		lists, ok := inner.(tfprotov6.ListResourceServer)
 		if !ok {
-			return nil, fmt.Errorf("the framework's protocol 6 server (%T) does not serve list resources", inner)
+			return nil, fmt.Errorf("the framework's server (%T) serves no list resources", inner)
 		}
 		return &server{ProviderServer: inner, lists: lists, p: p}, nil
 	}
@@ -42,10 +42,7 @@ func NewProtocol6Server(build Build) func() (tfprotov6.ProviderServer, error) {
 // state itself, without asking the provider.
 type server struct {
 	tfprotov6.ProviderServer
-	// lists is the framework's server too: tfprotov6.ProviderServer does not
-	// hold the list-resource calls, so embedding it alone would hide them
-	// from terraform query ("ValidateListResourceConfig Not Implemented").
-	lists tfprotov6.ListResourceServer
+	lists tfprotov6.ListResourceServer // the framework's, for terraform query
 	p     *SecgroupProvider
 
 	once  sync.Once
@@ -57,16 +54,6 @@ type server struct {
 type resourceShape struct {
 	typ      tftypes.Type
 	defaults map[string]tftypes.Value // attribute -> its default
-}
-
-var _ tfprotov6.ListResourceServer = &server{}
-
-func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	return s.lists.ValidateListResourceConfig(ctx, req)
-}
-
-func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	return s.lists.ListResource(ctx, req)
 }
 
 // GetMetadata and GetProviderSchema announce GenerateResourceConfig, which
@@ -220,4 +207,18 @@ func (p *SecgroupProvider) defaultRegion(typeName string) string {
 		return data.ali.Region("")
 	}
 	return ""
+}
+
+// The framework serves list resources (`terraform query`) through
+// tfprotov6.ListResourceServer, which tfprotov6.ProviderServer does not
+// include yet: embedding the latter hides them, and Terraform gets
+// "ValidateListResourceConfig Not Implemented". They are forwarded.
+var _ tfprotov6.ListResourceServer = &server{}
+
+func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.lists.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.lists.ListResource(ctx, req)
 }
