@@ -27,7 +27,7 @@ type memberBatch struct {
 }
 
 func (c *Client) initBatches() {
-	c.memberReads = batch.Batcher[memberBatch, string, []string]{
+	c.memberReads = batch.Batcher[memberBatch, string, Member]{
 		Fetch: c.describeMembers, MaxSize: maxBatchIDs,
 		Call:  func(b memberBatch) string { return cloudName + " ECS " + b.kind.describeAction },
 		Ready: func(ctx context.Context, _ memberBatch) error { return c.WaitTurn(ctx, "ecs") },
@@ -39,9 +39,8 @@ func (c *Client) initBatches() {
 
 // describeMembers makes the DescribeInstances or DescribeNetworkInterfaces
 // calls for ids, one page of 100 at a time until the total is listed, and
-// returns each listed member's groups; a member that does not exist is not
-// listed.
-func (c *Client) describeMembers(ctx context.Context, b memberBatch, ids []string) (map[string][]string, error) {
+// returns each listed member; a member that does not exist is not listed.
+func (c *Client) describeMembers(ctx context.Context, b memberBatch, ids []string) (map[string]Member, error) {
 	params := map[string]string{"PageSize": strconv.Itoa(maxBatchIDs)}
 	if b.kind == ENIMember {
 		for i, id := range ids {
@@ -54,39 +53,17 @@ func (c *Client) describeMembers(ctx context.Context, b memberBatch, ids []strin
 		}
 		params["InstanceIds"] = string(encoded)
 	}
-	type member struct {
-		InstanceID       string `json:"InstanceId"`
-		ENIID            string `json:"NetworkInterfaceId"`
-		SecurityGroupIds struct {
-			SecurityGroupID []string `json:"SecurityGroupId"`
-		} `json:"SecurityGroupIds"`
-	}
-	out := make(map[string][]string, len(ids))
+	out := make(map[string]Member, len(ids))
 	for number, listed := 1, 0; ; number++ {
-		var page struct {
-			Instances struct {
-				Instance []member `json:"Instance"`
-			} `json:"Instances"`
-			NetworkInterfaceSets struct {
-				NetworkInterfaceSet []member `json:"NetworkInterfaceSet"`
-			} `json:"NetworkInterfaceSets"`
-			TotalCount int `json:"TotalCount"`
-		}
+		var page memberPage
 		params["PageNumber"] = strconv.Itoa(number)
 		if err := c.Call(ctx, "ecs", b.region, b.kind.describeAction, params, &page); err != nil {
 			return nil, err
 		}
-		members := page.Instances.Instance
-		if b.kind == ENIMember {
-			members = page.NetworkInterfaceSets.NetworkInterfaceSet
-		}
+		members := page.members(b.kind)
 		for _, m := range members {
-			id := m.InstanceID
-			if b.kind == ENIMember {
-				id = m.ENIID
-			}
-			if slices.Contains(ids, id) {
-				out[id] = m.SecurityGroupIds.SecurityGroupID
+			if slices.Contains(ids, m.ID) {
+				out[m.ID] = m
 			}
 		}
 		listed += len(members)
@@ -95,4 +72,44 @@ func (c *Client) describeMembers(ctx context.Context, b memberBatch, ids []strin
 			return out, nil
 		}
 	}
+}
+
+// memberPage is one page of DescribeInstances or DescribeNetworkInterfaces.
+type memberPage struct {
+	Instances struct {
+		Instance []listedMember `json:"Instance"`
+	} `json:"Instances"`
+	NetworkInterfaceSets struct {
+		NetworkInterfaceSet []listedMember `json:"NetworkInterfaceSet"`
+	} `json:"NetworkInterfaceSets"`
+	TotalCount int    `json:"TotalCount"`
+	NextToken  string `json:"NextToken"`
+}
+
+// listedMember is an instance or an ENI as the describes list it.
+type listedMember struct {
+	InstanceID       string `json:"InstanceId"`
+	InstanceName     string `json:"InstanceName"`
+	ENIID            string `json:"NetworkInterfaceId"`
+	ENIName          string `json:"NetworkInterfaceName"`
+	SecurityGroupIds struct {
+		SecurityGroupID []string `json:"SecurityGroupId"`
+	} `json:"SecurityGroupIds"`
+}
+
+// members is the page's members of kind k.
+func (p *memberPage) members(k *MemberKind) []Member {
+	listed := p.Instances.Instance
+	if k == ENIMember {
+		listed = p.NetworkInterfaceSets.NetworkInterfaceSet
+	}
+	out := make([]Member, 0, len(listed))
+	for _, m := range listed {
+		if k == ENIMember {
+			out = append(out, Member{ID: m.ENIID, Name: m.ENIName, Groups: m.SecurityGroupIds.SecurityGroupID})
+		} else {
+			out = append(out, Member{ID: m.InstanceID, Name: m.InstanceName, Groups: m.SecurityGroupIds.SecurityGroupID})
+		}
+	}
+	return out
 }

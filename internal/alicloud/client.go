@@ -80,10 +80,13 @@ type Client struct {
 	transport http.RoundTripper // one connection pool for every SDK client
 	// What describes answered, kept for the provider process (see readcache).
 	groups    readcache.Cache[groupKey, *groupRules] // security groups' rules, shared by the rule resources
-	instances readcache.Cache[memberKey, []string]   // an instance's groups
-	enis      readcache.Cache[memberKey, []string]   // an ENI's groups
+	instances readcache.Cache[memberKey, Member]     // an instance and its groups
+	enis      readcache.Cache[memberKey, Member]     // an ENI and its groups
+	// The members of a group, listed group-side (see group_members.go).
+	groupInstances readcache.Cache[groupMembersKey, []Member]
+	groupENIs      readcache.Cache[groupMembersKey, []Member]
 	// Concurrent reads of one region's instances or ENIs, sent as batch calls.
-	memberReads batch.Batcher[memberBatch, string, []string]
+	memberReads batch.Batcher[memberBatch, string, Member]
 }
 
 // NewClient checks the configuration that does not need the network and

@@ -275,7 +275,7 @@ func (r *membershipResource[M, P]) warnLastGroup(ctx context.Context, m P, kind 
 	defer cancel()
 	k, f := r.kind, m.fields()
 	group, id, region := f.SecurityGroupID.ValueString(), m.member().ValueString(), c.Region(f.Region.ValueString())
-	groups, err := FindMemberGroups(ctx, c, k, region, id)
+	groups, err := listedGroups(ctx, c, k, region, group, id)
 	if err != nil || len(groups) != 1 || groups[0] != group {
 		return
 	}
@@ -522,30 +522,42 @@ func (a *membershipCall) params() map[string]string {
 
 func (a *membershipCall) id() string { return a.group + "/" + a.member }
 
-// read reads the member through the client's cache: Read uses it, so the
-// associations of one member cost one describe per refresh.
+// read answers Read from the group's listing, through the client's cache: a
+// refresh of a group's memberships costs a call per page of its members. A
+// member the listing does not show is confirmed by the member's own read, so
+// the drift message is exact (member gone, or no longer in the group) and a
+// listing that lags cannot drop the resource.
 func (a *membershipCall) read(ctx context.Context) error {
+	members, err := FindGroupMembers(ctx, a.c, a.kind, a.region, a.group)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(members, func(m Member) bool { return m.ID == a.member }) {
+		return nil
+	}
 	return FindMembership(ctx, a.c, a.kind, a.region, a.member, a.group)
 }
 
-// find reads the member afresh: for the reads under the member's lock that
-// decide what to write.
+// find reads the member afresh, member-side: for the reads under the
+// member's lock that decide what to write.
 func (a *membershipCall) find(ctx context.Context) error {
 	a.c.members(a.kind).Invalidate(a.key())
-	return a.read(ctx)
+	return FindMembership(ctx, a.c, a.kind, a.region, a.member, a.group)
 }
 
 func (a *membershipCall) key() memberKey { return memberKey{region: a.region, id: a.member} }
 
 // write makes one Join or Leave call, under the member's lock. It drops the
 // member's cache entry before (so no read joins a describe that predates
-// the write) and after (so the next read sees it), and every entry of the
-// other kind: an instance's groups are its primary ENI's.
+// the write) and after (so the next read sees it), every entry of the other
+// kind (an instance's groups are its primary ENI's), and the group's
+// listings.
 func (a *membershipCall) write(ctx context.Context, action string, check func(retry.Attempt, error) error) error {
 	own, other := a.c.members(a.kind), a.c.members(a.kind.other())
 	invalidate := func() {
 		own.Invalidate(a.key())
 		other.InvalidateAll()
+		a.c.invalidateGroup(a.region, a.group)
 	}
 	invalidate()
 	defer invalidate()
@@ -577,7 +589,7 @@ func (a *membershipCall) setComputed(m memberModel) {
 type memberKey struct{ region, id string }
 
 // members is the cache of the kind's describes.
-func (c *Client) members(k *MemberKind) *readcache.Cache[memberKey, []string] {
+func (c *Client) members(k *MemberKind) *readcache.Cache[memberKey, Member] {
 	if k == ENIMember {
 		return &c.enis
 	}
@@ -591,21 +603,37 @@ func (k *MemberKind) other() *MemberKind {
 	return ENIMember
 }
 
-// FindMemberGroups returns the security groups of an instance or ENI (shared
-// between callers: read only). It reads through the client's cache, so the
-// associations of one member cost one describe per refresh. A missing member
-// is an *apierr.NotFoundError.
-func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
+// FindMember returns the instance or ENI (shared between callers: read
+// only). It reads through the client's cache, so the associations of one
+// member cost one describe per refresh. A missing member is an
+// *apierr.NotFoundError.
+func FindMember(ctx context.Context, c *Client, k *MemberKind, region, id string) (Member, error) {
 	region = c.Region(region)
-	return c.members(k).Get(ctx, memberKey{region: region, id: id}, func(ctx context.Context) ([]string, error) {
-		return describeMember(ctx, c, k, region, id)
+	return c.members(k).Get(ctx, memberKey{region: region, id: id}, func(ctx context.Context) (Member, error) {
+		return c.memberReads.Do(ctx, memberBatch{kind: k, region: region}, id)
 	})
 }
 
-// describeMember reads the member in the next DescribeInstances or
-// DescribeNetworkInterfaces batch of its region (see batch.go).
-func describeMember(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
-	return c.memberReads.Do(ctx, memberBatch{kind: k, region: c.Region(region)}, id)
+// FindMemberGroups returns the security groups of an instance or ENI, as
+// FindMember reads them.
+func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id string) ([]string, error) {
+	m, err := FindMember(ctx, c, k, region, id)
+	return m.Groups, err
+}
+
+// listedGroups returns the member's groups as the group's listing (which
+// Read has usually just made in the same process) shows them, or from the
+// member's own describe when the listing does not show it: the plan-time
+// check then costs no call of its own.
+func listedGroups(ctx context.Context, c *Client, k *MemberKind, region, group, id string) ([]string, error) {
+	members, err := FindGroupMembers(ctx, c, k, region, group)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(members, func(m Member) bool { return m.ID == id }); i >= 0 {
+		return members[i].Groups, nil
+	}
+	return FindMemberGroups(ctx, c, k, region, id)
 }
 
 // FindMembership returns nil when the instance or ENI lists the group, and an

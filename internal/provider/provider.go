@@ -313,6 +313,7 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		huaweicloud.NewSecurityGroupMembersDataSource,
+		alicloud.NewSecurityGroupMembersDataSource,
 	}
 }
 
@@ -320,6 +321,8 @@ func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.Da
 // 1.14): one per resource type.
 func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
+		alicloud.NewInstanceAssociationListResource,
+		alicloud.NewEniAssociationListResource,
 		alicloud.NewEnsEgressRuleListResource,
 		alicloud.NewEcsEgressRuleListResource,
 		huaweicloud.NewServerAssociationListResource,

@@ -29,36 +29,83 @@ func init() {
 // DescribeNetworkInterfaces' NetworkInterfaceId.N take.
 const maxBatchIDs = 100
 
-// pageParams reads PageNumber (from 1) and PageSize (1 to maxSize, default 10).
-func pageParams(rq *Request, maxSize int) (number, size int, err *Error) {
-	number, size = 1, 10
-	for _, p := range []struct {
-		name string
-		to   *int
-		max  int
-	}{{"PageNumber", &number, 1 << 30}, {"PageSize", &size, maxSize}} {
-		raw := rq.Get(p.name)
-		if raw == "" {
-			continue
-		}
-		n, convErr := strconv.Atoi(raw)
-		if convErr != nil || n < 1 || n > p.max {
-			return 0, 0, Errorf(http.StatusBadRequest, "InvalidParameter", "The specified parameter %q is not valid.", p.name)
-		}
-		*p.to = n
-	}
-	return number, size, nil
+// listPage is how a describe pages: by PageNumber/PageSize (the API's
+// original paging, answered with TotalCount), or by MaxResults/NextToken
+// (the paging the references now recommend; used as soon as either is sent,
+// and answered without TotalCount: the references say it is not returned
+// then).
+type listPage struct {
+	token        bool
+	number, size int // PageNumber/PageSize
+	from         int // the NextToken's offset
 }
 
-// page is the slice of n items that page number (of size) holds.
-func page(n, number, size int) (from, to int) {
-	from = min((number-1)*size, n)
-	return from, min(from+size, n)
+// pageParams reads PageNumber (from 1) and PageSize (1 to maxSize, default
+// 10), or MaxResults (minResults to maxResults, default 10) and NextToken (a
+// token this API answered).
+func pageParams(rq *Request, maxSize, minResults, maxResults int) (listPage, *Error) {
+	invalid := func(name string) *Error {
+		return Errorf(http.StatusBadRequest, "InvalidParameter", "The specified parameter %q is not valid.", name)
+	}
+	atoi := func(name string, lo, hi, def int) (int, *Error) {
+		raw := rq.Get(name)
+		if raw == "" {
+			return def, nil
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < lo || n > hi {
+			return 0, invalid(name)
+		}
+		return n, nil
+	}
+	var p listPage
+	var err *Error
+	if rq.Has("MaxResults") || rq.Has("NextToken") {
+		p.token = true
+		if p.size, err = atoi("MaxResults", minResults, maxResults, 10); err != nil {
+			return p, err
+		}
+		if t := rq.Get("NextToken"); t != "" {
+			n, ok := strings.CutPrefix(t, "next-")
+			from, convErr := strconv.Atoi(n)
+			if !ok || convErr != nil || from < 1 {
+				return p, invalid("NextToken")
+			}
+			p.from = from
+		}
+		return p, nil
+	}
+	if p.number, err = atoi("PageNumber", 1, 1<<30, 1); err != nil {
+		return p, err
+	}
+	p.size, err = atoi("PageSize", 1, maxSize, 10)
+	return p, err
+}
+
+// slice is the part of n items the page holds, and what the answer says
+// about paging: TotalCount/PageNumber/PageSize, or NextToken while more are
+// left.
+func (p listPage) slice(n int, out map[string]any) (from, to int) {
+	if p.token {
+		from = min(p.from, n)
+		to = min(from+p.size, n)
+		out["MaxResults"] = p.size
+		if to < n {
+			out["NextToken"] = "next-" + strconv.Itoa(to)
+		}
+		return from, to
+	}
+	from = min((p.number-1)*p.size, n)
+	to = min(from+p.size, n)
+	out["TotalCount"], out["PageNumber"], out["PageSize"] = n, p.number, p.size
+	return from, to
 }
 
 // describeInstances serves ECS DescribeInstances in a region, with
 // InstanceIds (a JSON array of up to 100 IDs; IDs that match no instance are
-// simply not listed) and PageNumber/PageSize (at most 100) paging.
+// simply not listed), SecurityGroupId (the instances in that group; a group
+// that does not exist has none), and PageNumber/PageSize (at most 100) or
+// MaxResults (1 to 100)/NextToken paging.
 func describeInstances(s *State, rq *Request) (map[string]any, *Error) {
 	if rq.Region == "" {
 		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
@@ -72,18 +119,20 @@ func describeInstances(s *State, rq *Request) (map[string]any, *Error) {
 			return nil, Errorf(http.StatusBadRequest, "InvalidInstanceIds.ValueNotSupported", "The specified parameter InstanceIds can contain at most %d items.", maxBatchIDs)
 		}
 	}
-	number, size, perr := pageParams(rq, maxBatchIDs)
+	p, perr := pageParams(rq, maxBatchIDs, 1, maxBatchIDs)
 	if perr != nil {
 		return nil, perr
 	}
+	group := rq.Get("SecurityGroupId")
 	var matched []*Instance
 	for i := range s.Instances {
 		in := &s.Instances[i]
-		if in.RegionID == rq.Region && (ids == nil || slices.Contains(ids, in.ID)) {
+		if in.RegionID == rq.Region && (ids == nil || slices.Contains(ids, in.ID)) && (group == "" || slices.Contains(in.SecurityGroupIDs, group)) {
 			matched = append(matched, in)
 		}
 	}
-	from, to := page(len(matched), number, size)
+	out := map[string]any{}
+	from, to := p.slice(len(matched), out)
 	list := []map[string]any{}
 	for _, in := range matched[from:to] {
 		in.observe()
@@ -96,15 +145,14 @@ func describeInstances(s *State, rq *Request) (map[string]any, *Error) {
 			"SecurityGroupIds": map[string]any{"SecurityGroupId": slices.Clone(in.SecurityGroupIDs)},
 		})
 	}
-	return map[string]any{
-		"Instances":  map[string]any{"Instance": list},
-		"TotalCount": len(matched), "PageNumber": number, "PageSize": size,
-	}, nil
+	out["Instances"] = map[string]any{"Instance": list}
+	return out, nil
 }
 
 // describeNetworkInterfaces serves ECS DescribeNetworkInterfaces in a region,
 // with NetworkInterfaceId.1 to .100 (IDs that match no ENI are simply not
-// listed) and PageNumber/PageSize (at most 1000) paging.
+// listed), SecurityGroupId (the ENIs in that group), and PageNumber/PageSize
+// (at most 1000) or MaxResults (10 to 500)/NextToken paging.
 func describeNetworkInterfaces(s *State, rq *Request) (map[string]any, *Error) {
 	if rq.Region == "" {
 		return nil, Errorf(http.StatusBadRequest, "MissingParameter.RegionId", "The specified RegionId should not be null.")
@@ -119,34 +167,35 @@ func describeNetworkInterfaces(s *State, rq *Request) (map[string]any, *Error) {
 			ids = append(ids, rq.Get(k))
 		}
 	}
-	number, size, perr := pageParams(rq, 1000)
+	p, perr := pageParams(rq, 1000, 10, 500)
 	if perr != nil {
 		return nil, perr
 	}
+	group := rq.Get("SecurityGroupId")
 	var matched []*NetworkInterface
 	for i := range s.NetworkInterfaces {
 		n := &s.NetworkInterfaces[i]
-		if n.RegionID == rq.Region && (ids == nil || slices.Contains(ids, n.ID)) {
+		if n.RegionID == rq.Region && (ids == nil || slices.Contains(ids, n.ID)) && (group == "" || slices.Contains(n.SecurityGroupIDs, group)) {
 			matched = append(matched, n)
 		}
 	}
-	from, to := page(len(matched), number, size)
+	out := map[string]any{}
+	from, to := p.slice(len(matched), out)
 	list := []map[string]any{}
 	for _, n := range matched[from:to] {
 		list = append(list, map[string]any{
-			"NetworkInterfaceId": n.ID,
-			"Type":               n.Type,
-			"Status":             n.Status,
-			"InstanceId":         n.InstanceID,
-			"VpcId":              n.VpcID,
-			"ServiceManaged":     n.ServiceManaged,
-			"SecurityGroupIds":   map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
+			"NetworkInterfaceId":   n.ID,
+			"NetworkInterfaceName": n.Name,
+			"Type":                 n.Type,
+			"Status":               n.Status,
+			"InstanceId":           n.InstanceID,
+			"VpcId":                n.VpcID,
+			"ServiceManaged":       n.ServiceManaged,
+			"SecurityGroupIds":     map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
 		})
 	}
-	return map[string]any{
-		"NetworkInterfaceSets": map[string]any{"NetworkInterfaceSet": list},
-		"TotalCount":           len(matched), "PageNumber": number, "PageSize": size,
-	}, nil
+	out["NetworkInterfaceSets"] = map[string]any{"NetworkInterfaceSet": list}
+	return out, nil
 }
 
 // defaultGroupQuota is ECS's default quota of groups per instance or ENI.
@@ -342,12 +391,13 @@ func describeNetworkInterfaceAttribute(s *State, rq *Request) (map[string]any, *
 		return nil, Errorf(http.StatusNotFound, "InvalidEniId.NotFound", "The specified EniId %q is not found.", id)
 	}
 	return map[string]any{
-		"NetworkInterfaceId": n.ID,
-		"Type":               n.Type,
-		"Status":             n.Status,
-		"InstanceId":         n.InstanceID,
-		"VpcId":              n.VpcID,
-		"ServiceManaged":     n.ServiceManaged,
-		"SecurityGroupIds":   map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
+		"NetworkInterfaceId":   n.ID,
+		"NetworkInterfaceName": n.Name,
+		"Type":                 n.Type,
+		"Status":               n.Status,
+		"InstanceId":           n.InstanceID,
+		"VpcId":                n.VpcID,
+		"ServiceManaged":       n.ServiceManaged,
+		"SecurityGroupIds":     map[string]any{"SecurityGroupId": slices.Clone(n.SecurityGroupIDs)},
 	}, nil
 }

@@ -268,3 +268,95 @@ func TestDescribeMembersInBatches(t *testing.T) {
 		t.Fatalf("ENIs: %+v", out)
 	}
 }
+
+// TestDescribeMembersOfGroup: SecurityGroupId lists the group's members, and
+// MaxResults/NextToken page them to the end within the APIs' limits (1 to
+// 100 instances, 10 to 500 ENIs per page), without TotalCount.
+func TestDescribeMembersOfGroup(t *testing.T) {
+	srv, _, _ := membershipFixture(t)
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	type page struct {
+		Instances struct {
+			Instance []struct{ InstanceId string } //nolint:revive // the API's names
+		}
+		NetworkInterfaceSets struct {
+			NetworkInterfaceSet []struct{ NetworkInterfaceId string } //nolint:revive // the API's names
+		}
+		NextToken  string
+		TotalCount *int
+	}
+	var got []string
+	token := ""
+	for calls := 1; ; calls++ {
+		var out page
+		params := map[string]string{"SecurityGroupId": "sg-default", "MaxResults": "1", "NextToken": token}
+		if err := client.Call(context.Background(), "ecs", "", "DescribeInstances", params, &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.TotalCount != nil {
+			t.Errorf("token paging answered TotalCount %d", *out.TotalCount)
+		}
+		for _, in := range out.Instances.Instance {
+			got = append(got, in.InstanceId)
+		}
+		if token = out.NextToken; token == "" || calls > 10 {
+			break
+		}
+	}
+	if want := []string{"i-web", "i-locked", "i-starting", "i-full"}; !slices.Equal(got, want) {
+		t.Fatalf("instances of sg-default: %v, want %v", got, want)
+	}
+	var out page
+	err := client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"SecurityGroupId": "sg-web", "MaxResults": "100"}, &out)
+	if err != nil || len(out.Instances.Instance) != 1 || out.Instances.Instance[0].InstanceId != "i-starting" || out.NextToken != "" {
+		t.Fatalf("instances of sg-web: %+v, %v", out, err)
+	}
+	err = client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"SecurityGroupId": "sg-gone", "MaxResults": "100"}, &out)
+	if err != nil || len(out.Instances.Instance) != 0 {
+		t.Fatalf("instances of a group that does not exist: %+v, %v", out, err)
+	}
+	for _, bad := range []map[string]string{{"MaxResults": "101"}, {"MaxResults": "0"}} {
+		wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeInstances", bad, nil), 400, "InvalidParameter")
+	}
+	wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeInstances", map[string]string{"NextToken": "bogus"}, nil), 400, "InvalidParameter")
+
+	out = page{}
+	err = client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaces", map[string]string{"SecurityGroupId": "sg-web", "MaxResults": "500"}, &out)
+	got = nil
+	for _, n := range out.NetworkInterfaceSets.NetworkInterfaceSet {
+		got = append(got, n.NetworkInterfaceId)
+	}
+	if want := []string{"eni-managed", "eni-trunk", "eni-busy"}; err != nil || !slices.Equal(got, want) || out.NextToken != "" {
+		t.Fatalf("ENIs of sg-web: %v (%v), want %v", got, err, want)
+	}
+	for _, bad := range []string{"9", "501"} {
+		wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeNetworkInterfaces", map[string]string{"MaxResults": bad}, nil), 400, "InvalidParameter")
+	}
+}
+
+// TestDescribeSecurityGroups: SecurityGroupIds picks groups of the region
+// (unknown IDs are not listed), with their names.
+func TestDescribeSecurityGroups(t *testing.T) {
+	srv, c, _ := membershipFixture(t)
+	c.Mutate(func(s *State) { s.SecurityGroups[1].Name = "web" })
+	client := sdkClient(t, srv, testKey, testSecret, "")
+	var out struct {
+		SecurityGroups struct {
+			SecurityGroup []struct{ SecurityGroupId, SecurityGroupName string } //nolint:revive // the API's names
+		}
+		NextToken string
+	}
+	err := client.Call(context.Background(), "ecs", "", "DescribeSecurityGroups",
+		map[string]string{"SecurityGroupIds": `["sg-web","sg-gone","sg-other"]`, "MaxResults": "100"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, g := range out.SecurityGroups.SecurityGroup {
+		got[g.SecurityGroupId] = g.SecurityGroupName
+	}
+	if want := map[string]string{"sg-web": "web", "sg-other": ""}; !maps.Equal(got, want) || out.NextToken != "" {
+		t.Fatalf("groups: %v, want %v", got, want)
+	}
+	wantCode(t, client.Call(context.Background(), "ecs", "", "DescribeSecurityGroups", map[string]string{"PageSize": "51"}, nil), 400, "InvalidParameter")
+}

@@ -71,6 +71,7 @@ type Instance struct {
 type NetworkInterface struct {
 	ID         string `json:"id"`
 	RegionID   string `json:"region_id"`
+	Name       string `json:"name,omitempty"`
 	InstanceID string `json:"instance_id,omitempty"`
 	Type       string `json:"type"`   // Primary or Secondary
 	Status     string `json:"status"` // Available, InUse, ...
