@@ -83,8 +83,8 @@ type Client struct {
 	instances readcache.Cache[memberKey, Member]     // an instance and its groups
 	enis      readcache.Cache[memberKey, Member]     // an ENI and its groups
 	// The members of a group, listed group-side (see group_members.go).
-	groupInstances readcache.Cache[groupMembersKey, []Member]
-	groupENIs      readcache.Cache[groupMembersKey, []Member]
+	groupInstances readcache.Listings[groupMembersKey, []Member]
+	groupENIs      readcache.Listings[groupMembersKey, []Member]
 	// Concurrent reads of one region's instances or ENIs, sent as batch calls.
 	memberReads batch.Batcher[memberBatch, string, Member]
 }

@@ -35,7 +35,7 @@ func (k *MemberKind) maxResults() int {
 }
 
 // groupMembers is the cache of the kind's group listings.
-func (c *Client) groupMembers(k *MemberKind) *readcache.Cache[groupMembersKey, []Member] {
+func (c *Client) groupMembers(k *MemberKind) *readcache.Listings[groupMembersKey, []Member] {
 	if k == ENIMember {
 		return &c.groupENIs
 	}

@@ -522,18 +522,22 @@ func (a *membershipCall) params() map[string]string {
 
 func (a *membershipCall) id() string { return a.group + "/" + a.member }
 
-// read answers Read from the group's listing, through the client's cache: a
-// refresh of a group's memberships costs a call per page of its members. A
-// member the listing does not show is confirmed by the member's own read, so
-// the drift message is exact (member gone, or no longer in the group) and a
-// listing that lags cannot drop the resource.
+// read answers Read, in a fleet from the group's listing, through the
+// client's cache: a refresh of a group's memberships then costs a call per
+// page of its members (readcache.Listings says when the listing is worth its
+// calls; until then, and for a few members of a large group, the members'
+// own batched reads answer). A member the listing does not show is confirmed
+// by the member's own read, so the drift message is exact (member gone, or no
+// longer in the group) and a listing that lags cannot drop the resource.
 func (a *membershipCall) read(ctx context.Context) error {
-	members, err := FindGroupMembers(ctx, a.c, a.kind, a.region, a.group)
-	if err != nil {
-		return err
-	}
-	if slices.ContainsFunc(members, func(m Member) bool { return m.ID == a.member }) {
-		return nil
+	if a.c.groupMembers(a.kind).Use(groupMembersKey{region: a.region, group: a.group}, a.c.members(a.kind).Cached(a.key())) {
+		members, err := FindGroupMembers(ctx, a.c, a.kind, a.region, a.group)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(members, func(m Member) bool { return m.ID == a.member }) {
+			return nil
+		}
 	}
 	return FindMembership(ctx, a.c, a.kind, a.region, a.member, a.group)
 }
@@ -621,11 +625,14 @@ func FindMemberGroups(ctx context.Context, c *Client, k *MemberKind, region, id 
 	return m.Groups, err
 }
 
-// listedGroups returns the member's groups as the group's listing (which
-// Read has usually just made in the same process) shows them, or from the
-// member's own describe when the listing does not show it: the plan-time
-// check then costs no call of its own.
+// listedGroups returns the member's groups as the group's listing shows
+// them when the process has it (Read made it, in a fleet), or from the
+// member's own describe (which Read has usually made): the plan-time check
+// then costs no call of its own.
 func listedGroups(ctx context.Context, c *Client, k *MemberKind, region, group, id string) ([]string, error) {
+	if !c.groupMembers(k).Cached(groupMembersKey{region: c.Region(region), group: group}) {
+		return FindMemberGroups(ctx, c, k, region, id)
+	}
 	members, err := FindGroupMembers(ctx, c, k, region, group)
 	if err != nil {
 		return nil, err

@@ -7,10 +7,40 @@ import (
 	"testing"
 
 	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 )
 
-// TestMemberReads_cachedAndFreshUnderLock: Read answers from the group's
-// listing, kept for the process, so a change made meanwhile out of band is
+// inFleet makes the group's memberships refresh from its listings, as in a
+// fleet: it counts readcache.ListAfter members of each kind read one by one.
+func inFleet(c *Client, group string) {
+	for range readcache.ListAfter {
+		c.groupInstances.Use(groupMembersKey{region: uRegion, group: group}, false)
+		c.groupENIs.Use(groupMembersKey{region: uRegion, group: group}, false)
+	}
+}
+
+// TestMemberReads_fewMembersReadThemselves: below readcache.ListAfter
+// members of a group, a refresh reads the members (in batches, cached), not
+// the group's listing: a few memberships of a large group do not pay for
+// listing it.
+func TestMemberReads_fewMembersReadThemselves(t *testing.T) {
+	srv, _, c := startCloud(t, seedMembers)
+	ctx := context.Background()
+	for _, id := range []string{"i-two", "i-two", "i-one"} {
+		call := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: id, region: uRegion}
+		if err := call.read(ctx); err != nil && !isGroupNotListed(err) {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range srv.Requests() {
+		if r.Params["SecurityGroupId"] != "" {
+			t.Errorf("%s listed group %s for a refresh of two of its members", r.Action, r.Params["SecurityGroupId"])
+		}
+	}
+}
+
+// TestMemberReads_cachedAndFreshUnderLock: in a fleet, Read answers from
+// the group's listing, kept for the process, so a change made meanwhile out of band is
 // not seen by it; a member the listing does not show is confirmed by the
 // member's own describe; the read under the lock that decides a write (find)
 // is member-side and afresh, and sees the change; and a write drops the
@@ -19,6 +49,7 @@ import (
 func TestMemberReads_cachedAndFreshUnderLock(t *testing.T) {
 	srv, cloud, c := startCloud(t, seedMembers)
 	ctx := context.Background()
+	inFleet(c, "sg-other")
 	instance := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-two", region: uRegion}
 	notMember := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-one", region: uRegion}
 	eni := &membershipCall{c: c, kind: ENIMember, group: "sg-other", member: "eni-one", region: uRegion}
@@ -93,6 +124,7 @@ func TestMemberReads_cachedAndFreshUnderLock(t *testing.T) {
 func TestMemberReads_laggingListing(t *testing.T) {
 	_, cloud, c := startCloud(t, seedMembers)
 	ctx := context.Background()
+	inFleet(c, "sg-other")
 	listed := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-two", region: uRegion}
 	joined := &membershipCall{c: c, kind: InstanceMember, group: "sg-other", member: "i-one", region: uRegion}
 	if err := listed.read(ctx); err != nil {

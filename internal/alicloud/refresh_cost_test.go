@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"testing"
 
@@ -89,12 +88,10 @@ func TestAccEgressRule_refreshCost(t *testing.T) {
 }
 
 // TestAccMembership_refreshCost: a refreshing plan of 12 instance
-// associations on 3 instances and 12 ENI associations on 3 ENIs, in 4
-// groups, lists each group's instances and ENIs once, not a call per
-// association; and a membership left out of band after one command is seen
-// by the next, since each command is a new provider process with an empty
-// cache: the listing no longer shows it, and the member's own describe
-// confirms it before the resource goes.
+// associations on 3 instances and 12 ENI associations on 3 ENIs describes
+// each instance and each ENI once, not once per association; and a
+// membership left out of band after one command is seen by the next, since
+// each command is a new provider process with an empty cache.
 func TestAccMembership_refreshCost(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
@@ -139,29 +136,21 @@ resource "secgroup_alicloud_eni_association" "many" {
   security_group_id    = local.groups[floor(count.index / length(local.enis))]
 }
 `, quoted(instances), quoted(enis), quoted(sgs)))
-	// describes names the objects one call reads: the group it lists
-	// (SecurityGroupId), or the members it describes (InstanceIds,
-	// NetworkInterfaceId.N).
-	describes := func(r emulator.Record) []string {
-		if g := r.Params["SecurityGroupId"]; g != "" {
-			return []string{g}
-		}
-		var ids []string
-		_ = json.Unmarshal([]byte(r.Params["InstanceIds"]), &ids)
-		for k, v := range r.Params {
-			if strings.HasPrefix(k, "NetworkInterfaceId.") {
-				ids = append(ids, v)
+	oneDescribeEach := []plancheck.PlanCheck{
+		env.ExpectEachObjectOnce(t, "alicloud", "DescribeInstances", func(r emulator.Record) []string {
+			var ids []string
+			_ = json.Unmarshal([]byte(r.Params["InstanceIds"]), &ids)
+			return ids
+		}, instances),
+		env.ExpectEachObjectOnce(t, "alicloud", "DescribeNetworkInterfaces", func(r emulator.Record) []string {
+			var ids []string
+			for k, v := range r.Params {
+				if strings.HasPrefix(k, "NetworkInterfaceId.") {
+					ids = append(ids, v)
+				}
 			}
-		}
-		return ids
-	}
-	// Each group's listing once per kind, and member-side reads only of
-	// the members a listing does not show (the extra ones).
-	describeEach := func(instanceExtra, eniExtra []string) []plancheck.PlanCheck {
-		return []plancheck.PlanCheck{
-			env.ExpectEachObjectOnce(t, "alicloud", "DescribeInstances", describes, append(slices.Clone(sgs), instanceExtra...)),
-			env.ExpectEachObjectOnce(t, "alicloud", "DescribeNetworkInterfaces", describes, append(slices.Clone(sgs), eniExtra...)),
-		}
+			return ids
+		}, enis),
 	}
 	// many[0] (many.0 in the checks' state) is the first group on the first member.
 	acctest.ParallelTest(t, resource.TestCase{
@@ -177,7 +166,7 @@ resource "secgroup_alicloud_eni_association" "many" {
 				Config:    config,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, describeEach(nil, nil)...),
+					PostApplyPostRefresh: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, oneDescribeEach...),
 				},
 			},
 			{
@@ -199,7 +188,7 @@ resource "secgroup_alicloud_eni_association" "many" {
 					PostApplyPostRefresh: append([]plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(instanceAssocType+".many[0]", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction(eniAssocType+".many[0]", plancheck.ResourceActionCreate),
-					}, describeEach(instances[:1], enis[:1])...),
+					}, oneDescribeEach...),
 				},
 			},
 			{
