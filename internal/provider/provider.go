@@ -311,7 +311,9 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		tencentcloud.NewSecurityGroupMembersDataSource,
+	}
 }
 
 // ListResources are the list resources of `terraform query` (Terraform >=
