@@ -36,6 +36,9 @@ var (
 	_ resource.ResourceWithConfigValidators = &ecsEgressRuleResource{}
 )
 
+// ecsTimeouts are the operations the rule's timeouts block sets.
+var ecsTimeouts = timeouts.Opts{Create: true, Update: true, Delete: true}
+
 var ecsDestinations = []string{"dest_cidr_ip", "ipv6_dest_cidr_ip", "dest_group_id", "dest_prefix_list_id"}
 
 // NewEcsEgressRuleResource is the constructor the provider registers.
@@ -198,7 +201,7 @@ func (r *ecsEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, ecsTimeouts),
 		},
 	}
 }

@@ -8,15 +8,23 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloudclient"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mutexkv"
 	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
@@ -49,6 +57,7 @@ type EgressRule struct {
 	Ipv6DestCidrIP   string
 	DestGroupID      string
 	DestPrefixListID string
+	DestGroupOwner   string // ECS: DestGroupOwnerAccount, for a group of another account
 	NicType          string // ECS
 	Policy           string
 	Priority         int64
@@ -130,11 +139,17 @@ type groupKey struct{ service, region, group string }
 // groupRules is what a describe says about a group. Shared between callers:
 // read only.
 type groupRules struct {
+	Name string // SecurityGroupName, for messages and display names
 	// Total counts every rule of the group, both directions: the cloud's
 	// per-group limit counts them all.
 	Total  int
 	Egress []EgressRule
 }
+
+// ecsDescribePageSize is the largest page ECS DescribeSecurityGroupAttribute
+// answers (MaxResults 10 to 1000; without it, pages of 500): a group at the
+// raised rule quota still costs one call.
+const ecsDescribePageSize = "1000"
 
 // describeGroup makes one DescribeSecurityGroupAttribute call (following
 // ECS's NextToken pages) and returns the group's egress rules. A missing
@@ -142,14 +157,18 @@ type groupRules struct {
 func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) (*groupRules, error) {
 	out := &groupRules{}
 	params := map[string]string{"SecurityGroupId": groupID}
+	if svc == "ecs" {
+		params["MaxResults"] = ecsDescribePageSize // ENS does not page
+	}
 	for {
 		var resp struct {
-			NextToken   string
-			Permissions struct {
+			NextToken         string
+			SecurityGroupName string
+			Permissions       struct {
 				Permission []struct {
 					SecurityGroupRuleId, Direction, IpProtocol, PortRange, SourcePortRange string
 					DestCidrIp, Ipv6DestCidrIp, DestGroupId, DestPrefixListId, NicType     string
-					Policy, Description                                                    string
+					DestGroupOwnerAccount, Policy, Description                             string
 					// ENS answers a number, ECS a string.
 					Priority json.Number
 				}
@@ -162,6 +181,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 		if err != nil {
 			return nil, err
 		}
+		out.Name = resp.SecurityGroupName
 		for _, p := range resp.Permissions.Permission {
 			out.Total++
 			if !strings.EqualFold(p.Direction, "egress") {
@@ -172,7 +192,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 				GroupID: groupID, RuleID: p.SecurityGroupRuleId,
 				Protocol: strings.ToLower(p.IpProtocol), PortRange: p.PortRange, SourcePortRange: p.SourcePortRange,
 				DestCidrIP: p.DestCidrIp, Ipv6DestCidrIP: p.Ipv6DestCidrIp, DestGroupID: p.DestGroupId, DestPrefixListID: p.DestPrefixListId,
-				NicType: strings.ToLower(p.NicType), Policy: strings.ToLower(p.Policy), Priority: prio, Description: p.Description,
+				DestGroupOwner: p.DestGroupOwnerAccount, NicType: strings.ToLower(p.NicType), Policy: strings.ToLower(p.Policy), Priority: prio, Description: p.Description,
 			})
 		}
 		if resp.NextToken == "" {
@@ -188,11 +208,7 @@ func describeGroup(ctx context.Context, c *Client, svc, region, groupID string) 
 // group or rule is an *apierr.NotFoundError. Read, Create and the tests'
 // checks use it.
 func FindEgressRule(ctx context.Context, c *Client, svc, region string, want EgressRule) (*EgressRule, error) {
-	region = c.Region(region)
-	key := groupKey{service: svc, region: region, group: want.GroupID}
-	rules, err := c.groups.Get(ctx, key, func(ctx context.Context) (*groupRules, error) {
-		return describeGroup(ctx, c, svc, region, want.GroupID)
-	})
+	rules, err := readGroup(ctx, c, svc, c.Region(region), want.GroupID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +219,14 @@ func FindEgressRule(ctx context.Context, c *Client, svc, region string, want Egr
 		}
 	}
 	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q has no egress rule %s", want.GroupID, want.describe()), Err: errRuleNotListed}
+}
+
+// readGroup is the group's describe through the client's read cache:
+// concurrent reads of one group (a refresh, a listing) share one describe.
+func readGroup(ctx context.Context, c *Client, svc, region, groupID string) (*groupRules, error) {
+	return c.groups.Get(ctx, groupKey{service: svc, region: region, group: groupID}, func(ctx context.Context) (*groupRules, error) {
+		return describeGroup(ctx, c, svc, region, groupID)
+	})
 }
 
 // errRuleNotListed marks a NotFoundError for a group that exists but does not
@@ -307,9 +331,7 @@ func (rc *ruleCall) authorize(ctx context.Context, diags *diag.Diagnostics, impo
 		rc.alreadyExists(diags, err.Error(), id)
 	case apierr.HasCode(err, "AuthorizationLimitExceed"):
 		count := "as many rules as it may hold"
-		if rules, derr := rc.c.groups.Get(ctx, rc.key(), func(ctx context.Context) (*groupRules, error) {
-			return describeGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID)
-		}); derr == nil {
+		if rules, derr := readGroup(ctx, rc.c, rc.svc, rc.region, rc.rule.GroupID); derr == nil {
 			count = fmt.Sprintf("%d rules, its limit", rules.Total)
 		}
 		diags.AddError(rc.summary, fmt.Sprintf(
@@ -413,3 +435,162 @@ func keepString(prior types.String, api string, same func(a, b string) bool) typ
 }
 
 func equalString(a, b string) bool { return a == b }
+
+// The two egress rule list resources (terraform query) share their config,
+// its schema and the listing; each makes its resource's model from a rule.
+
+type egressRuleListConfig struct {
+	SecurityGroupIDs types.List   `tfsdk:"security_group_ids"`
+	Region           types.String `tfsdk:"region"`
+}
+
+// egressRuleListSchema is the config schema; product is "ENS" or "ECS".
+func egressRuleListSchema(description, product, example, regionDescription string) listschema.Schema {
+	perCall := ""
+	if product == "ECS" {
+		perCall = " per 1,000 rules"
+	}
+	return listschema.Schema{
+		MarkdownDescription: description,
+		Attributes: map[string]listschema.Attribute{
+			"security_group_ids": listschema.ListAttribute{
+				MarkdownDescription: "IDs of the " + product + " security groups whose egress rules to list, at least one, e.g. `[\"" +
+					example + "\"]`. Each group costs one `DescribeSecurityGroupAttribute` call" + perCall + ", the read a " +
+					"refresh of its rules makes; a group that does not exist is an error naming it.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(securityGroupIDValidator()),
+				},
+			},
+			"region": listschema.StringAttribute{
+				MarkdownDescription: regionDescription,
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+// listEgressRules reads each group of the query once, through the client's
+// read cache and pacing like a refresh, and emits each egress rule the
+// resource can import (importable), in the API's order, as model makes it.
+func listEgressRules(ctx context.Context, b *resourceBase, svc string, req list.ListRequest, emit resourcebase.Emit,
+	model func(r EgressRule, region string) any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	product := strings.ToUpper(svc)
+	summary := "Error Listing Alibaba Cloud " + product + " Egress Rules"
+	var cfg egressRuleListConfig
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	var groups []string
+	if !diags.HasError() {
+		diags.Append(cfg.SecurityGroupIDs.ElementsAs(ctx, &groups, false)...)
+	}
+	if diags.HasError() {
+		return diags
+	}
+	c := b.Client(&diags)
+	if c == nil {
+		return diags
+	}
+	region := c.Region(cfg.Region.ValueString())
+	switch {
+	case region == "":
+		diags.AddError("Alibaba Cloud Not Configured", cloudclient.Missing(cloudName, "region", "ALICLOUD_REGION").Error())
+		return diags
+	case svc == "ens" && region != c.Region(""):
+		// The ENS rule resource works in the provider's region only (it has
+		// no region argument): what is listed elsewhere could not be imported.
+		diags.AddError(summary, fmt.Sprintf("The region is %q, but ENS egress rules are imported in the provider's region, %q. "+
+			"Leave region out, or list with a provider configuration (alias) for %q.", region, c.Region(""), region))
+		return diags
+	}
+	for _, group := range groups {
+		rctx, cancel := context.WithTimeout(ctx, ruleReadTimeout)
+		rules, err := readGroup(rctx, c, svc, region, group)
+		cancel()
+		if apierr.IsNotFound(err) {
+			where := fmt.Sprintf(" in region %q", region)
+			if svc == "ens" {
+				where = "" // ENS groups are not regional
+			}
+			diags.AddError(product+" Security Group Not Found", fmt.Sprintf(
+				"%s security group %q in security_group_ids was not found%s (%s). Check the ID and the region, or remove it from security_group_ids.",
+				product, group, where, err))
+			return diags
+		}
+		if err != nil {
+			diags.AddError(summary, apierr.Detail(fmt.Sprintf("Reading the egress rules of %s security group %q", product, group), err, credentialHint))
+			return diags
+		}
+		for _, r := range rules.Egress {
+			if !r.importable(svc) {
+				continue
+			}
+			if !emit(model(r, region), r.displayName(rules.Name)) {
+				return diags
+			}
+		}
+	}
+	return diags
+}
+
+// importable reports whether the rule resource can manage r: an ECS rule
+// needs its SecurityGroupRuleId (the resource's identity), and one to
+// another account's group (DestGroupOwnerAccount) has an owner the resource
+// cannot express, so that a replacement would make a different rule; a
+// protocol the resource does not know would fail the generated
+// configuration.
+func (r EgressRule) importable(svc string) bool {
+	protocols := ensProtocols
+	if svc == "ecs" {
+		if r.RuleID == "" || r.DestGroupOwner != "" {
+			return false
+		}
+		protocols = append(slicesClone(ensProtocols), "icmpv6")
+	}
+	return slices.Contains(protocols, r.Protocol)
+}
+
+// displayName is what `terraform query` shows for r, e.g.
+// `tcp 443/443 to 10.0.0.0/8 accept, priority 1, in web (sg-…)`.
+func (r EgressRule) displayName(groupName string) string {
+	var b strings.Builder
+	b.WriteString(r.Protocol)
+	if r.PortRange != "" && !isAllPorts(r.PortRange) {
+		b.WriteString(" " + r.PortRange)
+	}
+	if r.SourcePortRange != "" && !isAllPorts(r.SourcePortRange) {
+		b.WriteString(" from ports " + r.SourcePortRange)
+	}
+	dest := r.DestCidrIP + r.Ipv6DestCidrIP
+	switch {
+	case r.DestGroupID != "":
+		dest = "group " + r.DestGroupID
+	case r.DestPrefixListID != "":
+		dest = "prefix list " + r.DestPrefixListID
+	}
+	fmt.Fprintf(&b, " to %s %s, priority %d", dest, r.Policy, r.Priority)
+	if r.NicType == "internet" {
+		b.WriteString(", internet NIC")
+	}
+	b.WriteString(", in ")
+	if groupName != "" {
+		b.WriteString(groupName + " (" + r.GroupID + ")")
+	} else {
+		b.WriteString(r.GroupID)
+	}
+	if r.RuleID != "" {
+		b.WriteString(", rule " + r.RuleID)
+	}
+	return b.String()
+}
+
+// nullTimeouts is an unset timeouts block of opts, as Read stores it after
+// an import.
+func nullTimeouts(ctx context.Context, opts timeouts.Opts) timeouts.Value {
+	t, _ := timeouts.Block(ctx, opts).Type().(timeouts.Type)
+	return timeouts.Value{Object: types.ObjectNull(t.AttrTypes)}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/acctest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	aliemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/alicloud"
 )
 
 // Helpers both egress rule resources' tests use.
@@ -174,4 +175,60 @@ resource "secgroup_alicloud_ecs_egress_rule" "test" {
 			},
 		},
 	})
+}
+
+// Helpers of both egress rule list resources' tests.
+
+// seedRules gives the emulated group (ENS or ECS, by resourceType) a name and
+// rules.
+func seedRules(t *testing.T, env *acctest.Env, resourceType, group, name string, rules ...aliemu.Permission) {
+	t.Helper()
+	env.AliSeed(t, func(s *aliemu.State) {
+		groups := s.SecurityGroups
+		if resourceType == ensRuleType {
+			groups = s.EnsSecurityGroups
+		}
+		for i := range groups {
+			if g := &groups[i]; g.ID == group {
+				g.Name = name
+				g.Egress = append(g.Egress, rules...)
+			}
+		}
+	})
+}
+
+// ruleListQuery is a query of resourceType's list resource named "test" over
+// groups, with a limit (0: Terraform's default, 100); extra holds further
+// arguments of its config block.
+func ruleListQuery(env *acctest.Env, resourceType string, includeResource bool, limit int, extra string, groups ...string) string {
+	limitLine := ""
+	if limit > 0 {
+		limitLine = fmt.Sprintf("limit            = %d", limit)
+	}
+	quoted := make([]string, len(groups))
+	for i, g := range groups {
+		quoted[i] = strconv.Quote(g)
+	}
+	return env.AliCloudProviderConfig() + fmt.Sprintf(`
+list %q "test" {
+  provider         = secgroup
+  include_resource = %t
+  %s
+
+  config {
+    security_group_ids = [%s]
+    %s
+  }
+}
+`, resourceType, includeResource, limitLine, strings.Join(quoted, ", "), extra)
+}
+
+// describesPerGroup counts DescribeSecurityGroupAttribute calls by group.
+func describesPerGroup(t *testing.T, env *acctest.Env) map[string]int {
+	t.Helper()
+	n := map[string]int{}
+	for _, r := range env.Requests(t, "alicloud", "DescribeSecurityGroupAttribute") {
+		n[r.Params["SecurityGroupId"]]++
+	}
+	return n
 }

@@ -43,6 +43,9 @@ var (
 
 var ensProtocols = []string{"tcp", "udp", "icmp", "gre", "all"}
 
+// ensTimeouts are the operations the rule's timeouts block sets.
+var ensTimeouts = timeouts.Opts{Create: true, Delete: true}
+
 // NewEnsEgressRuleResource is the constructor the provider registers.
 func NewEnsEgressRuleResource() resource.Resource {
 	return &ensEgressRuleResource{}
@@ -132,7 +135,7 @@ func (r *ensEgressRuleResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, ensTimeouts),
 		},
 	}
 }

@@ -319,7 +319,10 @@ func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.Da
 // ListResources are the list resources of `terraform query` (Terraform >=
 // 1.14): one per resource type.
 func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{}
+	return []func() list.ListResource{
+		alicloud.NewEnsEgressRuleListResource,
+		alicloud.NewEcsEgressRuleListResource,
+	}
 }
 
 // sharedEndpointRules is the check of a cloud whose client takes its

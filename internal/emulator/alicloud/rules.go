@@ -32,11 +32,14 @@ type Permission struct {
 	Ipv6DestCidrIP   string `json:"ipv6_dest_cidr_ip,omitempty"`
 	DestGroupID      string `json:"dest_group_id,omitempty"`
 	DestPrefixListID string `json:"dest_prefix_list_id,omitempty"`
-	NicType          string `json:"nic_type,omitempty"`
-	Policy           string `json:"policy"` // lower case
-	Priority         int    `json:"priority"`
-	Description      string `json:"description,omitempty"`
-	CreateTime       string `json:"create_time,omitempty"`
+	// DestGroupOwnerAccount: DestGroupID is another account's group (ECS
+	// fixtures only; the provider does not create such rules).
+	DestGroupOwnerAccount string `json:"dest_group_owner_account,omitempty"`
+	NicType               string `json:"nic_type,omitempty"`
+	Policy                string `json:"policy"` // lower case
+	Priority              int    `json:"priority"`
+	Description           string `json:"description,omitempty"`
+	CreateTime            string `json:"create_time,omitempty"`
 	// ClientToken is the ECS token of the request that created the rule, so
 	// that a retry of that request succeeds instead of meeting a duplicate.
 	ClientToken string `json:"client_token,omitempty"`
@@ -391,7 +394,7 @@ func modifyEgress(s *State, rq *Request) (map[string]any, *Error) {
 
 // describeAttribute serves DescribeSecurityGroupAttribute with the egress
 // rules in each SDK's response shape. ECS filters by Direction and pages
-// with MaxResults/NextToken when asked to.
+// with MaxResults/NextToken, 500 rules a page by default (its reference).
 func describeAttribute(s *State, rq *Request) (map[string]any, *Error) {
 	g, err := s.group(rq)
 	if err != nil {
@@ -429,37 +432,42 @@ func describeAttribute(s *State, rq *Request) (map[string]any, *Error) {
 	} else if d != "" && d != "egress" && d != "all" {
 		return nil, invalid("Direction %q must be ingress, egress or all", rq.Get("Direction"))
 	}
+	size, start := 500, 0
 	if rq.Has("MaxResults") {
-		size, aerr := strconv.Atoi(rq.Get("MaxResults"))
-		start := 0
-		if t := rq.Get("NextToken"); t != "" {
-			start, _ = strconv.Atoi(strings.TrimPrefix(t, "page-"))
+		n, err := strconv.Atoi(rq.Get("MaxResults"))
+		if err != nil {
+			n = 0
 		}
-		if aerr != nil || size < 10 || size > 1000 || start < 0 || start > len(rules) {
-			return nil, invalid("MaxResults must be 10 to 1000 and NextToken a token this API returned")
-		}
-		end := min(start+size, len(rules))
-		if end < len(rules) {
-			out["NextToken"] = fmt.Sprintf("page-%d", end)
-		}
-		rules = rules[start:end]
+		size = n
 	}
+	if t := rq.Get("NextToken"); t != "" {
+		start, _ = strconv.Atoi(strings.TrimPrefix(t, "page-"))
+	}
+	if size < 10 || size > 1000 || start < 0 || start > len(rules) {
+		return nil, invalid("MaxResults must be 10 to 1000 and NextToken a token this API returned")
+	}
+	end := min(start+size, len(rules))
+	if end < len(rules) {
+		out["NextToken"] = fmt.Sprintf("page-%d", end)
+	}
+	rules = rules[start:end]
 	for _, p := range rules {
 		perms = append(perms, map[string]any{
-			"SecurityGroupRuleId": p.RuleID,
-			"Direction":           "egress",
-			"IpProtocol":          strings.ToUpper(p.IPProtocol),
-			"PortRange":           p.PortRange,
-			"SourcePortRange":     p.SourcePortRange,
-			"DestCidrIp":          p.DestCidrIP,
-			"Ipv6DestCidrIp":      p.Ipv6DestCidrIP,
-			"DestGroupId":         p.DestGroupID,
-			"DestPrefixListId":    p.DestPrefixListID,
-			"NicType":             p.NicType,
-			"Policy":              apiCase(p.Policy),
-			"Priority":            strconv.Itoa(p.Priority),
-			"Description":         p.Description,
-			"CreateTime":          p.CreateTime,
+			"SecurityGroupRuleId":   p.RuleID,
+			"Direction":             "egress",
+			"IpProtocol":            strings.ToUpper(p.IPProtocol),
+			"PortRange":             p.PortRange,
+			"SourcePortRange":       p.SourcePortRange,
+			"DestCidrIp":            p.DestCidrIP,
+			"Ipv6DestCidrIp":        p.Ipv6DestCidrIP,
+			"DestGroupId":           p.DestGroupID,
+			"DestPrefixListId":      p.DestPrefixListID,
+			"DestGroupOwnerAccount": p.DestGroupOwnerAccount,
+			"NicType":               p.NicType,
+			"Policy":                apiCase(p.Policy),
+			"Priority":              strconv.Itoa(p.Priority),
+			"Description":           p.Description,
+			"CreateTime":            p.CreateTime,
 		})
 	}
 	out["Permissions"] = map[string]any{"Permission": perms}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 
@@ -187,5 +188,33 @@ func TestLoadStateChecksRules(t *testing.T) {
 	}
 	if p := c.State().EnsSecurityGroups[0].Egress[0]; p.PortRange != "-1/-1" || p.Policy != "accept" || p.Priority != 1 {
 		t.Errorf("defaults: %+v", p)
+	}
+}
+
+// TestEcsDescribeDefaultPage: without MaxResults, ECS answers pages of 500
+// rules (its reference's default), and the rules of another account's group
+// carry DestGroupOwnerAccount.
+func TestEcsDescribeDefaultPage(t *testing.T) {
+	srv, cloud := startEmulator(t)
+	rules := make([]Permission, 501)
+	for i := range rules {
+		rules[i] = Permission{RuleID: fmt.Sprintf("sgr-%d", i), IPProtocol: "tcp", PortRange: fmt.Sprintf("%d/%d", i+1, i+1), DestCidrIP: "10.0.0.0/8", Policy: "accept", Priority: 1}
+	}
+	rules[0].DestCidrIP, rules[0].DestGroupID, rules[0].DestGroupOwnerAccount = "", "sg-theirs", "1234567890123456"
+	cloud.Mutate(func(s *State) {
+		s.SecurityGroups = []SecurityGroup{{ID: "sg-ecs1", RegionID: testRegion, Egress: rules}}
+	})
+	c := sdkClient(t, srv, testKey, testSecret, "")
+	var page struct {
+		NextToken   string
+		Permissions struct {
+			Permission []struct{ SecurityGroupRuleId, DestGroupOwnerAccount string }
+		}
+	}
+	if err := c.Call(context.Background(), "ecs", "", "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": "sg-ecs1"}, &page); err != nil {
+		t.Fatal(err)
+	}
+	if perms := page.Permissions.Permission; len(perms) != 500 || page.NextToken == "" || perms[0].DestGroupOwnerAccount != "1234567890123456" {
+		t.Fatalf("first page without MaxResults: %d rules, token %q, first %+v; want 500, a token, the owner account", len(perms), page.NextToken, perms[0])
 	}
 }
