@@ -322,6 +322,8 @@ func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListRe
 	return []func() list.ListResource{
 		alicloud.NewEnsEgressRuleListResource,
 		alicloud.NewEcsEgressRuleListResource,
+		tencentcloud.NewSecurityGroupListResource,
+		tencentcloud.NewInstanceAssociationListResource,
 	}
 }
 
