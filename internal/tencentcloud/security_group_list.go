@@ -42,8 +42,8 @@ type securityGroupListModel struct {
 	Region           types.String `tfsdk:"region"`
 }
 
-// filterValuesMax is the most values one DescribeSecurityGroups filter
-// takes.
+// filterValuesMax is the most values one filter takes (VPC's Filter
+// structure: at most 5 values, 10 filters per request).
 const filterValuesMax = 5
 
 func (r *securityGroupListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

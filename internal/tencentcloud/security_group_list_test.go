@@ -176,6 +176,63 @@ list "secgroup_tencentcloud_security_group" "paged" {
 	})
 }
 
+// TestAccSecurityGroupList_manyIDs: 7 security_group_ids go 5 to a
+// security-group-id filter (a filter's most values), so two calls list them.
+func TestAccSecurityGroupList_manyIDs(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	env.Tencent(t)
+	var ids []string
+	env.TC.Mutate(func(s *tcemu.State) {
+		for i := range 7 {
+			ids = append(ids, acctest.TencentID("sg"))
+			s.SecurityGroups = append(s.SecurityGroups, tcemu.SecurityGroup{ID: ids[i], Name: fmt.Sprintf("many-%d", i), ProjectID: "0", Region: acctest.TCRegion})
+		}
+	})
+	quoted, _ := json.Marshal(ids)
+	wire := queryCheckFunc(func() error {
+		var sizes []int
+		for _, r := range env.Requests(t, "tencentcloud", "DescribeSecurityGroups") {
+			var p struct {
+				Filters []struct {
+					Name   string
+					Values []string
+				}
+			}
+			_ = json.Unmarshal([]byte(r.Body), &p)
+			if len(p.Filters) != 1 || p.Filters[0].Name != "security-group-id" {
+				return fmt.Errorf("DescribeSecurityGroups with %s, want one security-group-id filter", r.Body)
+			}
+			sizes = append(sizes, len(p.Filters[0].Values))
+		}
+		if len(sizes) == 0 || len(sizes)%2 != 0 || slices.Max(sizes) > 5 {
+			return fmt.Errorf("DescribeSecurityGroups filters of %v values, want calls of 5 and 2", sizes)
+		}
+		return nil
+	})
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   acctest.QueryChecks(),
+		Steps: []resource.TestStep{{
+			PreConfig: env.Emulator.ResetRequests,
+			Query:     true,
+			Config: env.TencentProviderConfig() + fmt.Sprintf(`
+list "secgroup_tencentcloud_security_group" "many" {
+  provider = secgroup
+  config {
+    security_group_ids = %s
+  }
+}
+`, quoted),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("secgroup_tencentcloud_security_group.many", 7),
+				querycheck.ExpectIdentity("secgroup_tencentcloud_security_group.many", groupIdentity(ids[6])),
+				wire,
+			},
+		}},
+	})
+}
+
 // TestAccSecurityGroupList_otherRegion: a region other than the provider's
 // is an attribute error before any call: the results would not import.
 func TestAccSecurityGroupList_otherRegion(t *testing.T) {
