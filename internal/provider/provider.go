@@ -314,6 +314,7 @@ func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		huaweicloud.NewSecurityGroupMembersDataSource,
 		alicloud.NewSecurityGroupMembersDataSource,
+		tencentcloud.NewSecurityGroupMembersDataSource,
 	}
 }
 
@@ -327,6 +328,8 @@ func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListRe
 		alicloud.NewEcsEgressRuleListResource,
 		huaweicloud.NewServerAssociationListResource,
 		huaweicloud.NewPortAssociationListResource,
+		tencentcloud.NewSecurityGroupListResource,
+		tencentcloud.NewInstanceAssociationListResource,
 	}
 }
 

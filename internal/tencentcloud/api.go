@@ -52,10 +52,16 @@ const vpcPageSize = 100
 // FindSecurityGroupByID returns the group, or an *apierr.NotFoundError when
 // it does not exist. Read, Delete and the tests' checks all use it.
 func FindSecurityGroupByID(ctx context.Context, c *Client, id string) (*SecurityGroup, error) {
+	return findSecurityGroupIn(ctx, c, "", id)
+}
+
+// findSecurityGroupIn is FindSecurityGroupByID in region ("": the
+// provider's), for the data source.
+func findSecurityGroupIn(ctx context.Context, c *Client, region, id string) (*SecurityGroup, error) {
 	var out struct {
 		SecurityGroupSet []SecurityGroup
 	}
-	err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{"SecurityGroupIds": []string{id}}, &out)
+	err := c.Call(ctx, "vpc", region, "DescribeSecurityGroups", map[string]any{"SecurityGroupIds": []string{id}}, &out)
 	if apierr.IsNotFound(err) {
 		return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q was not found", id), Err: err}
 	}
@@ -71,14 +77,42 @@ func FindSecurityGroupByID(ctx context.Context, c *Client, id string) (*Security
 	return nil, &apierr.NotFoundError{Message: fmt.Sprintf("security group %q was not found", id)}
 }
 
+// listSecurityGroups lists, paged to the end at VPC's largest Limit, the
+// groups of the provider's region that match every filter (Tencent ANDs
+// the filters, ORs each one's values). The groupsNamed lookup of a create
+// and the list resource use it.
+func listSecurityGroups(ctx context.Context, c *Client, filters []apiFilter) ([]SecurityGroup, error) {
+	var all []SecurityGroup
+	for offset := 0; ; offset += vpcPageSize {
+		var out struct {
+			SecurityGroupSet []SecurityGroup
+			TotalCount       int
+		}
+		params := map[string]any{
+			"Offset": strconv.Itoa(offset), // strings in VPC, unlike CVM
+			"Limit":  strconv.Itoa(vpcPageSize),
+		}
+		if len(filters) > 0 {
+			params["Filters"] = filters
+		}
+		if err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", params, &out); err != nil {
+			return nil, err
+		}
+		all = append(all, out.SecurityGroupSet...)
+		if len(out.SecurityGroupSet) < vpcPageSize || offset+len(out.SecurityGroupSet) >= out.TotalCount {
+			return all, nil
+		}
+	}
+}
+
 // describeInstancesPage is one CVM DescribeInstances call with the
 // security-group-id filter: up to limit instances from offset, and the total.
-func describeInstancesPage(ctx context.Context, c *Client, groupID string, offset, limit int) ([]Instance, int, error) {
+func describeInstancesPage(ctx context.Context, c *Client, region, groupID string, offset, limit int) ([]Instance, int, error) {
 	var out struct {
 		InstanceSet []Instance
 		TotalCount  int
 	}
-	err := c.Call(ctx, "cvm", "", "DescribeInstances", map[string]any{
+	err := c.Call(ctx, "cvm", region, "DescribeInstances", map[string]any{
 		"Filters": []apiFilter{{Name: "security-group-id", Values: []string{groupID}}},
 		"Offset":  offset, // integers in CVM, unlike VPC
 		"Limit":   limit,
@@ -87,24 +121,82 @@ func describeInstancesPage(ctx context.Context, c *Client, groupID string, offse
 }
 
 // FindInstancesBoundTo returns the IDs of every instance bound to the group,
-// paging DescribeInstances to the end.
+// paging DescribeInstances to the end (fresh: the forced delete decides on it).
 func FindInstancesBoundTo(ctx context.Context, c *Client, groupID string) ([]string, error) {
-	var ids []string
+	members, err := listGroupMembers(ctx, c, "", groupID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(members))
+	for i := range members {
+		ids[i] = members[i].InstanceId
+	}
+	return ids, nil
+}
+
+// listGroupMembers is the group-side listing: every instance bound to the
+// group in region ("": the provider's), by DescribeInstances with the
+// security-group-id filter at CVM's largest Limit, paged to the end, each
+// instance once.
+func listGroupMembers(ctx context.Context, c *Client, region, groupID string) ([]Instance, error) {
+	var members []Instance
 	for offset := 0; ; offset += cvmPageSize {
-		page, total, err := describeInstancesPage(ctx, c, groupID, offset, cvmPageSize)
+		page, total, err := describeInstancesPage(ctx, c, region, groupID, offset, cvmPageSize)
 		if err != nil {
 			return nil, err
 		}
 		for _, in := range page {
-			if !slices.Contains(ids, in.InstanceId) {
-				ids = append(ids, in.InstanceId)
+			if !slices.ContainsFunc(members, func(m Instance) bool { return m.InstanceId == in.InstanceId }) {
+				members = append(members, in)
 			}
 		}
 		// The total can move while we page; an empty or short page is the end.
 		if len(page) < cvmPageSize || offset+len(page) >= total {
-			return ids, nil
+			return members, nil
 		}
 	}
+}
+
+// groupMembers returns the group's listing in region ("": the provider's)
+// through the client's cache: the refreshes of a fleet's memberships of one
+// group share one listing per process (one call per 100 members) instead of
+// a read per member.
+func (c *Client) groupMembers(ctx context.Context, region, groupID string) (map[string]*Instance, error) {
+	region = c.Region(region)
+	return c.listings.Get(ctx, groupKey{region, groupID}, func(ctx context.Context) (map[string]*Instance, error) {
+		members, err := listGroupMembers(ctx, c, region, groupID)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]*Instance, len(members))
+		for i := range members {
+			byID[members[i].InstanceId] = &members[i]
+		}
+		return byID, nil
+	})
+}
+
+func (c *Client) groupKey(id string) groupKey { return groupKey{c.Region(""), id} }
+
+// invalidateGroup drops the group's listing, before and after a write to
+// one of its memberships, like invalidateInstances.
+func (c *Client) invalidateGroup(id string) { c.listings.Invalidate(c.groupKey(id)) }
+
+// FindGroupMember answers whether the instance is in the group from the
+// group's cached listing; when the listing does not show it, the instance's
+// own read (FindInstanceSecurityGroup) decides, so that a lagging listing
+// never drops a membership and the not-found error says whether the
+// instance is gone or only out of the group. Read uses it.
+func FindGroupMember(ctx context.Context, c *Client, instanceID, groupID string) error {
+	members, err := c.groupMembers(ctx, "", groupID)
+	if err != nil {
+		return err
+	}
+	if _, ok := members[instanceID]; ok {
+		return nil
+	}
+	_, err = FindInstanceSecurityGroup(ctx, c, instanceID, groupID)
+	return err
 }
 
 // errGroupNotListed marks a NotFoundError for an instance that exists but

@@ -46,6 +46,17 @@ var DefaultLimits = map[string]ratelimit.Limit{
 	"tag": ratelimit.PerSecond(20),
 }
 
+// bindWindow and bindMaxWait are how long a binding write collects the
+// others of its group before it goes out: longer than a read's few
+// milliseconds, because a write is one call per batch and has no read after
+// it, so a membership finishes within one round trip and little else of its
+// group would be under way at the same moment; when terraform's 10 slots are
+// shared with other work, a short window sends the writes one by one.
+const (
+	bindWindow  = 250 * time.Millisecond
+	bindMaxWait = 500 * time.Millisecond
+)
+
 // credentialHint is appended to authentication errors.
 const credentialHint = "tencentcloud.secret_id / tencentcloud.secret_key in the provider block, or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY"
 
@@ -74,6 +85,7 @@ type Client struct {
 
 	// What describes answered, kept for the provider process (see readcache).
 	instances readcache.Cache[instanceKey, *Instance]
+	listings  readcache.Cache[groupKey, map[string]*Instance] // a group's members
 	// Concurrent calls about single instances, sent as batch calls (see batch).
 	instanceReads batch.Batcher[string, string, *Instance] // by region
 	bindings      batch.Batcher[bindingBatch, string, struct{}]
@@ -81,6 +93,9 @@ type Client struct {
 
 // instanceKey names a CVM instance: its region and ID.
 type instanceKey struct{ region, id string }
+
+// groupKey names a security group's member listing: its region and ID.
+type groupKey struct{ region, id string }
 
 type clientKey struct{ service, region string }
 
@@ -129,6 +144,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
 		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize, Writes: true,
+		Window: bindWindow, MaxWait: bindMaxWait,
 		Call:  func(b bindingBatch) string { return cloudName + " CVM " + b.action },
 		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
 	}

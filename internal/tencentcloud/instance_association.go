@@ -123,26 +123,31 @@ func (a *associationCall) keepTainted(ctx context.Context, resp *resource.Create
 		fmt.Sprintf("CVM instance %q may now be in security group %q", a.instanceID, a.groupID))
 }
 
-// read reads the instance through the client's cache: Read uses it, so the
-// associations of one instance cost one DescribeInstances per refresh.
+// read answers from the group's listing, kept by the client for the
+// process, and confirms a member it does not show with the instance's own
+// read: Read uses it, so a fleet's refresh costs one DescribeInstances per
+// 100 members of the group.
 func (a *associationCall) read(ctx context.Context) error {
-	_, err := FindInstanceSecurityGroup(ctx, a.c, a.instanceID, a.groupID)
-	return err
+	return FindGroupMember(ctx, a.c, a.instanceID, a.groupID)
 }
 
-// find reads the instance afresh: for the read under the instance's lock
-// that decides what to write, and the waiters that poll for a change.
+// find reads the instance afresh, member-side: for the read under the
+// instance's lock that decides what to write.
 func (a *associationCall) find(ctx context.Context) error {
 	a.c.invalidateInstances(a.instanceID)
-	return a.read(ctx)
+	_, err := FindInstanceSecurityGroup(ctx, a.c, a.instanceID, a.groupID)
+	return err
 }
 
 // write calls action for this group and instance, in one call with the
 // other instances of the group written at the same time; the caller holds
 // the instance's lock, which serializes writes to it across every resource
-// of the provider. The instance's cache entry is dropped before and after.
+// of the provider. The instance's cache entry and the group's listing are
+// dropped before and after.
 func (a *associationCall) write(ctx context.Context, action string) error {
 	a.c.invalidateInstances(a.instanceID)
+	a.c.invalidateGroup(a.groupID)
+	defer a.c.invalidateGroup(a.groupID)
 	defer a.c.invalidateInstances(a.instanceID)
 	return a.c.bindInstance(ctx, action, a.groupID, a.instanceID)
 }
@@ -192,17 +197,9 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
-	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		err := a.find(ctx)
-		if isGroupNotListed(err) {
-			return false, nil
-		}
-		return err == nil, err
-	})
-	if err != nil {
-		a.keepTainted(ctx, resp, &plan, err, ": waiting for the instance to list the group")
-		return
-	}
+	// No wait: CVM changes the instance's SecurityGroupIds before it answers
+	// (the next DescribeInstances lists the group), so a success is the
+	// binding, and a fleet's apply costs its batched reads and writes only.
 	plan.ID = types.StringValue(associationID(a.groupID, a.instanceID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -269,18 +266,8 @@ func (r *instanceAssociationResource) Delete(ctx context.Context, req resource.D
 	}
 	if err != nil {
 		a.fail(&resp.Diagnostics, err, "")
-		return
 	}
-	err = retry.WaitFor(ctx, func(ctx context.Context) (bool, error) {
-		err := a.find(ctx)
-		if gone(err) {
-			return true, nil
-		}
-		return false, err
-	})
-	if err != nil {
-		a.fail(&resp.Diagnostics, err, ": waiting for the instance to stop listing the group")
-	}
+	// No wait, as for Create: the success answer is the unbinding.
 }
 
 // instanceAssociationIdentity: the region is the provider's, as the

@@ -466,18 +466,18 @@ func TestAccInstanceAssociation_noSuchAPIIsNotGone(t *testing.T) {
 	})
 }
 
-// TestAccInstanceAssociation_keptAfterTimeout: the 2s create timeout expires
-// in the wait after AssociateSecurityGroups (3 s of latency on the
-// instance's describe, the read before the write let through). The instance
-// is in the group, so the state keeps the binding, tainted, and the next
-// apply replaces it: one binding, no "already in security group ... import
-// it".
+// TestAccInstanceAssociation_keptAfterTimeout: AssociateSecurityGroups
+// binds the group but its answer is lost, and every retry is throttled
+// until the 2s create timeout expires. The write may have landed (it did),
+// so the state keeps the binding, tainted, and the next apply replaces it:
+// one binding, no "already in security group ... import it".
 func TestAccInstanceAssociation_keptAfterTimeout(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.RequireEmulator(t)
 	f := env.Tencent(t)
 	env.Emulator.SetFaults([]emulator.FaultRule{
-		{Cloud: "tencentcloud", Actions: []string{"DescribeInstances"}, LatencyMS: 3000, After: 1, Times: 1},
+		{Cloud: "tencentcloud", Actions: []string{"AssociateSecurityGroups"}, DropRate: 1, Times: 1},
+		{Cloud: "tencentcloud", Actions: []string{"AssociateSecurityGroups"}, ThrottleRate: 1, After: 1},
 	})
 	config := acctest.ConfigCompose(env.TencentProviderConfig(), fmt.Sprintf(`
 resource "secgroup_tencentcloud_instance_association" "test" {
@@ -492,7 +492,7 @@ resource "secgroup_tencentcloud_instance_association" "test" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceAssociationDestroy(t, env),
 		Steps: env.KeptTaintedSteps(config, assocAddr,
-			`waiting for the instance to list the group: the 2s create timeout expired during tencentcloud CVM DescribeInstances.*`+
+			`the 2s create timeout expired.*`+
 				`Left behind: CVM instance ".*" may now be in security group .*tainted`,
 			func(s *terraform.State) error {
 				if got := instanceGroups(env, f.InstanceID); !slices.Equal(got, []string{f.DefaultGroupID, f.SecurityGroupID}) {

@@ -2,59 +2,68 @@ package tencentcloud
 
 import (
 	"context"
+	"strings"
 	"testing"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
 )
 
-// TestInstanceReads_cachedAndFreshUnderLock: Read's describes of an instance
-// are kept for the process, so a change made meanwhile out of band is not
-// seen by them; the read under the lock and the waiters' (find) are made
-// afresh and see it; and a force delete's unbinding drops the entries of
-// the instances it unbinds.
+// TestInstanceReads_cachedAndFreshUnderLock: Read answers from the group's
+// listing, kept for the process, so a change made meanwhile out of band is
+// not seen by it; the read under the lock (find) is made afresh, member-side,
+// and sees it; and a force delete's unbinding drops the group's listing, so
+// the next Read lists again and confirms the missing member with its own
+// read.
 func TestInstanceReads_cachedAndFreshUnderLock(t *testing.T) {
 	srv, cloud, c := newEmulated(t, 1, map[string]ratelimit.Limit{})
 	ctx := context.Background()
 	const instance = "ins-00000000"
 	a := &associationCall{c: c, groupID: emuGroup, instanceID: instance}
-	describes := func() int {
-		n := 0
+	describes := func() (listings, reads int) {
 		for _, r := range srv.Requests() {
-			if r.Action == "DescribeInstances" {
-				n++
+			switch {
+			case r.Action != "DescribeInstances":
+			case strings.Contains(r.Body, "security-group-id"):
+				listings++
+			default:
+				reads++
 			}
 		}
-		return n
+		return listings, reads
+	}
+	want := func(what string, listings, reads int) {
+		t.Helper()
+		if l, r := describes(); l != listings || r != reads {
+			t.Fatalf("%s: %d listings and %d instance reads, want %d and %d", what, l, r, listings, reads)
+		}
 	}
 	for range 3 {
 		if err := a.read(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if describes() != 1 {
-		t.Fatalf("%d describes for 3 reads of one instance, want 1", describes())
-	}
+	want("3 reads of one membership", 1, 0)
 	cloud.Mutate(func(s *tcemu.State) { s.Instances[0].SecurityGroupIDs = []string{emuOther} })
-	if err := a.read(ctx); err != nil || describes() != 1 {
-		t.Fatalf("a read in the same process: %v after %d describes, want the kept answer", err, describes())
+	if err := a.read(ctx); err != nil {
+		t.Fatalf("a read in the same process: %v, want the kept listing's answer", err)
 	}
+	want("a read in the same process", 1, 0)
 	if err := a.find(ctx); !isGroupNotListed(err) {
 		t.Fatalf("the read under the lock: %v, want the group no longer listed", err)
 	}
-	if err := a.read(ctx); !isGroupNotListed(err) || describes() != 2 {
-		t.Fatalf("after the fresh read: %v after %d describes, want its answer kept", err, describes())
-	}
+	want("the read under the lock", 1, 1)
 
 	other := &associationCall{c: c, groupID: emuOther, instanceID: instance}
 	if err := other.read(ctx); err != nil {
 		t.Fatal(err)
 	}
+	want("a read of the other group", 2, 1)
 	if _, err := unbindAll(ctx, c, emuOther, []string{instance}); err != nil {
 		t.Fatal(err)
 	}
-	if err := other.read(ctx); !apierr.IsNotFound(err) || describes() != 3 {
-		t.Fatalf("after the unbinding: %v after %d describes, want a fresh describe without the group", err, describes())
+	if err := other.read(ctx); !isGroupNotListed(err) {
+		t.Fatalf("after the unbinding: %v, want the group no longer listed", err)
 	}
+	want("after the unbinding", 3, 2)
 }

@@ -173,7 +173,7 @@ func (r *securityGroupResource) ModifyPlan(ctx context.Context, req resource.Mod
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	id := state.ID.ValueString()
-	page, total, err := describeInstancesPage(ctx, c, id, 0, boundSample)
+	page, total, err := describeInstancesPage(ctx, c, "", id, 0, boundSample)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Could Not Count the Instances Bound to the Security Group",
 			apierr.Detail(fmt.Sprintf("Counting the CVM instances bound to security group %q", id), err, credentialHint))
@@ -294,25 +294,7 @@ func (r *securityGroupResource) Create(ctx context.Context, req resource.CreateR
 // groupsNamed lists, paged to the end, the groups of a project with this
 // name. One attempt per page: the callers' retry loops retry it.
 func groupsNamed(ctx context.Context, c *Client, name, project string) ([]SecurityGroup, error) {
-	var all []SecurityGroup
-	for offset := 0; ; offset += vpcPageSize {
-		var out struct {
-			SecurityGroupSet []SecurityGroup
-			TotalCount       int
-		}
-		err := c.Call(ctx, "vpc", "", "DescribeSecurityGroups", map[string]any{
-			"Filters": []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}},
-			"Offset":  strconv.Itoa(offset), // strings in VPC, unlike CVM
-			"Limit":   strconv.Itoa(vpcPageSize),
-		}, &out)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, out.SecurityGroupSet...)
-		if len(out.SecurityGroupSet) < vpcPageSize || offset+len(out.SecurityGroupSet) >= out.TotalCount {
-			return all, nil
-		}
-	}
+	return listSecurityGroups(ctx, c, []apiFilter{{Name: "security-group-name", Values: []string{name}}, {Name: "project-id", Values: []string{project}}})
 }
 
 // findCreatedGroup returns the ID of the newest group with these attributes
@@ -655,10 +637,12 @@ func unbindAll(ctx context.Context, c *Client, groupID string, instances []strin
 		}
 		unlock := lockAll(keys...)
 		c.invalidateInstances(batch...)
+		c.invalidateGroup(groupID)
 		err := c.Call(ctx, "cvm", "", "DisassociateSecurityGroups", map[string]any{
 			"SecurityGroupIds": []string{groupID}, "InstanceIds": batch,
 		}, nil)
 		c.invalidateInstances(batch...)
+		c.invalidateGroup(groupID)
 		unlock()
 		// An instance terminated since the listing fails the whole batch with
 		// InvalidInstanceId.NotFound; the caller's next round lists again.
