@@ -182,20 +182,24 @@ func (c *Client) groupKey(id string) groupKey { return groupKey{c.Region(""), id
 // one of its memberships, like invalidateInstances.
 func (c *Client) invalidateGroup(id string) { c.listings.Invalidate(c.groupKey(id)) }
 
-// FindGroupMember answers whether the instance is in the group from the
-// group's cached listing; when the listing does not show it, the instance's
-// own read (FindInstanceSecurityGroup) decides, so that a lagging listing
-// never drops a membership and the not-found error says whether the
-// instance is gone or only out of the group. Read uses it.
+// FindGroupMember answers whether the instance is in the group, in a fleet
+// from the group's cached listing (readcache.Listings says when it is worth
+// its calls; until then, and for a few members of a large group, the
+// instance's own batched read answers); when the listing does not show it,
+// the instance's own read (FindInstanceSecurityGroup) decides, so that a
+// lagging listing never drops a membership and the not-found error says
+// whether the instance is gone or only out of the group. Read uses it.
 func FindGroupMember(ctx context.Context, c *Client, instanceID, groupID string) error {
-	members, err := c.groupMembers(ctx, "", groupID)
-	if err != nil {
-		return err
+	if c.listings.Use(c.groupKey(groupID), c.instances.Cached(c.instanceKey(instanceID))) {
+		members, err := c.groupMembers(ctx, "", groupID)
+		if err != nil {
+			return err
+		}
+		if _, ok := members[instanceID]; ok {
+			return nil
+		}
 	}
-	if _, ok := members[instanceID]; ok {
-		return nil
-	}
-	_, err = FindInstanceSecurityGroup(ctx, c, instanceID, groupID)
+	_, err := FindInstanceSecurityGroup(ctx, c, instanceID, groupID)
 	return err
 }
 

@@ -85,7 +85,7 @@ type Client struct {
 
 	// What describes answered, kept for the provider process (see readcache).
 	instances readcache.Cache[instanceKey, *Instance]
-	listings  readcache.Cache[groupKey, map[string]*Instance] // a group's members
+	listings  readcache.Listings[groupKey, map[string]*Instance] // a group's members
 	// Concurrent calls about single instances, sent as batch calls (see batch).
 	instanceReads batch.Batcher[string, string, *Instance] // by region
 	bindings      batch.Batcher[bindingBatch, string, struct{}]

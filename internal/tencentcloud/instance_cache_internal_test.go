@@ -7,10 +7,41 @@ import (
 
 	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
+	"github.com/secgroup/terraform-provider-secgroup/internal/readcache"
 )
 
-// TestInstanceReads_cachedAndFreshUnderLock: Read answers from the group's
-// listing, kept for the process, so a change made meanwhile out of band is
+// inFleet makes the memberships of the groups refresh from their listings,
+// as in a fleet: it counts readcache.ListAfter instances of each read one by
+// one.
+func inFleet(c *Client, groups ...string) {
+	for _, g := range groups {
+		for range readcache.ListAfter {
+			c.listings.Use(c.groupKey(g), false)
+		}
+	}
+}
+
+// TestInstanceReads_fewMembersReadThemselves: below readcache.ListAfter
+// instances of a group, a refresh reads the instances (batched, cached), not
+// the group's listing: a few memberships of a large group do not pay for
+// listing it.
+func TestInstanceReads_fewMembersReadThemselves(t *testing.T) {
+	srv, _, c := newEmulated(t, 1, map[string]ratelimit.Limit{})
+	a := &associationCall{c: c, groupID: emuGroup, instanceID: "ins-00000000"}
+	for range 3 {
+		if err := a.read(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Body, "security-group-id") {
+			t.Errorf("%s listed the group for a refresh of one of its instances: %s", r.Action, r.Body)
+		}
+	}
+}
+
+// TestInstanceReads_cachedAndFreshUnderLock: in a fleet, Read answers from
+// the group's listing, kept for the process, so a change made meanwhile out of band is
 // not seen by it; the read under the lock (find) is made afresh, member-side,
 // and sees it; and a force delete's unbinding drops the group's listing, so
 // the next Read lists again and confirms the missing member with its own
@@ -20,6 +51,7 @@ func TestInstanceReads_cachedAndFreshUnderLock(t *testing.T) {
 	ctx := context.Background()
 	const instance = "ins-00000000"
 	a := &associationCall{c: c, groupID: emuGroup, instanceID: instance}
+	inFleet(c, emuGroup, emuOther)
 	describes := func() (listings, reads int) {
 		for _, r := range srv.Requests() {
 			switch {
@@ -58,12 +90,13 @@ func TestInstanceReads_cachedAndFreshUnderLock(t *testing.T) {
 	if err := other.read(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want("a read of the other group", 2, 1)
+	// The instance's own read, just made and kept, answers for free.
+	want("a read of the other group", 1, 1)
 	if _, err := unbindAll(ctx, c, emuOther, []string{instance}); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.read(ctx); !isGroupNotListed(err) {
 		t.Fatalf("after the unbinding: %v, want the group no longer listed", err)
 	}
-	want("after the unbinding", 3, 2)
+	want("after the unbinding", 2, 2)
 }
