@@ -76,7 +76,7 @@ type Client struct {
 	iam      *iam.IamClient
 
 	// What describes answered, kept for the provider process (see readcache).
-	servers readcache.Cache[objectKey, *serverGroups]         // a server's name and groups
+	servers readcache.Cache[objectKey, *serverGroups]            // a server's name and groups
 	groups  readcache.Listings[objectKey, *SecurityGroupMembers] // a group's members (FindSecurityGroupMembers)
 	ports   readcache.Cache[objectKey, *vpcmodel.Port]
 	// Concurrent reads of one region's servers or ports, sent as batch calls.
