@@ -58,7 +58,7 @@ func (r *instanceAssociationListResource) ListResourceConfigSchema(_ context.Con
 			"one result per (instance, group). Give exactly one of `instance_ids` and `security_group_id`.",
 		Attributes: map[string]schema.Attribute{
 			"instance_ids": schema.ListAttribute{
-				MarkdownDescription: "Every group of each of these instances, `ins-xxxxxxxx` (an instance that does not exist is not listed).",
+				MarkdownDescription: "Every group of each of these instances, `ins-xxxxxxxx` (an instance that does not exist is an error naming it).",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.List{
@@ -124,9 +124,14 @@ func (r *instanceAssociationListResource) List(ctx context.Context, req list.Lis
 			if diags.Append(config.InstanceIDs.ElementsAs(ctx, &ids, false)...); diags.HasError() {
 				return diags
 			}
-			instances, err := readInstances(ctx, c, ids)
+			instances, missing, err := readInstances(ctx, c, ids)
 			if err != nil {
 				diags.AddError(summary, apierr.Detail(fmt.Sprintf("Reading CVM instances in %s", c.Region("")), err, credentialHint))
+				return diags
+			}
+			if len(missing) > 0 {
+				diags.AddAttributeError(path.Root("instance_ids"), "Tencent Cloud Instance Not Found",
+					fmt.Sprintf("DescribeInstances does not list CVM instance %s in %s: check the IDs and the provider's region.", strings.Join(missing, ", "), c.Region("")))
 				return diags
 			}
 			for _, in := range instances {
@@ -154,31 +159,31 @@ func (r *instanceAssociationListResource) List(ctx context.Context, req list.Lis
 
 // readInstances reads the instances through the client's cache and the
 // batched DescribeInstances, as Read's confirmations do: concurrent reads,
-// up to 100 instances per call. A missing instance is left out.
-func readInstances(ctx context.Context, c *Client, ids []string) ([]*Instance, error) {
+// up to 100 instances per call; missing are the IDs no instance has.
+func readInstances(ctx context.Context, c *Client, ids []string) (found []*Instance, missing []string, err error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	found := make([]*Instance, len(ids))
+	read := make([]*Instance, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() {
-			found[i], errs[i] = c.instances.Get(ctx, c.instanceKey(id), func(ctx context.Context) (*Instance, error) {
+			read[i], errs[i] = c.instances.Get(ctx, c.instanceKey(id), func(ctx context.Context) (*Instance, error) {
 				return describeInstance(ctx, c, id)
 			})
 		})
 	}
 	wg.Wait()
-	var out []*Instance
 	for i := range ids {
 		switch {
 		case apierr.IsNotFound(errs[i]):
+			missing = append(missing, ids[i])
 		case errs[i] != nil:
-			return nil, errs[i]
+			return nil, nil, errs[i]
 		default:
-			out = append(out, found[i])
+			found = append(found, read[i])
 		}
 	}
-	return out, nil
+	return found, missing, nil
 }
 
 // groupNames are the names of the bindings' groups, for the display names:

@@ -25,7 +25,7 @@ func bindingIdentity(groupID, instanceID string) map[string]knownvalue.Check {
 }
 
 // TestAccInstanceAssociationList_basic: instance_ids lists one result per
-// (instance, group) of each instance (an unknown instance is left out);
+// (instance, group) of each instance;
 // security_group_id lists the group's instances. Display names carry the
 // instance's and the group's names; with include_resource the object is
 // what Read stores after an import.
@@ -52,17 +52,17 @@ list "secgroup_tencentcloud_instance_association" "by_instance" {
   provider         = secgroup
   include_resource = true
   config {
-    instance_ids = [%[1]q, %[2]q, %[3]q]
+    instance_ids = [%[1]q, %[2]q]
   }
 }
 
 list "secgroup_tencentcloud_instance_association" "by_group" {
   provider = secgroup
   config {
-    security_group_id = %[4]q
+    security_group_id = %[3]q
   }
 }
-`, web, other, acctest.TencentID("ins"), f.SecurityGroupID),
+`, web, other, f.SecurityGroupID),
 			QueryResultChecks: []querycheck.QueryResultCheck{
 				querycheck.ExpectLength(byInstance, 3),
 				querycheck.ExpectIdentity(byInstance, bindingIdentity(f.DefaultGroupID, web)),
@@ -81,6 +81,32 @@ list "secgroup_tencentcloud_instance_association" "by_group" {
 				querycheck.ExpectResourceDisplayName(byGroup, queryfilter.ByResourceIdentity(bindingIdentity(f.SecurityGroupID, unnamed)),
 					knownvalue.StringExact(fmt.Sprintf("%s in sg-acc-web (%s)", unnamed, f.SecurityGroupID))),
 			},
+		}},
+	})
+}
+
+// TestAccInstanceAssociationList_unknownInstance: an instance_ids entry
+// that no instance has is an error on the attribute naming it, as on the
+// other clouds, rather than a silently shorter list.
+func TestAccInstanceAssociationList_unknownInstance(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.RequireEmulator(t)
+	f := env.Tencent(t)
+	gone := acctest.TencentID("ins")
+	acctest.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   acctest.QueryChecks(),
+		Steps: []resource.TestStep{{
+			Query: true,
+			Config: env.TencentProviderConfig() + fmt.Sprintf(`
+list "secgroup_tencentcloud_instance_association" "gone" {
+  provider = secgroup
+  config {
+    instance_ids = [%q, %q]
+  }
+}
+`, f.InstanceID, gone),
+			ExpectError: regexp.MustCompile(`(?s)Tencent Cloud Instance Not Found.*` + gone),
 		}},
 	})
 }
