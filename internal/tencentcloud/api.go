@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
+	"github.com/secgroup/terraform-provider-secgroup/internal/batch"
 	"github.com/secgroup/terraform-provider-secgroup/internal/retry"
 )
 
@@ -215,8 +216,14 @@ func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed)
 // instance or an unlisted group is an *apierr.NotFoundError. Read, the
 // waiters and the tests' checks all use it.
 func FindInstanceSecurityGroup(ctx context.Context, c *Client, instanceID, groupID string) (*Instance, error) {
+	return findInstanceSecurityGroup(ctx, c, &c.instanceReads, instanceID, groupID)
+}
+
+// findInstanceSecurityGroup is FindInstanceSecurityGroup with the instance's
+// read, when not cached, in a batch of reads.
+func findInstanceSecurityGroup(ctx context.Context, c *Client, reads *batch.Batcher[string, string, *Instance], instanceID, groupID string) (*Instance, error) {
 	in, err := c.instances.Get(ctx, c.instanceKey(instanceID), func(ctx context.Context) (*Instance, error) {
-		return describeInstance(ctx, c, instanceID)
+		return reads.Do(ctx, c.Region(""), instanceID)
 	})
 	if err != nil {
 		return nil, err

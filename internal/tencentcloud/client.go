@@ -88,7 +88,11 @@ type Client struct {
 	listings  readcache.Listings[groupKey, map[string]*Instance] // a group's members
 	// Concurrent calls about single instances, sent as batch calls (see batch).
 	instanceReads batch.Batcher[string, string, *Instance] // by region
-	bindings      batch.Batcher[bindingBatch, string, struct{}]
+	// The fresh reads under an instance's lock that decide a binding write,
+	// collected as long as the writes they precede: with a read's 5 ms, a
+	// large apply whose creates trickle in reads its instances one by one.
+	bindChecks batch.Batcher[string, string, *Instance] // by region
+	bindings   batch.Batcher[bindingBatch, string, struct{}]
 }
 
 // instanceKey names a CVM instance: its region and ID.
@@ -137,11 +141,8 @@ func NewClient(cfg Config) (*Client, error) {
 		transport: cloudclient.ObserveAnswers(cloudclient.NewTransport()),
 		clients:   map[clientKey]*common.Client{},
 	}
-	c.instanceReads = batch.Batcher[string, string, *Instance]{
-		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
-		Call:  func(string) string { return cloudName + " CVM DescribeInstances" },
-		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
-	}
+	c.instanceReads = c.instanceBatcher(0, 0)
+	c.bindChecks = c.instanceBatcher(bindWindow, bindMaxWait)
 	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
 		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize, Writes: true,
 		Window: bindWindow, MaxWait: bindMaxWait,
@@ -149,6 +150,17 @@ func NewClient(cfg Config) (*Client, error) {
 		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
 	}
 	return c, nil
+}
+
+// instanceBatcher batches DescribeInstances by InstanceIds, collecting for
+// window (0: the batcher's default, a read's).
+func (c *Client) instanceBatcher(window, maxWait time.Duration) batch.Batcher[string, string, *Instance] {
+	return batch.Batcher[string, string, *Instance]{
+		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Window: window, MaxWait: maxWait,
+		Call:  func(string) string { return cloudName + " CVM DescribeInstances" },
+		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
+	}
 }
 
 // endpoint is the SDK's scheme and endpoint (host[:port][/path]) of a

@@ -135,7 +135,7 @@ func (a *associationCall) read(ctx context.Context) error {
 // instance's lock that decides what to write.
 func (a *associationCall) find(ctx context.Context) error {
 	a.c.invalidateInstances(a.instanceID)
-	_, err := FindInstanceSecurityGroup(ctx, a.c, a.instanceID, a.groupID)
+	_, err := findInstanceSecurityGroup(ctx, a.c, &a.c.bindChecks, a.instanceID, a.groupID)
 	return err
 }
 

@@ -2,8 +2,11 @@ package tencentcloud
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tcemu "github.com/secgroup/terraform-provider-secgroup/internal/emulator/tencentcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/ratelimit"
@@ -99,4 +102,28 @@ func TestInstanceReads_cachedAndFreshUnderLock(t *testing.T) {
 		t.Fatalf("after the unbinding: %v, want the group no longer listed", err)
 	}
 	want("after the unbinding", 2, 2)
+}
+
+// TestInstanceReads_checksBeforeWritesWaitForCompany: the fresh reads under
+// the instances' locks that decide binding writes collect as long as the
+// writes do, so creates that arrive 30 ms apart (a large apply, whose
+// terraform hands out the creates one by one) share one DescribeInstances,
+// where a read's 5 ms window would send each alone.
+func TestInstanceReads_checksBeforeWritesWaitForCompany(t *testing.T) {
+	const n = 4
+	srv, _, c := newEmulated(t, n, map[string]ratelimit.Limit{})
+	var wg sync.WaitGroup
+	for i := range n {
+		a := &associationCall{c: c, groupID: emuGroup, instanceID: fmt.Sprintf("ins-%08d", i)}
+		wg.Go(func() {
+			if err := a.find(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(30 * time.Millisecond)
+	}
+	wg.Wait()
+	if got := len(srv.Requests()); got != 1 {
+		t.Errorf("%d DescribeInstances calls for %d checks 30 ms apart, want 1", got, n)
+	}
 }
