@@ -169,7 +169,7 @@ func writeFleet(b *strings.Builder, res *Results) {
 	p("## Fleet: one group rolled onto N members per cloud\n\n")
 	if fm := res.FleetMachine; fm != nil {
 		p("Measured apart from the sections above, on %s with a load average of %s at the start: ", fm.Date.Format("2006-01-02 15:04 UTC"), orUnknown(fm.LoadAvg))
-		p("**the machine was shared** with other work, so the seconds are noisy (the call counts are not); ")
+		p("the seconds depend on what else ran on the cores (the call counts do not); ")
 		p("the floors beside it were measured in the same run.\n\n")
 	}
 	p("`secgroup_huaweicloud_server_association` on N servers, `secgroup_alicloud_instance_association` on N ")
@@ -177,8 +177,9 @@ func writeFleet(b *strings.Builder, res *Results) {
 	p("in one group of its own, at the provider's default settings (default `rate_limits` and `max_retries`), ")
 	p("`-parallelism=10`, %d ms per API call. Calls per membership are each cloud's calls over its N members ", res.Suite.LatencyMS)
 	p("(the Huawei project lookup, once per process, left out). Reads are batched (ListServersDetails, ")
-	p("DescribeInstances), Tencent's writes too; terraform's `-parallelism` bounds how many reads are in flight ")
-	p("together, so a batch rarely holds more than 10 members.\n\n")
+	p("DescribeInstances), Tencent's writes too; terraform's `-parallelism` bounds how many are in flight ")
+	p("together, so a batch of member reads rarely holds more than 10 members, and a refresh answers from each ")
+	p("group's member listing once it has read `readcache.ListAfter` members one by one.\n\n")
 	p("| N per cloud | Phase | Seconds | terraform_data (3N) | plugin floor (3N) | Calls per membership: Huawei / Alibaba / Tencent | Errors |\n")
 	p("|--:|---|--:|--:|--:|---|--:|\n")
 	for _, n := range ns {
