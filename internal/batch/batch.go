@@ -18,6 +18,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -40,7 +41,8 @@ type Batcher[G, K comparable, V any] struct {
 	// and returns each key's answer. A key left out of the map gets
 	// Missing's error (a batch read answers nothing for an ID that does not
 	// exist). An error fails every key of the call, unless Split says it
-	// may be one member's.
+	// may be one member's, or it is an Errors: then the keys it names get
+	// their own error and the others their values.
 	Fetch func(ctx context.Context, g G, keys []K) (map[K]V, error)
 	// Missing is the error for a key Fetch left out: a not-found error
 	// naming the object.
@@ -68,10 +70,21 @@ type Batcher[G, K comparable, V any] struct {
 	Window  time.Duration // collecting time when nothing of the group is under way
 	MaxWait time.Duration // the longest a call waits for its batch to go out
 	MaxSize int           // keys per call
+	// FillWindow, when longer than Window, lets a batch go on collecting
+	// past Window, up to FillWindow, while it holds fewer callers than the
+	// group has ever had in Do at once, or its callers are still coming
+	// (the last joined less than half a Window ago). Writes of a fleet whose
+	// terraform hands them out a few at a time between other work then fill
+	// their batches, while a lone call, and a fleet that holds every one of
+	// terraform's slots (its callers all join at once, as many as ever), still
+	// go out at Window.
+	FillWindow time.Duration
 
 	mu       sync.Mutex
 	open     map[G]*pending[K, V]
 	inflight map[G]int
+	active   map[G]int // callers in Do, by group
+	peak     map[G]int // the most callers the group has had in Do at once
 }
 
 // pending is one batch: collecting, then started (waiting for Ready, still
@@ -81,7 +94,8 @@ type pending[K comparable, V any] struct {
 	callers []context.Context
 	waiting int // callers still waiting for the answer
 	born    time.Time
-	ready   bool // the window has passed: send when the group's earlier batch ends
+	ready   bool      // the window has passed: send when the group's earlier batch ends
+	joined  time.Time // when the last caller joined
 	timer   *time.Timer
 	started bool               // waiting for Ready, still taking callers unless full
 	cancel  context.CancelFunc // of the call's context, once sent
@@ -120,7 +134,16 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 	if b.open == nil {
 		b.open = map[G]*pending[K, V]{}
 		b.inflight = map[G]int{}
+		b.active = map[G]int{}
+		b.peak = map[G]int{}
 	}
+	b.active[g]++
+	b.peak[g] = max(b.peak[g], b.active[g])
+	defer func() {
+		b.mu.Lock()
+		b.active[g]--
+		b.mu.Unlock()
+	}()
 	p := b.open[g]
 	if p == nil {
 		p = &pending[K, V]{born: time.Now(), done: make(chan struct{})}
@@ -138,6 +161,7 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 		p.keys = append(p.keys, key)
 	}
 	p.callers = append(p.callers, ctx)
+	p.joined = time.Now()
 	p.waiting++
 	if len(p.keys) >= b.maxSize() {
 		b.sendLocked(g, p)
@@ -184,6 +208,22 @@ func (b *Batcher[G, K, V]) Do(ctx context.Context, g G, key K) (V, error) {
 	}
 }
 
+// Errors, returned by Fetch as its error, answers the keys it names with
+// their own error, and the others from Fetch's values: for a call that
+// decides per key, such as a check before a write that leaves out the keys
+// it found already done.
+type Errors[K comparable] map[K]error
+
+func (e Errors[K]) Error() string {
+	for k, err := range e {
+		if len(e) == 1 {
+			return fmt.Sprintf("%v: %v", k, err)
+		}
+		return fmt.Sprintf("%v: %v (and %d more)", k, err, len(e)-1)
+	}
+	return "no key failed"
+}
+
 // stoppedCall is a batch call its caller stopped waiting for: a
 // retry.Caller without an answer, so the stop's message names the call
 // and the cause, not the context's bare error.
@@ -197,13 +237,24 @@ func (e *stoppedCall) Call() string   { return e.call }
 func (e *stoppedCall) Answered() bool { return false }
 func (e *stoppedCall) Unwrap() error  { return e.err }
 
-// windowEnded sends p, unless an earlier batch of g is under way and p may
-// still wait: then p goes out when that one ends, or at MaxWait.
+// windowEnded sends p, unless it may fill further (FillWindow), or an
+// earlier batch of g is under way and p may still wait: then p goes out
+// when that one ends, or at MaxWait.
 func (b *Batcher[G, K, V]) windowEnded(g G, p *pending[K, V]) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if p.started {
 		return
+	}
+	if fill := b.FillWindow - time.Since(p.born); fill > 0 {
+		quiet := b.window()/2 - time.Since(p.joined)
+		if quiet > 0 || len(p.callers) < b.peak[g] {
+			// More may come: look again once they have stopped for half a
+			// window (a caller that joins sooner counts again), or at
+			// FillWindow.
+			p.timer = time.AfterFunc(min(max(quiet, b.window()/2), fill), func() { b.windowEnded(g, p) })
+			return
+		}
 	}
 	left := b.maxWait() - time.Since(p.born)
 	if b.inflight[g] > 0 && left > 0 {
@@ -264,6 +315,10 @@ func (b *Batcher[G, K, V]) call(ctx context.Context, g G, keys []K) (map[K]V, ma
 	values, err := b.Fetch(ctx, g, keys)
 	if err == nil {
 		return values, nil, nil
+	}
+	var own Errors[K]
+	if errors.As(err, &own) {
+		return values, own, nil
 	}
 	if len(keys) == 1 || b.Split == nil || !b.Split(err) || ctx.Err() != nil {
 		return nil, nil, err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -219,6 +221,94 @@ func TestErrorFansOut(t *testing.T) {
 		}
 		if len(f.batches) != 1 {
 			t.Fatalf("%d calls, want 1 (no split without Split)", len(f.batches))
+		}
+	})
+}
+
+// TestFillWindow: a batch whose callers are still coming at Window keeps
+// collecting while they come (each within half a Window of the last), and
+// while it holds fewer than the group's peak (the most callers it has had
+// at once), up to FillWindow; a lone first call, and as many callers as the
+// peak that all came at once, still go at Window.
+func TestFillWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fake{}
+		b := newBatcher(f)
+		b.Window, b.FillWindow = 20*time.Millisecond, 100*time.Millisecond
+		timed := func(do func()) time.Duration {
+			start := time.Now()
+			do()
+			return time.Since(start)
+		}
+		if d := timed(func() { _, _ = b.Do(context.Background(), "g", 0) }); d != b.Window {
+			t.Fatalf("a lone call waited %v, want Window", d)
+		}
+		if d := timed(func() { run(b, "g", seq(1, 6)) }); d != b.Window {
+			t.Fatalf("6 callers at once waited %v, want Window", d)
+		}
+		trickle := func(from, n int) {
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() { _, _ = b.Do(context.Background(), "g", from+i) })
+				time.Sleep(8 * time.Millisecond)
+			}
+			wg.Wait()
+		}
+		// 6 callers 8 ms apart (the last at 40 ms): one batch, sent once they
+		// stopped for 10 ms.
+		trickle(10, 6)
+		// 20 callers 8 ms apart: the first 13 (0 to 96 ms) go at FillWindow.
+		trickle(100, 20)
+		// 2 callers at once, fewer than the peak of 6: FillWindow.
+		if d := timed(func() { run(b, "g", []int{200, 201}) }); d != b.FillWindow {
+			t.Fatalf("2 callers below the peak waited %v, want FillWindow", d)
+		}
+		if s := f.sizes(); !slices.Equal(s, []int{1, 6, 6, 13, 7, 2}) {
+			t.Fatalf("batch sizes %v, want [1 6 6 13 7 2]", s)
+		}
+	})
+}
+
+// TestKeyErrorsAreTheirOwn: a Fetch that answers some keys with their own
+// error (Errors) gives those callers that error and the others their
+// values, from one call, even with Split set: the call decided per key.
+func TestKeyErrorsAreTheirOwn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		done := errors.New("already done")
+		calls := 0
+		var mu sync.Mutex
+		b := &Batcher[string, int, int]{
+			Fetch: func(_ context.Context, _ string, keys []int) (map[int]int, error) {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				out, own := map[int]int{}, Errors[int]{}
+				for _, k := range keys {
+					if k%3 == 0 {
+						own[k] = fmt.Errorf("%d: %w", k, done)
+						continue
+					}
+					out[k] = k * 10
+				}
+				return out, own
+			},
+			Split: func(error) bool { return true },
+		}
+		keys := seq(1, 7)
+		vals, errs := run(b, "g", keys)
+		for i, k := range keys {
+			if k%3 == 0 {
+				if !errors.Is(errs[i], done) || !strings.Contains(errs[i].Error(), strconv.Itoa(k)) {
+					t.Fatalf("key %d: %v, want its own error", k, errs[i])
+				}
+				continue
+			}
+			if errs[i] != nil || vals[i] != k*10 {
+				t.Fatalf("key %d: %d, %v; want %d", k, vals[i], errs[i], k*10)
+			}
+		}
+		if calls != 1 {
+			t.Fatalf("%d calls, want 1: per-key errors are not split", calls)
 		}
 	})
 }
