@@ -216,14 +216,8 @@ func isGroupNotListed(err error) bool { return errors.Is(err, errGroupNotListed)
 // instance or an unlisted group is an *apierr.NotFoundError. Read, the
 // waiters and the tests' checks all use it.
 func FindInstanceSecurityGroup(ctx context.Context, c *Client, instanceID, groupID string) (*Instance, error) {
-	return findInstanceSecurityGroup(ctx, c, &c.instanceReads, instanceID, groupID)
-}
-
-// findInstanceSecurityGroup is FindInstanceSecurityGroup with the instance's
-// read, when not cached, in a batch of reads.
-func findInstanceSecurityGroup(ctx context.Context, c *Client, reads *batch.Batcher[string, string, *Instance], instanceID, groupID string) (*Instance, error) {
 	in, err := c.instances.Get(ctx, c.instanceKey(instanceID), func(ctx context.Context) (*Instance, error) {
-		return reads.Do(ctx, c.Region(""), instanceID)
+		return c.instanceReads.Do(ctx, c.Region(""), instanceID)
 	})
 	if err != nil {
 		return nil, err
@@ -291,6 +285,62 @@ type bindingBatch struct{ region, action, groupID string }
 func (c *Client) bindInstance(ctx context.Context, action, groupID, instanceID string) error {
 	_, err := c.bindings.Do(ctx, bindingBatch{c.Region(""), action, groupID}, instanceID)
 	return err
+}
+
+// associateChecked binds the group to the instance unless the instance is
+// already in it, deciding from a fresh read: the read and the write go out
+// in the next batch of the group's creates (checkAndAssociate). An instance
+// already in the group is errAlreadyBound, one that does not exist an
+// *apierr.NotFoundError; neither is written.
+func (c *Client) associateChecked(ctx context.Context, groupID, instanceID string) error {
+	_, err := c.associations.Do(ctx, bindingBatch{c.Region(""), "AssociateSecurityGroups", groupID}, instanceID)
+	return err
+}
+
+// errAlreadyBound is a create's instance that is already in the group: adopting
+// that binding would make our destroy remove a group someone else bound.
+var errAlreadyBound = errors.New("the instance is already in the group")
+
+// checkAndAssociate reads the batch's instances afresh (one DescribeInstances)
+// and binds the group to those not yet in it (one AssociateSecurityGroups):
+// two calls per batch of creates. The instances it leaves out get their own
+// answer; a write failed by one instance fails the batch, which the batcher
+// then splits.
+func (c *Client) checkAndAssociate(ctx context.Context, b bindingBatch, ids []string) (map[string]struct{}, error) {
+	found, err := c.describeInstances(ctx, b.region, ids)
+	if err != nil {
+		return nil, err
+	}
+	own := batch.Errors[string]{}
+	var unbound []string
+	for _, id := range ids {
+		switch in := found[id]; {
+		case in == nil:
+			own[id] = instanceNotFound(b.region, id)
+		case slices.Contains(in.SecurityGroupIds, b.groupID):
+			own[id] = errAlreadyBound
+		default:
+			unbound = append(unbound, id)
+		}
+	}
+	done := map[string]struct{}{}
+	if len(unbound) > 0 {
+		bound, err := c.bind(ctx, b, unbound)
+		switch {
+		case err == nil:
+			done = bound
+		case len(own) == 0 || len(unbound) > 1 && oneMembersFault(err):
+			return nil, err // the batcher splits it, or it fails every caller alike
+		default:
+			for _, id := range unbound {
+				own[id] = err
+			}
+		}
+	}
+	if len(own) == 0 {
+		return done, nil
+	}
+	return done, own
 }
 
 func (c *Client) bind(ctx context.Context, b bindingBatch, ids []string) (map[string]struct{}, error) {

@@ -46,15 +46,21 @@ var DefaultLimits = map[string]ratelimit.Limit{
 	"tag": ratelimit.PerSecond(20),
 }
 
-// bindWindow and bindMaxWait are how long a binding write collects the
-// others of its group before it goes out: longer than a read's few
-// milliseconds, because a write is one call per batch and has no read after
-// it, so a membership finishes within one round trip and little else of its
-// group would be under way at the same moment; when terraform's 10 slots are
-// shared with other work, a short window sends the writes one by one.
+// bindWindow and bindMaxWait are how long a binding write (a create's with
+// its check) collects the others of its group before it goes out: longer
+// than a read's few milliseconds, because a membership's whole create or
+// delete is this one batch, so little else of its group would be under way
+// at the same moment. bindFillWindow is how long a batch whose memberships
+// are still arriving, or that holds fewer than the group has had under way
+// at once, keeps collecting (batch.Batcher.FillWindow): when terraform
+// shares its 10 slots with other work (the other clouds of a fleet), the
+// group's creates arrive a few at a time and would otherwise go out three to
+// five per batch; a lone create, and a fleet holding every slot, still go at
+// bindWindow.
 const (
-	bindWindow  = 250 * time.Millisecond
-	bindMaxWait = 500 * time.Millisecond
+	bindWindow     = 250 * time.Millisecond
+	bindMaxWait    = 500 * time.Millisecond
+	bindFillWindow = 750 * time.Millisecond
 )
 
 // credentialHint is appended to authentication errors.
@@ -88,11 +94,12 @@ type Client struct {
 	listings  readcache.Listings[groupKey, map[string]*Instance] // a group's members
 	// Concurrent calls about single instances, sent as batch calls (see batch).
 	instanceReads batch.Batcher[string, string, *Instance] // by region
-	// The fresh reads under an instance's lock that decide a binding write,
-	// collected as long as the writes they precede: with a read's 5 ms, a
-	// large apply whose creates trickle in reads its instances one by one.
-	bindChecks batch.Batcher[string, string, *Instance] // by region
-	bindings   batch.Batcher[bindingBatch, string, struct{}]
+	// Creates: the fresh read under each instance's lock that decides the
+	// write, and the write, as one batch (checkAndAssociate), so that a
+	// create waits for one window and every create under way shares it.
+	associations batch.Batcher[bindingBatch, string, struct{}]
+	// Deletes (and the tests' bindings): the write alone.
+	bindings batch.Batcher[bindingBatch, string, struct{}]
 }
 
 // instanceKey names a CVM instance: its region and ID.
@@ -141,25 +148,23 @@ func NewClient(cfg Config) (*Client, error) {
 		transport: cloudclient.ObserveAnswers(cloudclient.NewTransport()),
 		clients:   map[clientKey]*common.Client{},
 	}
-	c.instanceReads = c.instanceBatcher(0, 0)
-	c.bindChecks = c.instanceBatcher(bindWindow, bindMaxWait)
-	c.bindings = batch.Batcher[bindingBatch, string, struct{}]{
-		Fetch: c.bind, Split: oneMembersFault, MaxSize: cvmPageSize, Writes: true,
-		Window: bindWindow, MaxWait: bindMaxWait,
-		Call:  func(b bindingBatch) string { return cloudName + " CVM " + b.action },
-		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
+	c.instanceReads = batch.Batcher[string, string, *Instance]{
+		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
+		Call:  func(string) string { return cloudName + " CVM DescribeInstances" },
+		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
 	}
+	c.associations = c.bindingBatcher(c.checkAndAssociate)
+	c.bindings = c.bindingBatcher(c.bind)
 	return c, nil
 }
 
-// instanceBatcher batches DescribeInstances by InstanceIds, collecting for
-// window (0: the batcher's default, a read's).
-func (c *Client) instanceBatcher(window, maxWait time.Duration) batch.Batcher[string, string, *Instance] {
-	return batch.Batcher[string, string, *Instance]{
-		Fetch: c.describeInstances, Missing: instanceNotFound, Split: oneMembersFault, MaxSize: cvmPageSize,
-		Window: window, MaxWait: maxWait,
-		Call:  func(string) string { return cloudName + " CVM DescribeInstances" },
-		Ready: func(ctx context.Context, _ string) error { return c.WaitTurn(ctx, "cvm") },
+// bindingBatcher batches the binding writes of one group made by fetch.
+func (c *Client) bindingBatcher(fetch func(context.Context, bindingBatch, []string) (map[string]struct{}, error)) batch.Batcher[bindingBatch, string, struct{}] {
+	return batch.Batcher[bindingBatch, string, struct{}]{
+		Fetch: fetch, Split: oneMembersFault, MaxSize: cvmPageSize, Writes: true,
+		Window: bindWindow, MaxWait: bindMaxWait, FillWindow: bindFillWindow,
+		Call:  func(b bindingBatch) string { return cloudName + " CVM " + b.action },
+		Ready: func(ctx context.Context, _ bindingBatch) error { return c.WaitTurn(ctx, "cvm") },
 	}
 }
 

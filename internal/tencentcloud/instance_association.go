@@ -2,6 +2,7 @@ package tencentcloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -131,12 +132,17 @@ func (a *associationCall) read(ctx context.Context) error {
 	return FindGroupMember(ctx, a.c, a.instanceID, a.groupID)
 }
 
-// find reads the instance afresh, member-side: for the read under the
-// instance's lock that decides what to write.
-func (a *associationCall) find(ctx context.Context) error {
+// associate binds the group to the instance unless a fresh read under the
+// instance's lock (the caller holds it) finds it already there
+// (errAlreadyBound): the read and the write ride in one batch with the
+// group's other creates. The instance's cache entry and the group's listing
+// are dropped before and after, as for write.
+func (a *associationCall) associate(ctx context.Context) error {
 	a.c.invalidateInstances(a.instanceID)
-	_, err := findInstanceSecurityGroup(ctx, a.c, &a.c.bindChecks, a.instanceID, a.groupID)
-	return err
+	a.c.invalidateGroup(a.groupID)
+	defer a.c.invalidateGroup(a.groupID)
+	defer a.c.invalidateInstances(a.instanceID)
+	return a.c.associateChecked(ctx, a.groupID, a.instanceID)
 }
 
 // write calls action for this group and instance, in one call with the
@@ -172,28 +178,19 @@ func (r *instanceAssociationResource) Create(ctx context.Context, req resource.C
 	}
 	// Checked and written under the instance's lock: adopting a binding
 	// someone else made would make our destroy remove their group.
-	key := instanceLockKey(a.instanceID)
-	unlock := lockAll(key)
-	err := a.find(ctx)
+	unlock := lockAll(instanceLockKey(a.instanceID))
+	err := a.associate(ctx)
+	unlock()
 	switch {
-	case err == nil:
-		unlock()
+	case errors.Is(err, errAlreadyBound):
 		resp.Diagnostics.AddError(a.summary, fmt.Sprintf(
 			"CVM instance %q is already in security group %q. To manage this existing binding, import it:\n\n%s",
 			a.instanceID, a.groupID, resourcebase.ImportBlock("secgroup_tencentcloud_instance_association", associationID(a.groupID, a.instanceID))))
 		return
-	case !isGroupNotListed(err):
-		unlock()
-		a.fail(&resp.Diagnostics, err, "")
+	case retry.MayHaveLanded(err):
+		a.keepTainted(ctx, resp, &plan, err, "")
 		return
-	}
-	err = a.write(ctx, "AssociateSecurityGroups")
-	unlock()
-	if err != nil {
-		if retry.MayHaveLanded(err) {
-			a.keepTainted(ctx, resp, &plan, err, "")
-			return
-		}
+	case err != nil:
 		a.fail(&resp.Diagnostics, err, "")
 		return
 	}
