@@ -3,15 +3,11 @@ package alicloud
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 )
@@ -47,38 +43,18 @@ func (d *securityGroupMembersDataSource) Metadata(_ context.Context, req datasou
 }
 
 func (d *securityGroupMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "The members of an Alibaba Cloud ECS security group: the instances (`DescribeInstances`) and the " +
+	resp.Schema = resourcebase.GroupMembers{
+		Description: "The members of an Alibaba Cloud ECS security group: the instances (`DescribeInstances`) and the " +
 			"ENIs (`DescribeNetworkInterfaces`) filtered by `SecurityGroupId`, paged to the end. A group that does not exist " +
 			"in the region is an error; an empty group is not.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The security group's ID.",
-				Computed:            true,
-			},
-			"security_group_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the security group (`sg-...`).",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(idPattern("sg"), "must be a security group ID such as sg-bp67acfmxazb4p0000")},
-			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the group. Defaults to the provider's `alicloud.region`.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"instance_ids": schema.ListAttribute{
-				MarkdownDescription: "IDs of the ECS instances in the group, sorted.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
-			"network_interface_ids": schema.ListAttribute{
-				MarkdownDescription: "IDs of the ENIs in the group (primary ENIs of its instances included), sorted.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
+		GroupID:          "ID of the security group (`sg-...`).",
+		GroupIDValidator: stringvalidator.RegexMatches(idPattern("sg"), "must be a security group ID such as sg-bp67acfmxazb4p0000"),
+		ProviderRegion:   "alicloud.region",
+		Lists: map[string]string{
+			"instance_ids":          "IDs of the ECS instances in the group, sorted.",
+			"network_interface_ids": "IDs of the ENIs in the group (primary ENIs of its instances included), sorted.",
 		},
-	}
+	}.Schema()
 }
 
 func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -107,8 +83,7 @@ func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 	if _, ok := names[group]; !ok {
-		resp.Diagnostics.AddAttributeError(path.Root("security_group_id"), "Alibaba Cloud Security Group Not Found",
-			fmt.Sprintf("DescribeSecurityGroups does not list security group %s in region %s: check the ID and the region.", group, region))
+		resourcebase.GroupNotFound(&resp.Diagnostics, summary, group, region, "ECS DescribeSecurityGroups does not list it")
 		return
 	}
 	m.ID, m.Region = types.StringValue(group), types.StringValue(region)
@@ -125,10 +100,7 @@ func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasourc
 		for _, mem := range members {
 			ids = append(ids, mem.ID)
 		}
-		slices.Sort(ids)
-		list, diags := types.ListValueFrom(ctx, types.StringType, slices.Compact(ids))
-		resp.Diagnostics.Append(diags...)
-		*out.to = list
+		*out.to = resourcebase.SortedIDs(ctx, ids, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -156,7 +156,7 @@ data "secgroup_alicloud_security_group_members" "gone" {
   security_group_id = %q
 }
 `, gone)),
-			ExpectError: regexp.MustCompile(`(?s)Security Group Not Found.*` + gone + `.*in region\s+` + acctest.AliRegion),
+			ExpectError: regexp.MustCompile(`Security group "` + gone + `" does not exist in\s+` + acctest.AliRegion),
 		}, {
 			// The failed step's calls: the group lookup only.
 			PreConfig: func() {

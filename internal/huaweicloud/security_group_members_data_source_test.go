@@ -162,7 +162,7 @@ func TestAccSecurityGroupMembersDataSource_unknownGroup(t *testing.T) {
 			{
 				PreConfig:   env.Emulator.ResetRequests,
 				Config:      testAccMembersConfig(env, missing),
-				ExpectError: regexp.MustCompile(`Security group "` + missing + `" was not found in\s+cn-north-4`),
+				ExpectError: regexp.MustCompile(`Security group "` + missing + `" does not exist in\s+cn-north-4`),
 			},
 			{
 				PreConfig: func() {
@@ -181,7 +181,7 @@ func TestAccSecurityGroupMembersDataSource_unknownGroup(t *testing.T) {
 					}
 				},
 				Config:   testAccMembersConfig(env, missing),
-				PlanOnly: true, ExpectError: regexp.MustCompile(`was not found`),
+				PlanOnly: true, ExpectError: regexp.MustCompile(`does not exist`),
 			},
 		},
 	})

@@ -73,11 +73,7 @@ func (r *instanceAssociationListResource) ListResourceConfigSchema(_ context.Con
 					stringvalidator.RegexMatches(securityGroupIDPattern, "must be a security group ID such as sg-1a2b3c4d"),
 				},
 			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Must be the provider's `tencentcloud.region` when set: the association resource manages " +
-					"bindings in the provider's region (use a provider alias for another region).",
-				Optional: true,
-			},
+			"region": listRegionAttribute("association resource manages bindings"),
 		},
 	}
 }
@@ -98,12 +94,8 @@ func (r *instanceAssociationListResource) List(ctx context.Context, req list.Lis
 	r.resourceBase.List(ctx, req, stream, instanceAssociationIdentity, func(ctx context.Context, emit resourcebase.Emit) diag.Diagnostics {
 		var diags diag.Diagnostics
 		var config instanceAssociationListModel
-		diags.Append(req.Config.Get(ctx, &config)...)
-		c := r.Client(&diags)
-		if diags.HasError() {
-			return diags
-		}
-		if diags.Append(checkListRegion(c, config.Region)...); diags.HasError() {
+		c := r.listClient(ctx, req, &config, &config.Region, &diags)
+		if c == nil {
 			return diags
 		}
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)

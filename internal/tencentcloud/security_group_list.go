@@ -75,38 +75,47 @@ func (r *securityGroupListResource) ListResourceConfigSchema(_ context.Context, 
 				ElementType:         types.StringType,
 				Optional:            true,
 			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Must be the provider's `tencentcloud.region` when set: the security group resource manages " +
-					"groups of the provider's region (use a provider alias for another region).",
-				Optional: true,
-			},
+			"region": listRegionAttribute("security group resource manages groups"),
 		},
 	}
 }
 
-// checkListRegion refuses a region other than the provider's: the resources
-// it lists have none of their own, so their import would look elsewhere.
-func checkListRegion(c *Client, region types.String) diag.Diagnostics {
-	var diags diag.Diagnostics
+// listRegionAttribute is a list resource's region argument: the resources
+// it lists (managing what) have no region of their own, so only the
+// provider's may be set.
+func listRegionAttribute(manages string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Must be the provider's `tencentcloud.region` when set: the " + manages +
+			" in the provider's region (use a provider alias for another region).",
+		Optional: true,
+	}
+}
+
+// listClient decodes a list resource's configuration into config and
+// returns the client, refusing a region (config's) other than the
+// provider's: the resources it lists have none of their own, so their
+// import would look elsewhere.
+func (b *resourceBase) listClient(ctx context.Context, req list.ListRequest, config any, region *types.String, diags *diag.Diagnostics) *Client {
+	diags.Append(req.Config.Get(ctx, config)...)
+	c := b.Client(diags)
+	if diags.HasError() {
+		return nil
+	}
 	if region.IsNull() || region.ValueString() == c.Region("") {
-		return diags
+		return c
 	}
 	diags.AddAttributeError(path.Root("region"), "Region Differs From the Provider's",
 		fmt.Sprintf("The Tencent Cloud resources use the provider's region, %s, not %s: list with a provider configured for %s "+
 			"(an alias, `provider = secgroup.<alias>`), so that the results import there.", c.Region(""), region.ValueString(), region.ValueString()))
-	return diags
+	return nil
 }
 
 func (r *securityGroupListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	r.resourceBase.List(ctx, req, stream, securityGroupIdentity, func(ctx context.Context, emit resourcebase.Emit) diag.Diagnostics {
 		var diags diag.Diagnostics
 		var config securityGroupListModel
-		diags.Append(req.Config.Get(ctx, &config)...)
-		c := r.Client(&diags)
-		if diags.HasError() {
-			return diags
-		}
-		if diags.Append(checkListRegion(c, config.Region)...); diags.HasError() {
+		c := r.listClient(ctx, req, &config, &config.Region, &diags)
+		if c == nil {
 			return diags
 		}
 		var ids []string

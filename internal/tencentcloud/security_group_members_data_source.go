@@ -3,15 +3,10 @@ package tencentcloud
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 )
@@ -45,35 +40,15 @@ func (d *securityGroupMembersDataSource) Metadata(_ context.Context, req datasou
 }
 
 func (d *securityGroupMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "The CVM instances bound to one Tencent Cloud security group, listed with CVM `DescribeInstances` " +
+	resp.Schema = resourcebase.GroupMembers{
+		Description: "The CVM instances bound to one Tencent Cloud security group, listed with CVM `DescribeInstances` " +
 			"filtered by `security-group-id` (paged to the end). An unknown group is an error; a group with no instances " +
 			"gives an empty list.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The security group's ID.",
-				Computed:            true,
-			},
-			"security_group_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the security group, `sg-xxxxxxxx`.",
-				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(securityGroupIDPattern, "must be a security group ID such as sg-1a2b3c4d"),
-				},
-			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the group, such as `ap-guangzhou`. Defaults to the provider's `tencentcloud.region`.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"instance_ids": schema.ListAttribute{
-				MarkdownDescription: "IDs of the CVM instances bound to the group, sorted.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
-		},
-	}
+		GroupID:          "ID of the security group, `sg-xxxxxxxx`.",
+		GroupIDValidator: stringvalidator.RegexMatches(securityGroupIDPattern, "must be a security group ID such as sg-1a2b3c4d"),
+		ProviderRegion:   "tencentcloud.region",
+		Lists:            map[string]string{"instance_ids": "IDs of the CVM instances bound to the group, sorted."},
+	}.Schema()
 }
 
 func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -91,8 +66,7 @@ func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasourc
 	// VPC, so that a mistyped ID is an error rather than an empty group.
 	if _, err := findSecurityGroupIn(ctx, c, region, id); err != nil {
 		if apierr.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("security_group_id"), summary, fmt.Sprintf(
-				"Security group %q does not exist in %s (VPC DescribeSecurityGroups does not list it). Check the ID and the region.", id, region))
+			resourcebase.GroupNotFound(&resp.Diagnostics, summary, id, region, "VPC DescribeSecurityGroups does not list it")
 			return
 		}
 		resp.Diagnostics.AddError(summary, apierr.Detail(fmt.Sprintf("Looking up security group %q in %s", id, region), err, credentialHint))
@@ -103,13 +77,7 @@ func (d *securityGroupMembersDataSource) Read(ctx context.Context, req datasourc
 		resp.Diagnostics.AddError(summary, apierr.Detail(fmt.Sprintf("Listing the CVM instances of security group %q in %s", id, region), err, credentialHint))
 		return
 	}
-	ids := make([]string, 0, len(members))
-	for id := range members {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	list, diags := types.ListValueFrom(ctx, types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
-	m.ID, m.Region, m.InstanceIDs = types.StringValue(id), types.StringValue(region), list
+	m.ID, m.Region = types.StringValue(id), types.StringValue(region)
+	m.InstanceIDs = resourcebase.SortedKeys(ctx, members, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
