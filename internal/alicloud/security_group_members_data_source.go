@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/apierr"
 	"github.com/secgroup/terraform-provider-secgroup/internal/resourcebase"
 )

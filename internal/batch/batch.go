@@ -247,12 +247,12 @@ func (b *Batcher[G, K, V]) windowEnded(g G, p *pending[K, V]) {
 		return
 	}
 	if fill := b.FillWindow - time.Since(p.born); fill > 0 {
-		quiet := b.window()/2 - time.Since(p.joined)
-		if quiet > 0 || len(p.callers) < b.peak[g] {
-			// More may come: look again once they have stopped for half a
-			// window (a caller that joins sooner counts again), or at
-			// FillWindow.
-			p.timer = time.AfterFunc(min(max(quiet, b.window()/2), fill), func() { b.windowEnded(g, p) })
+		arriving := time.Since(p.joined) < b.window()/2
+		if arriving || len(p.callers) < b.peak[g] {
+			// More may come: look again half a window later (so the batch
+			// goes out half a window to a window after its last caller), or
+			// at FillWindow.
+			p.timer = time.AfterFunc(min(b.window()/2, fill), func() { b.windowEnded(g, p) })
 			return
 		}
 	}
